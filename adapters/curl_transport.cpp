@@ -1,0 +1,237 @@
+#include "adapters/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+#include "harness/strings.h"
+
+namespace assay {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Transfer {
+  uint64_t tag = 0;
+  HttpRequest request;
+  HttpResponse response;
+  curl_slist* headers = nullptr;
+  Clock::time_point start;
+  bool saw_status = false;
+};
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  double at = ms_since(t->start);
+  if (t->response.first_byte_ms < 0) t->response.first_byte_ms = at;
+  t->response.body.append(data, bytes);
+  if (t->request.streaming) t->response.chunk_times.push_back({t->response.body.size(), at});
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  std::string_view line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (e.g. after "100 Continue"): earlier headers belonged to it.
+    t->response.headers.clear();
+    return bytes;
+  }
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    t->response.headers.emplace_back(to_lower(trim(line.substr(0, colon))),
+                                     std::string(trim(line.substr(colon + 1))));
+  }
+  return bytes;
+}
+
+ErrorKind classify_curl(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+      return ErrorKind::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return ErrorKind::kTimeout;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_BAD_CONTENT_ENCODING:
+      return ErrorKind::kMalformedResponse;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return ErrorKind::kConnectionReset;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return ErrorKind::kInvalidInput;
+    default:
+      return ErrorKind::kConnectionReset;
+  }
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(const TransportOptions& options) : options_(options) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi_ = curl_multi_init();
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_connections);
+    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  }
+
+  ~CurlTransport() override {
+    for (auto& [easy, t] : active_) {
+      curl_multi_remove_handle(multi_, easy);
+      curl_slist_free_all(t->headers);
+      curl_easy_cleanup(easy);
+    }
+    for (CURL* easy : idle_) curl_easy_cleanup(easy);
+    curl_multi_cleanup(multi_);
+  }
+
+  void submit(uint64_t tag, HttpRequest request) override {
+    auto t = std::make_unique<Transfer>();
+    t->tag = tag;
+    t->request = std::move(request);
+    CURL* easy = take_handle();
+    for (const auto& [k, v] : t->request.headers) {
+      t->headers = curl_slist_append(t->headers, (k + ": " + v).c_str());
+    }
+    // Suppress "Expect: 100-continue": it costs a round trip on large bodies.
+    t->headers = curl_slist_append(t->headers, "Expect:");
+    curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
+    if (t->request.method == "POST") {
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t->request.body.data());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(t->request.body.size()));
+    } else {
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.total_timeout_ms);
+    // Idle timeout: fewer than 1 byte/s for the whole window aborts the transfer.
+    long idle_s = std::max(1L, static_cast<long>(std::ceil(options_.idle_timeout_ms / 1000.0)));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, idle_s);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    t->start = Clock::now();
+    curl_multi_add_handle(multi_, easy);
+    active_.emplace(easy, std::move(t));
+  }
+
+  void poll(int timeout_ms, std::vector<TransportCompletion>& finished) override {
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    if (!collect(finished)) {
+      curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
+      curl_multi_perform(multi_, &running);
+      collect(finished);
+    }
+    for (auto& c : cancelled_) finished.push_back(std::move(c));
+    cancelled_.clear();
+  }
+
+  size_t in_flight() const override { return active_.size() + cancelled_.size(); }
+
+  void cancel_all() override {
+    for (auto& [easy, t] : active_) {
+      curl_multi_remove_handle(multi_, easy);
+      TransportCompletion c;
+      c.tag = t->tag;
+      c.response = make_error(ErrorKind::kCancelled, "cancelled by stop request");
+      cancelled_.push_back(std::move(c));
+      release_handle(easy, *t);
+    }
+    active_.clear();
+  }
+
+  void wakeup() override { curl_multi_wakeup(multi_); }
+
+ private:
+  CURL* take_handle() {
+    if (idle_.empty()) return curl_easy_init();
+    CURL* easy = idle_.back();
+    idle_.pop_back();
+    curl_easy_reset(easy);
+    return easy;
+  }
+
+  void release_handle(CURL* easy, Transfer& t) {
+    curl_slist_free_all(t.headers);
+    t.headers = nullptr;
+    idle_.push_back(easy);
+  }
+
+  bool collect(std::vector<TransportCompletion>& finished) {
+    bool any = false;
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      CURLcode code = msg->data.result;
+      auto it = active_.find(easy);
+      curl_multi_remove_handle(multi_, easy);
+      if (it == active_.end()) continue;
+      std::unique_ptr<Transfer> t = std::move(it->second);
+      active_.erase(it);
+      TransportCompletion c;
+      c.tag = t->tag;
+      if (code == CURLE_OK) {
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        t->response.status = static_cast<int>(status);
+        t->response.latency_ms = ms_since(t->start);
+        c.response = std::move(t->response);
+      } else {
+        ErrorKind kind = classify_curl(code);
+        std::string what = curl_easy_strerror(code);
+        if (code == CURLE_OPERATION_TIMEDOUT) {
+          what = t->response.body.empty() && t->response.first_byte_ms < 0
+                     ? "timed out waiting for a response"
+                     : "timed out mid-response";
+          what += " after " + std::to_string(static_cast<long>(ms_since(t->start))) + " ms";
+        } else if (code == CURLE_PARTIAL_FILE) {
+          what = "truncated body: the connection closed before Content-Length bytes arrived";
+        }
+        c.response = make_error(kind, what + " (" + t->request.url + ")");
+      }
+      release_handle(easy, *t);
+      finished.push_back(std::move(c));
+      any = true;
+    }
+    return any;
+  }
+
+  TransportOptions options_;
+  CURLM* multi_ = nullptr;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
+  std::vector<CURL*> idle_;
+  std::vector<TransportCompletion> cancelled_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options) {
+  return std::make_unique<CurlTransport>(options);
+}
+
+}  // namespace assay

@@ -1,0 +1,23 @@
+#pragma once
+/// `openai:` — the OpenAI-compatible chat-completions protocol (OpenAI, vLLM, llama.cpp server,
+/// Ollama /v1, SGLang, LM Studio). Pure request builder and response parser.
+
+#include <memory>
+
+#include "harness/adapter.h"
+
+namespace assay {
+
+/// Builds the adapter for `spec`. kInvalidInput for unknown parameters (with a suggestion) or a
+/// missing API key when talking to api.openai.com. The key is read from the environment
+/// variable named by `?api_key_env=NAME`, else OPENAI_API_KEY; it is never stored or printed.
+Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& spec);
+
+/// Parses a non-streaming chat.completion body (exposed for tests and benchmarks).
+Result<Completion> parse_openai_chat_body(std::string_view body);
+
+/// Parses a streamed (SSE) chat.completion.chunk body with its chunk arrival times.
+Result<Completion> parse_openai_chat_stream(std::string_view body,
+                                            const std::vector<ChunkTime>& times);
+
+}  // namespace assay

@@ -1,0 +1,16 @@
+# Generates a C++ file holding every suite spec as a raw string literal.
+# Inputs: SPEC_DIR, OUTPUT.
+file(GLOB specs "${SPEC_DIR}/*.toml")
+list(SORT specs)
+set(body "// Generated from suites/specs/*.toml by cmake/embed_specs.cmake. Do not edit.\n")
+string(APPEND body "#include \"suites/builtin.h\"\n\nnamespace assay {\n\n")
+string(APPEND body "const std::vector<BuiltinSuiteText>& builtin_suite_texts() {\n")
+string(APPEND body "  static const std::vector<BuiltinSuiteText> k = {\n")
+foreach(spec ${specs})
+  get_filename_component(name "${spec}" NAME_WE)
+  file(READ "${spec}" text)
+  string(APPEND body "      {\"${name}\", R\"assay_spec(${text})assay_spec\"},\n")
+endforeach()
+string(APPEND body "  };\n  return k;\n}\n\n}  // namespace assay\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUTPUT}.tmp" "${OUTPUT}")

@@ -1,0 +1,390 @@
+// `assay run`: evaluate models on suites, storing every sample; resumes interrupted runs.
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <unistd.h>
+
+#include "adapters/curl_transport.h"
+#include "harness/cli/app.h"
+#include "harness/runner.h"
+#include "harness/sha256.h"
+#include "harness/version.h"
+#include "reports/run_summary.h"
+#include "results/result_writer.h"
+#include "results/sqlite_store.h"
+#include "suites/builtin.h"
+#include "suites/suite.h"
+
+namespace assay::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) {
+  // A second signal means "now": the writer's last batch may be lost, nothing else (WAL).
+  if (g_stop.exchange(true)) _exit(kExitInterrupted);
+}
+
+struct RunFlags {
+  std::vector<std::string> models;
+  std::vector<std::string> suites;
+  std::string db = "assay.db";
+  int64_t limit = -1;
+  int concurrency = 32;
+  int repeats = 0;
+  int64_t seed = 0;
+  std::string shard;
+  std::string data_dir;
+  std::string name;
+  bool no_cache = false;
+  int max_retries = 6;
+  double timeout_s = 600;
+  double connect_timeout_s = 10;
+  double idle_timeout_s = 120;
+  double grace_s = 10;
+};
+
+struct PreparedSuite {
+  LoadedSuite suite;
+  std::vector<std::unique_ptr<Scorer>> scorers;
+  std::vector<const Scorer*> scorer_ptrs;
+  std::string primary_metric;
+};
+
+struct Shard {
+  uint64_t index = 0;
+  uint64_t count = 1;
+};
+
+Result<Shard> parse_shard(const std::string& text) {
+  if (text.empty()) return Shard{};
+  size_t slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      Shard s{std::stoull(text.substr(0, slash)), std::stoull(text.substr(slash + 1))};
+      if (s.count >= 1 && s.index < s.count) return s;
+    }
+  } catch (const std::exception&) {
+  }
+  return make_error(ErrorKind::kInvalidInput,
+                    "--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4");
+}
+
+// FNV-1a: a stable assignment of (sample, epoch) pairs to shards across machines and builds.
+bool in_shard(const Shard& shard, const std::string& sample_id, int epoch) {
+  if (shard.count == 1) return true;
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : sample_id + "#" + std::to_string(epoch)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h % shard.count == shard.index;
+}
+
+Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
+                                    const RunFlags& f, const std::string& data_dir) {
+  Result<SuiteSpec> spec = resolve_suite(name);
+  if (!spec) return spec.error();
+  PreparedSuite p;
+  std::vector<std::string> metrics;
+  for (const auto& scorer_name : spec->scorers) {
+    auto entry = ctx.scorers.find(scorer_name);
+    if (!entry) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec->origin + ": [scoring] " + entry.error().message);
+    }
+    p.scorers.push_back((*entry)->factory());
+    for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
+  }
+  for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
+  p.primary_metric = spec->primary_metric.empty() ? metrics.front() : spec->primary_metric;
+  if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      spec->origin + ": [scoring] primary metric '" + p.primary_metric +
+                          "' is not produced by its scorers" +
+                          did_you_mean(p.primary_metric, metrics));
+  }
+  std::optional<size_t> limit;
+  if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
+  Result<LoadedSuite> loaded = load_suite(*spec, data_dir, limit);
+  if (!loaded) return loaded.error();
+  p.suite = std::move(loaded).value();
+  return p;
+}
+
+std::string run_identity(const ModelAdapter& adapter, const std::string& params_json,
+                         const PreparedSuite& s, const RunFlags& f, int repeats) {
+  const ModelSpec& m = adapter.spec();
+  return sha256_hex(m.provider + "\n" + m.model + "\n" + strip_credentials(m.base_url) + "\n" +
+                    params_json + "\n" + s.suite.spec.name + "\n" + s.suite.spec.spec_hash + "\n" +
+                    s.suite.dataset_sha256 + "\n" + std::to_string(f.limit) + "\n" +
+                    std::to_string(repeats) + "\n" + std::to_string(f.seed) + "\n" + f.shard);
+}
+
+struct OneRunResult {
+  int64_t run_id = 0;
+  RunOutcome outcome;
+  Status store_status;
+};
+
+Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
+                             Transport& transport, ThreadPool& pool, const ModelAdapter& adapter,
+                             PreparedSuite& ps, const Shard& shard) {
+  const SuiteSpec& spec = ps.suite.spec;
+  int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
+  std::string params_json = adapter.params_json(spec.generation);
+
+  std::vector<WorkItem> items;
+  for (const Sample& s : ps.suite.samples) {
+    std::string input = messages_to_json(s.messages);
+    for (int e = 0; e < repeats; ++e) {
+      if (!in_shard(shard, s.id, e)) continue;
+      WorkItem w;
+      w.sample = &s;
+      w.epoch = e;
+      w.input_json = input;
+      w.key = request_key(adapter.spec(), params_json, input, s.id, e);
+      items.push_back(std::move(w));
+    }
+  }
+  const size_t planned = items.size();
+
+  std::string identity = run_identity(adapter, params_json, ps, f, repeats);
+  Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
+  if (!resumable) return resumable.error();
+  OneRunResult result;
+  if (*resumable && !f.no_cache) {
+    result.run_id = (*resumable)->id;
+    Result<std::unordered_set<std::string>> done = store.completed_sample_keys(result.run_id);
+    if (!done) return done.error();
+    size_t before = items.size();
+    std::erase_if(items, [&](const WorkItem& w) {
+      return done->count(sample_epoch_key(w.sample->id, w.epoch)) > 0;
+    });
+    *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status << "): "
+             << before - items.size() << " of " << planned << " samples already stored\n";
+    Status st = store.set_run_status(result.run_id, "started", "");
+    if (!st) return st.error();
+  } else {
+    RunInfo run;
+    run.name = f.name;
+    run.identity = identity;
+    run.provider = adapter.spec().provider;
+    run.model = adapter.spec().model;
+    run.model_spec = adapter.spec().display_name();
+    run.base_url = strip_credentials(adapter.spec().base_url);
+    run.params_json = params_json;
+    run.suite = spec.name;
+    run.suite_version = spec.version;
+    run.suite_hash = spec.spec_hash;
+    run.dataset_sha256 = ps.suite.dataset_sha256;
+    run.domain = spec.domain;
+    run.primary_metric = ps.primary_metric;
+    run.harness_version = kHarnessVersion;
+    run.git_revision = kGitRevision;
+    run.seed = f.seed;
+    run.shard = f.shard;
+    run.repeats = repeats;
+    run.limit = f.limit;
+    run.n_planned = static_cast<int64_t>(planned);
+    Result<int64_t> id = store.create_run(run);
+    if (!id) return id.error();
+    result.run_id = *id;
+  }
+  if (!f.no_cache && !items.empty()) {
+    std::vector<std::string> keys;
+    keys.reserve(items.size());
+    for (const auto& w : items) keys.push_back(w.key);
+    auto cached = store.cached_completions(keys);
+    if (!cached) return cached.error();
+    for (auto& w : items) {
+      auto it = cached->find(w.key);
+      if (it != cached->end()) w.cached = it->second;
+    }
+  }
+
+  Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db, result.run_id);
+  if (!writer) return writer.error();
+  Progress progress(*ctx.err, stderr_is_terminal(),
+                    adapter.spec().display_name() + " × " + spec.name, items.size());
+  RunnerOptions opts;
+  opts.concurrency = f.concurrency;
+  opts.retry.max_retries = f.max_retries;
+  opts.grace_ms = f.grace_s * 1000;
+  opts.seed = static_cast<uint64_t>(f.seed) ^ static_cast<uint64_t>(result.run_id);
+  opts.stop = &g_stop;
+  opts.progress = &progress;
+  GenerationParams params = spec.generation;
+  result.outcome = run_work(adapter, &transport, params, items, ps.scorer_ptrs, **writer, pool,
+                            opts);
+  result.store_status = (*writer)->close();
+
+  std::string status = "completed";
+  std::string message;
+  if (!result.store_status) {
+    status = "failed";
+    message = "writing results failed: " + result.store_status.error().message;
+  } else if (result.outcome.status == RunStatus::kFailed) {
+    status = "failed";
+    message = result.outcome.message;
+  } else if (result.outcome.status == RunStatus::kInterrupted) {
+    status = "interrupted";
+    message = result.outcome.message;
+  } else if (result.outcome.errors > 0) {
+    message = std::to_string(result.outcome.errors) +
+              " samples failed after retries; run the same command again to retry them";
+  }
+  Status st = store.set_run_status(result.run_id, status, message);
+  if (!st) return st.error();
+  return result;
+}
+
+int execute_run(AppContext& ctx, const RunFlags& f) {
+  if (f.concurrency < 1 || f.concurrency > 100000) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "--concurrency must be between 1 and 100000"));
+  }
+  if (f.repeats < 0 || f.max_retries < 0 || f.timeout_s <= 0 || f.connect_timeout_s <= 0 ||
+      f.idle_timeout_s <= 0 || f.grace_s < 0) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "--repeats, --max-retries and the timeouts must be "
+                                        "positive"));
+  }
+  Result<Shard> shard = parse_shard(f.shard);
+  if (!shard) return report_error(ctx, shard.error());
+  std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
+
+  // Everything that can be validated is validated before the first request.
+  std::vector<PreparedSuite> suites;
+  for (const auto& name : f.suites) {
+    Result<PreparedSuite> p = prepare_suite(ctx, name, f, data_dir);
+    if (!p) return report_error(ctx, p.error());
+    for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+    suites.push_back(std::move(p).value());
+  }
+  std::vector<std::unique_ptr<ModelAdapter>> adapters;
+  for (const auto& m : f.models) {
+    Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, m);
+    if (!a) return report_error(ctx, a.error());
+    adapters.push_back(std::move(a).value());
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
+  if (!store) return report_error(ctx, store.error());
+
+  TransportOptions topts;
+  topts.connect_timeout_ms = static_cast<long>(f.connect_timeout_s * 1000);
+  topts.total_timeout_ms = static_cast<long>(f.timeout_s * 1000);
+  topts.idle_timeout_ms = static_cast<long>(f.idle_timeout_s * 1000);
+  topts.max_connections = std::max(8, f.concurrency);
+  std::unique_ptr<Transport> transport = make_curl_transport(topts);
+  ThreadPool pool(0);
+
+  g_stop = false;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int {}, old_term {};
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
+  int code = kExitOk;
+  std::vector<int64_t> run_ids;
+  for (auto& adapter : adapters) {
+    for (auto& ps : suites) {
+      if (g_stop) break;
+      Result<OneRunResult> r = run_one(ctx, f, **store, *transport, pool, *adapter, ps, *shard);
+      if (!r) {
+        code = report_error(ctx, r.error());
+        break;
+      }
+      run_ids.push_back(r->run_id);
+      if (!r->store_status) {
+        *ctx.err << "assay: error: run " << r->run_id << ": writing results failed: "
+                 << r->store_status.error().message << "\n";
+        code = kExitFailure;
+      } else if (r->outcome.status == RunStatus::kFailed) {
+        *ctx.err << "assay: error: run " << r->run_id << ": " << r->outcome.message << "\n";
+        code = kExitFailure;
+      } else if (r->outcome.status == RunStatus::kInterrupted) {
+        *ctx.err << "assay: run " << r->run_id << " " << r->outcome.message << "\n";
+        code = kExitInterrupted;
+      } else if (r->outcome.errors > 0) {
+        *ctx.err << "assay: warning: run " << r->run_id << ": " << r->outcome.errors
+                 << " samples failed after retries (stored with their error kind); run the "
+                    "same command again to retry them\n";
+      }
+      if (code != kExitOk) break;
+    }
+    if (code != kExitOk) break;
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+
+  std::vector<RunSummary> rows;
+  for (int64_t id : run_ids) {
+    Result<RunInfo> run = (*store)->find_run(std::to_string(id));
+    Result<std::vector<StoredSample>> samples = (*store)->samples(id);
+    if (run && samples) rows.push_back(summarize_run(*run, *samples));
+  }
+  if (!rows.empty()) write_summary_table(*ctx.out, rows);
+  return code;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Evaluate models on suites. Every sample is stored in the database as it finishes; "
+      "running the same command again resumes an interrupted run and sends only the requests "
+      "whose results are not stored.");
+  cmd->add_option("--model,-m", flags->models,
+                  "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...], e.g. "
+                  "openai:gpt-4o-mini or openai:qwen2.5-7b@http://127.0.0.1:8000/v1?temperature=0. "
+                  "Repeat for several models. API keys come only from the environment "
+                  "(OPENAI_API_KEY, or the variable named by ?api_key_env=NAME).")
+      ->required();
+  cmd->add_option("--suite,-s", flags->suites,
+                  "Built-in suite name (see `assay suites`) or path to a suite .toml file. "
+                  "Repeat for several suites.")
+      ->required();
+  cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
+  cmd->add_option("--limit", flags->limit,
+                  "Evaluate only the first N samples in dataset order (runs with the same limit "
+                  "share samples)");
+  cmd->add_option("--concurrency,-c", flags->concurrency, "Maximum requests in flight")
+      ->capture_default_str();
+  cmd->add_option("--repeats", flags->repeats,
+                  "Samples per question (epochs); default: the suite's setting");
+  cmd->add_option("--seed", flags->seed, "Seed recorded with the run (retry jitter, shuffles)")
+      ->capture_default_str();
+  cmd->add_option("--shard", flags->shard,
+                  "Evaluate only shard I of N (I/N, 0-based): a stable 1/N of the "
+                  "(sample, epoch) pairs");
+  cmd->add_option("--data-dir", flags->data_dir,
+                  "Directory holding dataset files laid out like ../shared/data "
+                  "(default: $ASSAY_DATA_DIR or ~/.cache/assay/data)");
+  cmd->add_option("--name", flags->name, "A name for the run(s), usable instead of the id");
+  cmd->add_flag("--no-cache", flags->no_cache,
+                "Send every request fresh: ignore stored responses and start a new run");
+  cmd->add_option("--max-retries", flags->max_retries,
+                  "Retries per request for transient errors (timeouts, 429, 5xx, resets)")
+      ->capture_default_str();
+  cmd->add_option("--timeout", flags->timeout_s, "Total seconds allowed per request")
+      ->capture_default_str();
+  cmd->add_option("--connect-timeout", flags->connect_timeout_s, "Seconds to establish a connection")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", flags->idle_timeout_s,
+                  "Seconds without receiving a byte before a request is abandoned and retried")
+      ->capture_default_str();
+  cmd->add_option("--grace", flags->grace_s,
+                  "After Ctrl-C, seconds to let in-flight requests finish before cancelling")
+      ->capture_default_str();
+  cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_run(ctx, *flags); });
+}
+
+}  // namespace assay::cli

@@ -1,0 +1,148 @@
+// `assay runs` and `assay show`: read stored runs and samples.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "harness/cli/app.h"
+#include "harness/json.h"
+#include "harness/strings.h"
+#include "reports/run_summary.h"
+#include "reports/text_table.h"
+#include "results/sqlite_store.h"
+
+namespace assay::cli {
+namespace {
+
+struct ReadFlags {
+  std::string db = "assay.db";
+  bool json = false;
+  std::string run;
+  bool failed = false;
+};
+
+Result<std::unique_ptr<SqliteStore>> open_existing(const std::string& db) {
+  if (FILE* f = std::fopen(db.c_str(), "rb")) {
+    std::fclose(f);
+    return SqliteStore::open(db);
+  }
+  return make_error(ErrorKind::kNotFound,
+                    "no database '" + db + "' (run `assay run` first, or pass --db FILE)");
+}
+
+int execute_runs(AppContext& ctx, const ReadFlags& f) {
+  auto store = open_existing(f.db);
+  if (!store) return report_error(ctx, store.error());
+  auto runs = (*store)->list_runs();
+  if (!runs) return report_error(ctx, runs.error());
+  std::vector<RunSummary> rows;
+  for (const auto& r : *runs) {
+    auto samples = (*store)->samples(r.id);
+    if (!samples) return report_error(ctx, samples.error());
+    rows.push_back(summarize_run(r, *samples));
+  }
+  if (f.json) {
+    write_runs_json(*ctx.out, rows);
+  } else if (rows.empty()) {
+    *ctx.err << "assay: no runs in " << f.db << "\n";
+  } else {
+    write_summary_table(*ctx.out, rows);
+  }
+  return kExitOk;
+}
+
+const StoredScore* primary_score(const StoredSample& s, const std::string& metric) {
+  for (const auto& sc : s.scores) {
+    if (sc.metric == metric) return &sc;
+  }
+  return s.scores.empty() ? nullptr : &s.scores.front();
+}
+
+int execute_show(AppContext& ctx, const ReadFlags& f) {
+  auto store = open_existing(f.db);
+  if (!store) return report_error(ctx, store.error());
+  auto run = (*store)->find_run(f.run);
+  if (!run) return report_error(ctx, run.error());
+  auto samples = (*store)->samples(run->id, f.failed);
+  if (!samples) return report_error(ctx, samples.error());
+  if (f.json) {
+    for (const auto& s : *samples) {
+      const StoredScore* p = primary_score(s, run->primary_metric);
+      JsonValue scores = JsonValue::object();
+      for (const auto& sc : s.scores) {
+        scores.set(sc.metric, sc.value ? JsonValue(*sc.value) : JsonValue());
+      }
+      JsonValue o = JsonValue::object({
+          {"run_id", JsonValue(run->id)},
+          {"sample_id", JsonValue(s.sample_id)},
+          {"epoch", JsonValue(s.epoch)},
+          {"input", JsonValue(s.input)},
+          {"target", JsonValue(s.target)},
+          {"output", JsonValue(s.output)},
+          {"reasoning", JsonValue(s.reasoning)},
+          {"finish_reason", JsonValue(s.finish_reason)},
+          {"answer", JsonValue(p ? p->answer : "")},
+          {"score", p && p->value ? JsonValue(*p->value) : JsonValue()},
+          {"unscored_reason", JsonValue(p ? p->unscored_reason : "")},
+          {"explanation", JsonValue(p ? p->explanation : "")},
+          {"scores", scores},
+          {"error_kind", s.error_kind.empty() ? JsonValue() : JsonValue(s.error_kind)},
+          {"error_message", JsonValue(s.error_message)},
+          {"tokens_in", s.tokens_in >= 0 ? JsonValue(s.tokens_in) : JsonValue()},
+          {"tokens_out", s.tokens_out >= 0 ? JsonValue(s.tokens_out) : JsonValue()},
+          {"latency_ms", JsonValue(s.latency_ms)},
+          {"ttft_ms", s.ttft_ms >= 0 ? JsonValue(s.ttft_ms) : JsonValue()},
+          {"attempts", JsonValue(s.attempts)},
+          {"cached", JsonValue(s.cached)},
+      });
+      *ctx.out << to_json(o) << "\n";
+    }
+    return kExitOk;
+  }
+  *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
+           << run->status << ", metric " << run->primary_metric << ")\n";
+  TextTable t({"sample", "epoch", "score", "answer", "target", "note"},
+              {false, true, true, false, false, false});
+  for (const auto& s : *samples) {
+    const StoredScore* p = primary_score(s, run->primary_metric);
+    std::string score = p && p->value ? format_fixed(*p->value, 2) : "-";
+    std::string note = !s.error_kind.empty() ? "error:" + s.error_kind
+                       : p && !p->value     ? p->unscored_reason
+                                            : "";
+    std::string answer = p ? p->answer : "";
+    for (auto& c : answer) {
+      if (c == '\n' || c == '\t') c = ' ';
+    }
+    t.add_row({s.sample_id, std::to_string(s.epoch), score, truncate_for_display(answer, 30),
+               truncate_for_display(s.target, 30), note});
+  }
+  t.write(*ctx.out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code) {
+  auto flags = std::make_shared<ReadFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "runs", "List stored runs with their primary score, 95% CI and unscored counts.");
+  cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
+  cmd->add_flag("--json", flags->json,
+                "Print a JSON array (id, name, model, suite, status, n_samples, n_scored, "
+                "n_errors, score, ci_low, ci_high, ...)");
+  cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_runs(ctx, *flags); });
+}
+
+void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code) {
+  auto flags = std::make_shared<ReadFlags>();
+  CLI::App* cmd = app.add_subcommand("show", "Show a run's samples: answer, target, score, errors.");
+  cmd->add_option("RUN", flags->run, "Run id or name (see `assay runs`)")->required();
+  cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
+  cmd->add_flag("--failed", flags->failed, "Only samples that are wrong, unscored or failed");
+  cmd->add_flag("--json", flags->json,
+                "Print one JSON object per sample per line (sample_id, epoch, output, answer, "
+                "score, error_kind, ...)");
+  cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_show(ctx, *flags); });
+}
+
+}  // namespace assay::cli

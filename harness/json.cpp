@@ -1,0 +1,198 @@
+#include "harness/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include <simdjson.h>
+
+namespace assay {
+
+JsonValue JsonValue::array(Array items) {
+  JsonValue v;
+  v.type_ = Type::kArray;
+  v.array_ = std::make_shared<Array>(std::move(items));
+  return v;
+}
+
+JsonValue JsonValue::object(Object members) {
+  JsonValue v;
+  v.type_ = Type::kObject;
+  v.object_ = std::make_shared<Object>(std::move(members));
+  return v;
+}
+
+const JsonValue* JsonValue::find(std::string_view key) const {
+  if (type_ != Type::kObject) return nullptr;
+  for (const auto& [k, v] : *object_) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+JsonValue& JsonValue::set(std::string key, JsonValue value) {
+  assert(type_ == Type::kObject);
+  // Copy-on-write: values share storage after copies, so detach before mutating.
+  if (object_.use_count() > 1) object_ = std::make_shared<Object>(*object_);
+  for (auto& [k, v] : *object_) {
+    if (k == key) {
+      v = std::move(value);
+      return v;
+    }
+  }
+  object_->emplace_back(std::move(key), std::move(value));
+  return object_->back().second;
+}
+
+void JsonValue::push_back(JsonValue value) {
+  assert(type_ == Type::kArray);
+  if (array_.use_count() > 1) array_ = std::make_shared<Array>(*array_);
+  array_->push_back(std::move(value));
+}
+
+std::string JsonValue::to_text() const {
+  switch (type_) {
+    case Type::kNull: return "";
+    case Type::kBool: return int_ ? "true" : "false";
+    case Type::kInt: return std::to_string(int_);
+    case Type::kDouble: {
+      std::string out;
+      append_json_number(out, double_);
+      return out;
+    }
+    case Type::kString: return string_;
+    default: return to_json(*this);
+  }
+}
+
+namespace {
+
+JsonValue convert(simdjson::dom::element el) {
+  switch (el.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return JsonValue();
+    case simdjson::dom::element_type::BOOL: return JsonValue(bool(el.get_bool().value_unsafe()));
+    case simdjson::dom::element_type::INT64: return JsonValue(el.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+      return JsonValue(static_cast<double>(el.get_uint64().value_unsafe()));
+    case simdjson::dom::element_type::DOUBLE: return JsonValue(el.get_double().value_unsafe());
+    case simdjson::dom::element_type::STRING:
+      return JsonValue(std::string_view(el.get_string().value_unsafe()));
+    case simdjson::dom::element_type::ARRAY: {
+      JsonValue::Array items;
+      simdjson::dom::array arr;
+      if (el.get_array().get(arr) == simdjson::SUCCESS) {
+        for (simdjson::dom::element child : arr) items.push_back(convert(child));
+      }
+      return JsonValue::array(std::move(items));
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      JsonValue::Object members;
+      simdjson::dom::object obj;
+      if (el.get_object().get(obj) == simdjson::SUCCESS) {
+        for (simdjson::dom::key_value_pair field : obj) {
+          members.emplace_back(std::string(field.key), convert(field.value));
+        }
+      }
+      return JsonValue::object(std::move(members));
+    }
+  }
+  return JsonValue();
+}
+
+}  // namespace
+
+Result<JsonValue> parse_json(std::string_view text) {
+  // One parser per thread: simdjson parsers are reusable but not thread-safe.
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  auto doc = parser.parse(padded);
+  if (doc.error()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      std::string("invalid JSON: ") + simdjson::error_message(doc.error()));
+  }
+  return convert(doc.value_unsafe());
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec != std::errc()) {
+    out += "null";
+    return;
+  }
+  out.append(buf, end);
+}
+
+namespace {
+
+void write(std::string& out, const JsonValue& v) {
+  switch (v.type()) {
+    case JsonValue::Type::kNull: out += "null"; break;
+    case JsonValue::Type::kBool: out += v.as_bool() ? "true" : "false"; break;
+    case JsonValue::Type::kInt: out += std::to_string(v.as_int()); break;
+    case JsonValue::Type::kDouble: append_json_number(out, v.as_double()); break;
+    case JsonValue::Type::kString: append_json_string(out, v.as_string()); break;
+    case JsonValue::Type::kArray: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : v.items()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write(out, item);
+      }
+      out.push_back(']');
+      break;
+    }
+    case JsonValue::Type::kObject: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [k, item] : v.members()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, k);
+        out.push_back(':');
+        write(out, item);
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json(const JsonValue& value) {
+  std::string out;
+  write(out, value);
+  return out;
+}
+
+}  // namespace assay

@@ -1,0 +1,362 @@
+#include "harness/runner.h"
+
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <mutex>
+#include <queue>
+
+#include "harness/sha256.h"
+#include "harness/strings.h"
+
+namespace assay {
+
+std::string messages_to_json(const std::vector<Message>& messages) {
+  std::string out = "[";
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (i) out += ",";
+    out += "{\"role\":";
+    append_json_string(out, messages[i].role);
+    out += ",\"content\":";
+    append_json_string(out, messages[i].content);
+    out += "}";
+  }
+  return out + "]";
+}
+
+std::string request_key(const ModelSpec& spec, const std::string& params_json,
+                        const std::string& messages_json, const std::string& sample_id,
+                        int epoch) {
+  Sha256 h;
+  for (const std::string& part : {spec.provider, spec.model, strip_credentials(spec.base_url),
+                                  params_json, messages_json, sample_id, std::to_string(epoch)}) {
+    h.update(part);
+    h.update(std::string_view("\0", 1));  // separator: no two field splits hash alike
+  }
+  return h.hex_digest();
+}
+
+std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
+                                 const Error* error, const std::vector<const Scorer*>& scorers) {
+  std::vector<Score> out;
+  for (const Scorer* scorer : scorers) {
+    if (error != nullptr || completion == nullptr) {
+      std::string kind(error ? error_kind_name(error->kind) : "internal");
+      for (const auto& m : scorer->metrics()) {
+        out.push_back(unscored(m, "error:" + kind, error ? error->message : "no completion"));
+      }
+      continue;
+    }
+    if (completion->finish_reason == "length") {
+      for (const auto& m : scorer->metrics()) {
+        out.push_back(unscored(m, "truncated",
+                               "the response hit the max_tokens limit (finish_reason=length)"));
+      }
+      continue;
+    }
+    ScoringInput input;
+    input.output = completion->text;
+    input.target = sample.target;
+    input.choices = &sample.choices;
+    input.metadata = &sample.metadata;
+    for (auto& s : scorer->score(input)) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Retry {
+  double due_ms;
+  size_t item;
+  bool operator>(const Retry& o) const { return due_ms > o.due_ms; }
+};
+
+/// The loop's state for one run; lives on the calling thread's stack.
+class RunLoop {
+ public:
+  RunLoop(const ModelAdapter& adapter, Transport* transport, const GenerationParams& params,
+          std::vector<WorkItem>& items, const std::vector<const Scorer*>& scorers,
+          SampleSink& sink, ThreadPool& pool, const RunnerOptions& options)
+      : adapter_(adapter),
+        transport_(transport),
+        params_(params),
+        items_(items),
+        scorers_(scorers),
+        sink_(sink),
+        pool_(pool),
+        options_(options),
+        breaker_(options.breaker_threshold),
+        rng_(options.seed ^ 0x9e3779b97f4a7c15ULL),
+        attempts_(items.size(), 0),
+        limit_(static_cast<double>(std::max(1, options.concurrency))),
+        start_(Clock::now()) {}
+
+  RunOutcome run() {
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].cached) {
+        Completion c = *items_[i].cached;
+        c.from_cache = true;
+        c.attempts = 0;
+        ++outcome_.from_cache;
+        finish_ok(i, std::move(c));
+      } else {
+        ready_.push_back(i);
+      }
+    }
+    std::vector<TransportCompletion> finished;
+    while (true) {
+      double now = now_ms();
+      check_stop(now);
+      if (!stopping_) {
+        while (!retries_.empty() && retries_.top().due_ms <= now) {
+          ready_.push_back(retries_.top().item);
+          retries_.pop();
+        }
+        while (in_flight() < static_cast<size_t>(limit_) && !ready_.empty()) {
+          size_t i = ready_.front();
+          ready_.pop_front();
+          send(i);
+        }
+      }
+      if (in_flight() == 0 && (stopping_ || (ready_.empty() && retries_.empty()))) break;
+      int timeout = 100;
+      if (!stopping_ && !retries_.empty()) {
+        timeout = static_cast<int>(std::clamp(retries_.top().due_ms - now, 0.0, 100.0));
+      }
+      if (transport_ && (transport_->in_flight() > 0 || local_in_flight_ == 0)) {
+        finished.clear();
+        transport_->poll(timeout, finished);
+        for (auto& f : finished) on_http_done(f);
+      } else {
+        wait_local(timeout);
+      }
+      drain_local();
+      if (options_.progress) options_.progress->update(done_, outcome_.errors);
+    }
+    pool_.wait_idle();
+    if (options_.progress) options_.progress->finish(done_, outcome_.errors);
+    outcome_.stored = done_;
+    if (failed_) {
+      outcome_.status = RunStatus::kFailed;
+      outcome_.message = fail_message_;
+    } else if (stopping_ && done_ < items_.size()) {
+      outcome_.status = RunStatus::kInterrupted;
+      outcome_.message = "interrupted: " + std::to_string(done_) + " of " +
+                         std::to_string(items_.size()) +
+                         " samples stored; run the same command again to resume";
+    }
+    return outcome_;
+  }
+
+ private:
+  double now_ms() const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  }
+  size_t in_flight() const {
+    return (transport_ ? transport_->in_flight() : 0) + local_in_flight_;
+  }
+
+  void check_stop(double now) {
+    if (!stopping_ && options_.stop && options_.stop->load()) {
+      stopping_ = true;
+      stop_at_ = now;
+    }
+    if (stopping_ && !cancelled_ && now - stop_at_ > options_.grace_ms && transport_) {
+      cancelled_ = true;
+      transport_->cancel_all();
+    }
+  }
+
+  void send(size_t i) {
+    WorkItem& item = items_[i];
+    Request request{item.sample, item.epoch, params_, item.key};
+    ++attempts_[i];
+    if (!adapter_.uses_http()) {
+      ++local_in_flight_;
+      pool_.submit([this, i, request] {
+        Result<Completion> r = adapter_.complete_local(request);
+        {
+          std::lock_guard lock(local_mu_);
+          local_done_.emplace_back(i, std::move(r));
+        }
+        local_cv_.notify_one();
+        if (transport_) transport_->wakeup();
+      });
+      return;
+    }
+    Result<HttpRequest> http = adapter_.build_request(request);
+    if (!http) {
+      finish_error(i, http.error());
+      return;
+    }
+    ++outcome_.requests_sent;
+    transport_->submit(i, std::move(http).value());
+  }
+
+  void wait_local(int timeout_ms) {
+    std::unique_lock lock(local_mu_);
+    local_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                       [this] { return !local_done_.empty(); });
+  }
+
+  void drain_local() {
+    std::deque<std::pair<size_t, Result<Completion>>> done;
+    {
+      std::lock_guard lock(local_mu_);
+      done.swap(local_done_);
+    }
+    for (auto& [i, r] : done) {
+      --local_in_flight_;
+      if (r) {
+        r->attempts = attempts_[i];
+        breaker_.record_success();
+        finish_ok(i, std::move(r).value());
+      } else {
+        on_failure(i, r.error(), std::nullopt);
+      }
+    }
+  }
+
+  void on_http_done(TransportCompletion& f) {
+    size_t i = f.tag;
+    if (!f.response) {
+      if (f.response.error().kind == ErrorKind::kCancelled) return;  // resumed next time
+      on_failure(i, f.response.error(), std::nullopt);
+      return;
+    }
+    const HttpResponse& resp = f.response.value();
+    ErrorKind kind = classify_http_status(resp.status);
+    if (kind != ErrorKind::kNone) {
+      Error e;
+      e.kind = kind;
+      e.http_status = resp.status;
+      e.message = "HTTP " + std::to_string(resp.status) + " from " + adapter_.spec().text + ": " +
+                  truncate_for_display(trim(resp.body), 300);
+      std::optional<double> retry_after;
+      std::string_view ra_ms = resp.header("retry-after-ms");
+      if (!ra_ms.empty()) {
+        retry_after = parse_retry_after_ms(ra_ms, 0);
+        if (retry_after) *retry_after /= 1000.0;
+      }
+      if (!retry_after) {
+        retry_after = parse_retry_after_ms(resp.header("retry-after"),
+                                           static_cast<double>(std::time(nullptr)));
+      }
+      if (kind == ErrorKind::kRateLimited) on_rate_limited();
+      on_failure(i, e, retry_after);
+      return;
+    }
+    Result<Completion> c = adapter_.parse_response(resp);
+    if (!c) {
+      on_failure(i, c.error(), std::nullopt);
+      return;
+    }
+    c->attempts = attempts_[i];
+    breaker_.record_success();
+    limit_ = std::min(limit_ + 1.0, static_cast<double>(std::max(1, options_.concurrency)));
+    finish_ok(i, std::move(c).value());
+  }
+
+  void on_rate_limited() {
+    // AIMD: halve the in-flight bound, at most once a second; successes add one back.
+    double now = now_ms();
+    if (now - last_decrease_ms_ < 1000) return;
+    last_decrease_ms_ = now;
+    limit_ = std::max(1.0, limit_ / 2);
+  }
+
+  void on_failure(size_t i, const Error& error, std::optional<double> retry_after_ms) {
+    if (auto trip = breaker_.record_failure(error, adapter_.spec().text)) {
+      if (!failed_) {
+        failed_ = true;
+        fail_message_ = *trip;
+        stopping_ = true;
+        stop_at_ = now_ms();
+      }
+    }
+    bool can_retry = is_transient(error.kind) && !stopping_ &&
+                     attempts_[i] <= options_.retry.max_retries;
+    if (can_retry) {
+      double delay = options_.retry.delay_ms(attempts_[i] - 1, retry_after_ms, rng_);
+      retries_.push({now_ms() + delay, i});
+      return;
+    }
+    if (stopping_ && is_transient(error.kind)) return;  // not final: leave it for resume
+    finish_error(i, error);
+  }
+
+  void finish_ok(size_t i, Completion completion) {
+    ++done_;
+    const WorkItem& item = items_[i];
+    pool_.submit([this, &item, completion = std::move(completion)]() mutable {
+      SampleRecord rec;
+      rec.sample_id = item.sample->id;
+      rec.epoch = item.epoch;
+      rec.input = item.input_json;
+      rec.target = item.sample->target;
+      rec.request_key = item.key;
+      rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
+      rec.completion = std::move(completion);
+      sink_.write(std::move(rec));
+    });
+  }
+
+  void finish_error(size_t i, const Error& error) {
+    ++done_;
+    ++outcome_.errors;
+    const WorkItem& item = items_[i];
+    SampleRecord rec;
+    rec.sample_id = item.sample->id;
+    rec.epoch = item.epoch;
+    rec.input = item.input_json;
+    rec.target = item.sample->target;
+    rec.request_key = item.key;
+    rec.error = error;
+    rec.completion.attempts = attempts_[i];
+    rec.scores = score_outcome(*item.sample, nullptr, &error, scorers_);
+    sink_.write(std::move(rec));
+  }
+
+  const ModelAdapter& adapter_;
+  Transport* transport_;
+  const GenerationParams& params_;
+  std::vector<WorkItem>& items_;
+  const std::vector<const Scorer*>& scorers_;
+  SampleSink& sink_;
+  ThreadPool& pool_;
+  const RunnerOptions& options_;
+  CircuitBreaker breaker_;
+  std::mt19937_64 rng_;
+  std::vector<int> attempts_;
+  double limit_;
+  double last_decrease_ms_ = -1e9;
+  Clock::time_point start_;
+  std::deque<size_t> ready_;
+  std::priority_queue<Retry, std::vector<Retry>, std::greater<>> retries_;
+  size_t local_in_flight_ = 0;
+  std::mutex local_mu_;
+  std::condition_variable local_cv_;
+  std::deque<std::pair<size_t, Result<Completion>>> local_done_;
+  size_t done_ = 0;
+  bool stopping_ = false;
+  bool cancelled_ = false;
+  double stop_at_ = 0;
+  bool failed_ = false;
+  std::string fail_message_;
+  RunOutcome outcome_;
+};
+
+}  // namespace
+
+RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
+                    const GenerationParams& params, std::vector<WorkItem>& items,
+                    const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
+                    const RunnerOptions& options) {
+  RunLoop loop(adapter, transport, params, items, scorers, sink, pool, options);
+  return loop.run();
+}
+
+}  // namespace assay

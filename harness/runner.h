@@ -1,0 +1,80 @@
+#pragma once
+/// The runner: sends every pending (sample, epoch) through an adapter with bounded concurrency,
+/// retries transient failures, scores completions on a worker pool and hands every outcome to a
+/// SampleSink. It owns no I/O of its own beyond the Transport it is given.
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/adapter.h"
+#include "harness/progress.h"
+#include "harness/retry_policy.h"
+#include "harness/scorer.h"
+#include "harness/thread_pool.h"
+#include "harness/transport.h"
+#include "harness/types.h"
+
+namespace assay {
+
+/// Receives finished samples. write() is called from pool threads and must be thread-safe.
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  virtual void write(SampleRecord record) = 0;
+};
+
+/// One (sample, epoch) to evaluate.
+struct WorkItem {
+  const Sample* sample = nullptr;  ///< not owned
+  int epoch = 0;
+  std::string key;         ///< request key (request_key())
+  std::string input_json;  ///< the rendered messages as stored
+  std::optional<Completion> cached;  ///< a stored response for `key`: scored without sending
+};
+
+/// Knobs for one run.
+struct RunnerOptions {
+  int concurrency = 32;
+  RetryPolicy retry;
+  int breaker_threshold = 5;
+  double grace_ms = 10'000;  ///< after a stop request, wait this long for in-flight requests
+  uint64_t seed = 0;         ///< seeds backoff jitter
+  const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop sending
+  Progress* progress = nullptr;
+};
+
+enum class RunStatus { kCompleted, kInterrupted, kFailed };
+
+/// How a run ended.
+struct RunOutcome {
+  RunStatus status = RunStatus::kCompleted;
+  std::string message;        ///< why it failed or was interrupted
+  size_t requests_sent = 0;   ///< HTTP attempts, including retries
+  size_t stored = 0;          ///< records handed to the sink
+  size_t errors = 0;          ///< records stored with an error
+  size_t from_cache = 0;
+};
+
+/// Runs `items` to completion, interruption or a tripped breaker. Blocks; uses the calling
+/// thread as the event loop. Scoring runs on `pool`; every record reaches `sink` before return.
+RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
+                    const GenerationParams& params, std::vector<WorkItem>& items,
+                    const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
+                    const RunnerOptions& options);
+
+/// Scores one outcome: errors and truncation give unscored Scores for every metric.
+std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
+                                 const Error* error, const std::vector<const Scorer*>& scorers);
+
+/// The cache/resume key: SHA-256 over provider, model, base URL, parameters, messages, sample
+/// id and epoch (DESIGN §3).
+std::string request_key(const ModelSpec& spec, const std::string& params_json,
+                        const std::string& messages_json, const std::string& sample_id,
+                        int epoch);
+
+/// Messages as the JSON array stored in `samples.input`.
+std::string messages_to_json(const std::vector<Message>& messages);
+
+}  // namespace assay

@@ -1,0 +1,54 @@
+#pragma once
+/// The scorer interface: one output in, one Score per metric out. Scorers are immutable after
+/// construction and called concurrently from the scoring pool.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/json.h"
+#include "harness/types.h"
+
+namespace assay {
+
+/// What a scorer sees for one sample.
+struct ScoringInput {
+  std::string_view output;                          ///< the model's answer text
+  std::string_view target;                          ///< the gold answer
+  const std::vector<std::string>* choices = nullptr;  ///< option texts, or null
+  const JsonValue* metadata = nullptr;               ///< the sample's metadata, or null
+};
+
+/// Grades outputs. Never throws; an output it cannot grade gets an unscored Score with a reason.
+class Scorer {
+ public:
+  virtual ~Scorer() = default;
+  /// Registered name, e.g. "choice".
+  virtual std::string name() const = 0;
+  /// Metric names this scorer emits, in order; the first is its primary metric.
+  virtual std::vector<std::string> metrics() const { return {name()}; }
+  /// One Score per metric, in metrics() order.
+  virtual std::vector<Score> score(const ScoringInput& input) const = 0;
+};
+
+/// A Score with a value of 1 or 0.
+inline Score binary_score(std::string metric, bool correct, std::string answer,
+                          std::string explanation) {
+  Score s;
+  s.metric = std::move(metric);
+  s.value = correct ? 1.0 : 0.0;
+  s.answer = std::move(answer);
+  s.explanation = std::move(explanation);
+  return s;
+}
+
+/// An unscored Score (NULL value) with its reason.
+inline Score unscored(std::string metric, std::string reason, std::string explanation) {
+  Score s;
+  s.metric = std::move(metric);
+  s.unscored_reason = std::move(reason);
+  s.explanation = std::move(explanation);
+  return s;
+}
+
+}  // namespace assay

@@ -1,0 +1,31 @@
+#pragma once
+/// Small string helpers shared by every module. All functions are pure and thread-safe.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace assay {
+
+/// `s` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+/// Lower-cased ASCII copy.
+std::string to_lower(std::string_view s);
+/// Splits on `sep`; keeps empty pieces.
+std::vector<std::string> split(std::string_view s, char sep);
+/// Replaces every occurrence of `from` (non-empty) with `to`.
+std::string replace_all(std::string_view s, std::string_view from, std::string_view to);
+/// Edit distance (insert, delete, substitute), for "did you mean" suggestions.
+size_t edit_distance(std::string_view a, std::string_view b);
+/// The candidate closest to `name` when it is plausibly a typo of it, else "".
+std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates);
+/// " (did you mean 'X'?)" or "" : appended to not-found messages.
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+/// Lower-case hex of bytes.
+std::string to_hex(std::string_view bytes);
+/// Percent-decodes a URL query component ('+' is a space).
+std::string url_decode(std::string_view s);
+/// Shortens `s` to at most `max_bytes` (on a UTF-8 boundary) adding "…" when cut.
+std::string truncate_for_display(std::string_view s, size_t max_bytes);
+
+}  // namespace assay

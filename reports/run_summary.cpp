@@ -1,0 +1,96 @@
+#include "reports/run_summary.h"
+
+#include "harness/json.h"
+#include "reports/text_table.h"
+
+namespace assay {
+
+RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples) {
+  RunSummary out;
+  out.run = run;
+  out.n_samples = static_cast<int64_t>(samples.size());
+  std::vector<ScoreObservation> obs;
+  obs.reserve(samples.size());
+  for (const auto& s : samples) {
+    const StoredScore* pick = nullptr;
+    for (const auto& sc : s.scores) {
+      if (sc.metric == run.primary_metric) pick = &sc;
+    }
+    if (pick == nullptr && !s.scores.empty()) pick = &s.scores.front();
+    ScoreObservation o;
+    o.sample_id = s.sample_id;
+    o.epoch = s.epoch;
+    if (pick != nullptr) {
+      o.value = pick->value;
+      o.unscored_reason = pick->unscored_reason;
+    } else {
+      o.unscored_reason = s.error_kind.empty() ? "no_score" : "error:" + s.error_kind;
+    }
+    obs.push_back(std::move(o));
+  }
+  out.primary = summarize_metric(obs);
+  return out;
+}
+
+std::string format_unscored(const MetricSummary& s) {
+  std::string out;
+  for (const auto& [reason, n] : s.unscored_by_reason) {
+    out += (out.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+  }
+  return out.empty() ? "-" : out;
+}
+
+void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows) {
+  TextTable t({"run", "model", "suite", "status", "n", "scored", "unscored", "score", "95% CI"},
+              {true, false, false, false, true, true, false, true, false});
+  for (const auto& r : rows) {
+    const MetricSummary& m = r.primary;
+    std::string n = std::to_string(r.n_samples);
+    if (r.run.n_planned > r.n_samples) n += "/" + std::to_string(r.run.n_planned);
+    t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite, r.run.status, n,
+               std::to_string(m.n_scored), format_unscored(m),
+               m.n_counted ? format_fixed(m.mean, 3) : "-",
+               m.n_counted ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
+                           : "-"});
+  }
+  t.write(out);
+}
+
+void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
+  JsonValue arr = JsonValue::array();
+  for (const auto& r : rows) {
+    const MetricSummary& m = r.primary;
+    JsonValue unscored = JsonValue::object();
+    for (const auto& [reason, n] : m.unscored_by_reason) {
+      unscored.set(reason, JsonValue(static_cast<int64_t>(n)));
+    }
+    JsonValue o = JsonValue::object({
+        {"id", JsonValue(r.run.id)},
+        {"name", JsonValue(r.run.name)},
+        {"model", JsonValue(r.run.model_spec)},
+        {"provider", JsonValue(r.run.provider)},
+        {"suite", JsonValue(r.run.suite)},
+        {"domain", JsonValue(r.run.domain)},
+        {"status", JsonValue(r.run.status)},
+        {"status_message", JsonValue(r.run.status_message)},
+        {"created_at", JsonValue(r.run.created_at)},
+        {"finished_at", JsonValue(r.run.finished_at)},
+        {"metric", JsonValue(r.run.primary_metric)},
+        {"n_planned", JsonValue(r.run.n_planned)},
+        {"n_samples", JsonValue(r.n_samples)},
+        {"n_scored", JsonValue(static_cast<int64_t>(m.n_scored))},
+        {"n_errors", JsonValue(static_cast<int64_t>(m.n_errors))},
+        {"unscored", unscored},
+        {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
+        {"stderr", m.n_counted ? JsonValue(m.stderr_) : JsonValue()},
+        {"ci_low", m.n_counted ? JsonValue(m.ci_low) : JsonValue()},
+        {"ci_high", m.n_counted ? JsonValue(m.ci_high) : JsonValue()},
+        {"dataset_sha256", JsonValue(r.run.dataset_sha256)},
+        {"harness_version", JsonValue(r.run.harness_version)},
+    });
+    arr.push_back(std::move(o));
+  }
+  out << to_json(arr) << "\n";
+}
+
+}  // namespace assay

@@ -1,0 +1,73 @@
+#pragma once
+/// What the store keeps about a run and its samples (DESIGN §5), as plain values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace assay {
+
+/// One row of `runs`.
+struct RunInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string identity;  ///< hash of everything that defines the run; equal ⇒ resumable
+  std::string created_at;
+  std::string finished_at;
+  std::string status;  ///< started | completed | interrupted | failed
+  std::string status_message;
+  std::string provider;
+  std::string model;
+  std::string model_spec;  ///< display SPEC without credentials
+  std::string base_url;    ///< without credentials
+  std::string params_json;
+  std::string suite;
+  std::string suite_version;
+  std::string suite_hash;
+  std::string dataset_sha256;
+  std::string domain;
+  std::string primary_metric;
+  std::string harness_version;
+  std::string git_revision;
+  int64_t seed = 0;
+  std::string shard;  ///< "I/N" or ""
+  int repeats = 1;
+  int64_t limit = -1;
+  int64_t n_planned = 0;  ///< (sample, epoch) pairs the run should hold
+};
+
+/// One stored score.
+struct StoredScore {
+  std::string metric;
+  std::optional<double> value;
+  std::string answer;
+  std::string explanation;
+  std::string unscored_reason;
+};
+
+/// One stored (sample, epoch) with its scores.
+struct StoredSample {
+  std::string sample_id;
+  int epoch = 0;
+  std::string input;
+  std::string target;
+  std::string output;
+  std::string reasoning;
+  std::string finish_reason;
+  int64_t tokens_in = -1;
+  int64_t tokens_out = -1;
+  int64_t tokens_reasoning = -1;
+  int64_t tokens_cached = -1;
+  double latency_ms = 0;
+  double ttft_ms = -1;
+  double output_tps = -1;
+  int attempts = 0;
+  bool cached = false;
+  std::string error_kind;
+  std::string error_message;
+  std::string request_key;
+  std::vector<StoredScore> scores;
+};
+
+}  // namespace assay

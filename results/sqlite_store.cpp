@@ -1,0 +1,580 @@
+#include "results/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <ctime>
+
+namespace assay {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL DEFAULT '',
+  identity TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('started','completed','interrupted','failed')),
+  status_message TEXT NOT NULL DEFAULT '',
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  model_spec TEXT NOT NULL,
+  base_url TEXT NOT NULL DEFAULT '',
+  params_json TEXT NOT NULL DEFAULT '{}',
+  suite TEXT NOT NULL,
+  suite_version TEXT NOT NULL DEFAULT '',
+  suite_hash TEXT NOT NULL DEFAULT '',
+  dataset_sha256 TEXT NOT NULL DEFAULT '',
+  domain TEXT NOT NULL DEFAULT '',
+  primary_metric TEXT NOT NULL DEFAULT '',
+  harness_version TEXT NOT NULL DEFAULT '',
+  git_revision TEXT NOT NULL DEFAULT '',
+  seed INTEGER NOT NULL DEFAULT 0,
+  shard TEXT NOT NULL DEFAULT '',
+  repeats INTEGER NOT NULL DEFAULT 1,
+  limit_n INTEGER NOT NULL DEFAULT -1,
+  n_planned INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS runs_identity ON runs(identity);
+CREATE TABLE IF NOT EXISTS samples (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  sample_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  target TEXT NOT NULL,
+  output TEXT,
+  reasoning TEXT,
+  finish_reason TEXT,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  tokens_reasoning INTEGER,
+  tokens_cached INTEGER,
+  cost REAL,
+  latency_ms REAL,
+  ttft_ms REAL,
+  output_tps REAL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  cached INTEGER NOT NULL DEFAULT 0,
+  error_kind TEXT,
+  error_message TEXT,
+  request_key TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, sample_id, epoch)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS scores (
+  run_id INTEGER NOT NULL,
+  sample_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL,
+  answer TEXT NOT NULL DEFAULT '',
+  explanation TEXT NOT NULL DEFAULT '',
+  unscored_reason TEXT,
+  PRIMARY KEY (run_id, sample_id, epoch, metric)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS response_cache (
+  request_key TEXT PRIMARY KEY,
+  output TEXT NOT NULL,
+  reasoning TEXT NOT NULL,
+  finish_reason TEXT NOT NULL,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  tokens_reasoning INTEGER,
+  tokens_cached INTEGER,
+  latency_ms REAL,
+  ttft_ms REAL,
+  output_tps REAL,
+  stored_at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+sqlite3* raw(void* db) { return static_cast<sqlite3*>(db); }
+
+Error db_error(sqlite3* db, const std::string& what) {
+  return make_error(ErrorKind::kIo, what + ": " + sqlite3_errmsg(db));
+}
+
+/// A prepared statement that finalizes itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  void bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+  /// Binds -1 (not reported) as NULL.
+  void bind_count(int i, int64_t v) {
+    if (v < 0) {
+      bind_null(i);
+    } else {
+      bind(i, v);
+    }
+  }
+  int step() { return sqlite3_step(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  int64_t i64(int col, int64_t if_null = 0) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
+                                                          : sqlite3_column_int64(stmt_, col);
+  }
+  double f64(int col, double if_null = 0) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
+                                                          : sqlite3_column_double(stmt_, col);
+  }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+constexpr const char* kRunColumns =
+    "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
+    "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
+    "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
+    "n_planned";
+
+RunInfo read_run(const Stmt& s) {
+  RunInfo r;
+  r.id = s.i64(0);
+  r.name = s.text(1);
+  r.identity = s.text(2);
+  r.created_at = s.text(3);
+  r.finished_at = s.text(4);
+  r.status = s.text(5);
+  r.status_message = s.text(6);
+  r.provider = s.text(7);
+  r.model = s.text(8);
+  r.model_spec = s.text(9);
+  r.base_url = s.text(10);
+  r.params_json = s.text(11);
+  r.suite = s.text(12);
+  r.suite_version = s.text(13);
+  r.suite_hash = s.text(14);
+  r.dataset_sha256 = s.text(15);
+  r.domain = s.text(16);
+  r.primary_metric = s.text(17);
+  r.harness_version = s.text(18);
+  r.git_revision = s.text(19);
+  r.seed = s.i64(20);
+  r.shard = s.text(21);
+  r.repeats = static_cast<int>(s.i64(22, 1));
+  r.limit = s.i64(23, -1);
+  r.n_planned = s.i64(24);
+  return r;
+}
+
+}  // namespace
+
+std::string sample_epoch_key(const std::string& sample_id, int epoch) {
+  return sample_id + "\x1f" + std::to_string(epoch);
+}
+
+int SqliteStore::schema_version() { return kSchemaVersion; }
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return make_error(ErrorKind::kIo, "cannot open database '" + path + "': " + msg);
+  }
+  sqlite3_busy_timeout(db, 30'000);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  // WAL: readers never block the writer, and a crash loses at most the open transaction.
+  Status st = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  if (!st) {
+    return make_error(ErrorKind::kIo,
+                      "database '" + path + "' is not usable: " + st.error().message);
+  }
+  st = store->migrate();
+  if (!st) {
+    Error e = st.error();
+    e.message = "database '" + path + "': " + e.message;
+    return e;
+  }
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(raw(db_)); }
+
+Status SqliteStore::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(raw(db_), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return make_error(ErrorKind::kIo, msg);
+  }
+  return Status::ok();
+}
+
+Status SqliteStore::migrate() {
+  Stmt v(raw(db_), "PRAGMA user_version");
+  if (!v.ok() || v.step() != SQLITE_ROW) return db_error(raw(db_), "reading schema version");
+  int64_t version = v.i64(0);
+  if (version > kSchemaVersion) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "schema version " + std::to_string(version) +
+                          " is newer than this assay understands (" +
+                          std::to_string(kSchemaVersion) + "); upgrade assay");
+  }
+  if (version == kSchemaVersion) return Status::ok();
+  // Each step migrates from version N-1 to N inside one transaction.
+  Status st = exec(std::string("BEGIN IMMEDIATE;") + kSchemaV1 + "PRAGMA user_version=1; COMMIT;");
+  if (!st) {
+    Status rollback = exec("ROLLBACK;");
+    (void)rollback;
+    return make_error(ErrorKind::kIo, "migration to schema 1 failed: " + st.error().message);
+  }
+  return Status::ok();
+}
+
+Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
+  Stmt s(raw(db_),
+         "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
+         "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
+         "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
+         "n_planned) VALUES (?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(raw(db_), "preparing run insert");
+  int i = 1;
+  s.bind(i++, r.name);
+  s.bind(i++, r.identity);
+  s.bind(i++, now_iso());
+  for (const std::string* v : {&r.provider, &r.model, &r.model_spec, &r.base_url, &r.params_json,
+                               &r.suite, &r.suite_version, &r.suite_hash, &r.dataset_sha256,
+                               &r.domain, &r.primary_metric, &r.harness_version,
+                               &r.git_revision}) {
+    s.bind(i++, *v);
+  }
+  s.bind(i++, r.seed);
+  s.bind(i++, r.shard);
+  s.bind(i++, r.repeats);
+  s.bind(i++, r.limit);
+  s.bind(i++, r.n_planned);
+  if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
+}
+
+Result<std::optional<RunInfo>> SqliteStore::find_resumable_run(const std::string& identity) {
+  std::string sql = std::string("SELECT ") + kRunColumns +
+                    " FROM runs WHERE identity=? AND status!='completed' ORDER BY id DESC LIMIT 1";
+  Stmt s(raw(db_), sql.c_str());
+  if (!s.ok()) return db_error(raw(db_), "preparing run lookup");
+  s.bind(1, identity);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<RunInfo>(read_run(s));
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "looking up run");
+  return std::optional<RunInfo>();
+}
+
+Status SqliteStore::set_run_status(int64_t run_id, const std::string& status,
+                                   const std::string& message) {
+  Stmt s(raw(db_),
+         "UPDATE runs SET status=?, status_message=?, finished_at=CASE WHEN ?='started' THEN NULL "
+         "ELSE ? END WHERE id=?");
+  if (!s.ok()) return db_error(raw(db_), "preparing status update");
+  s.bind(1, status);
+  s.bind(2, message);
+  s.bind(3, status);
+  s.bind(4, now_iso());
+  s.bind(5, run_id);
+  if (s.step() != SQLITE_DONE) return db_error(raw(db_), "updating run status");
+  return Status::ok();
+}
+
+Result<std::vector<RunInfo>> SqliteStore::list_runs() {
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id";
+  Stmt s(raw(db_), sql.c_str());
+  if (!s.ok()) return db_error(raw(db_), "preparing run list");
+  std::vector<RunInfo> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_run(s));
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "listing runs");
+  return out;
+}
+
+Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {
+  bool numeric = !id_or_name.empty() &&
+                 id_or_name.find_first_not_of("0123456789") == std::string::npos;
+  std::string sql = std::string("SELECT ") + kRunColumns +
+                    (numeric ? " FROM runs WHERE id=?" : " FROM runs WHERE name=? ORDER BY id DESC LIMIT 1");
+  Stmt s(raw(db_), sql.c_str());
+  if (!s.ok()) return db_error(raw(db_), "preparing run lookup");
+  if (numeric) {
+    s.bind(1, static_cast<int64_t>(std::stoll(id_or_name)));
+  } else {
+    s.bind(1, id_or_name);
+  }
+  if (s.step() == SQLITE_ROW) return read_run(s);
+  return make_error(ErrorKind::kNotFound,
+                    "no run '" + id_or_name + "' in the database (see `assay runs`)");
+}
+
+Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64_t run_id) {
+  Stmt s(raw(db_), "SELECT sample_id, epoch FROM samples WHERE run_id=? AND error_kind IS NULL");
+  if (!s.ok()) return db_error(raw(db_), "preparing sample lookup");
+  s.bind(1, run_id);
+  std::unordered_set<std::string> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    out.insert(sample_epoch_key(s.text(0), static_cast<int>(s.i64(1))));
+  }
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "reading stored samples");
+  return out;
+}
+
+Result<std::unordered_map<std::string, Completion>> SqliteStore::cached_completions(
+    const std::vector<std::string>& keys) {
+  Stmt s(raw(db_),
+         "SELECT output, reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
+         "tokens_cached, latency_ms, ttft_ms, output_tps FROM response_cache WHERE request_key=?");
+  if (!s.ok()) return db_error(raw(db_), "preparing cache lookup");
+  std::unordered_map<std::string, Completion> out;
+  for (const auto& key : keys) {
+    s.bind(1, key);
+    if (s.step() == SQLITE_ROW) {
+      Completion c;
+      c.text = s.text(0);
+      c.reasoning = s.text(1);
+      c.finish_reason = s.text(2);
+      c.usage.input_tokens = s.i64(3, -1);
+      c.usage.output_tokens = s.i64(4, -1);
+      c.usage.reasoning_tokens = s.i64(5, -1);
+      c.usage.cached_tokens = s.i64(6, -1);
+      c.latency_ms = s.f64(7);
+      c.ttft_ms = s.f64(8, -1);
+      c.output_tps = s.f64(9, -1);
+      out.emplace(key, std::move(c));
+    }
+    s.reset();
+  }
+  return out;
+}
+
+Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>& records) {
+  sqlite3* db = raw(db_);
+  Status st = exec("BEGIN IMMEDIATE");
+  if (!st) return st;
+  Stmt ins(db,
+           "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
+           "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
+           "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
+           "request_key, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
+  Stmt score(db,
+             "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
+             "unscored_reason) VALUES (?,?,?,?,?,?,?,?)");
+  Stmt cache(db,
+             "INSERT OR REPLACE INTO response_cache (request_key, output, reasoning, "
+             "finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, latency_ms, "
+             "ttft_ms, output_tps, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins.ok() || !del_scores.ok() || !score.ok() || !cache.ok()) {
+    Error e = db_error(db, "preparing batch insert");
+    (void)exec("ROLLBACK");
+    return e;
+  }
+  std::string now = now_iso();
+  for (const SampleRecord& r : records) {
+    const Completion& c = r.completion;
+    int i = 1;
+    ins.bind(i++, run_id);
+    ins.bind(i++, r.sample_id);
+    ins.bind(i++, r.epoch);
+    ins.bind(i++, r.input);
+    ins.bind(i++, r.target);
+    if (r.error) {
+      for (int k = 0; k < 3; ++k) ins.bind_null(i++);
+      for (int k = 0; k < 4; ++k) ins.bind_null(i++);
+      for (int k = 0; k < 3; ++k) ins.bind_null(i++);
+    } else {
+      ins.bind(i++, c.text);
+      ins.bind(i++, c.reasoning);
+      ins.bind(i++, c.finish_reason);
+      ins.bind_count(i++, c.usage.input_tokens);
+      ins.bind_count(i++, c.usage.output_tokens);
+      ins.bind_count(i++, c.usage.reasoning_tokens);
+      ins.bind_count(i++, c.usage.cached_tokens);
+      ins.bind(i++, c.latency_ms);
+      if (c.ttft_ms >= 0) {
+        ins.bind(i++, c.ttft_ms);
+      } else {
+        ins.bind_null(i++);
+      }
+      if (c.output_tps >= 0) {
+        ins.bind(i++, c.output_tps);
+      } else {
+        ins.bind_null(i++);
+      }
+    }
+    ins.bind(i++, c.attempts);
+    ins.bind(i++, c.from_cache ? 1 : 0);
+    if (r.error) {
+      ins.bind(i++, std::string(error_kind_name(r.error->kind)));
+      ins.bind(i++, r.error->message);
+    } else {
+      ins.bind_null(i++);
+      ins.bind_null(i++);
+    }
+    ins.bind(i++, r.request_key);
+    ins.bind(i++, now);
+    if (ins.step() != SQLITE_DONE) {
+      Error e = db_error(db, "storing sample '" + r.sample_id + "'");
+      (void)exec("ROLLBACK");
+      return e;
+    }
+    ins.reset();
+    del_scores.bind(1, run_id);
+    del_scores.bind(2, r.sample_id);
+    del_scores.bind(3, r.epoch);
+    del_scores.step();
+    del_scores.reset();
+    for (const Score& sc : r.scores) {
+      score.bind(1, run_id);
+      score.bind(2, r.sample_id);
+      score.bind(3, r.epoch);
+      score.bind(4, sc.metric);
+      if (sc.value) {
+        score.bind(5, *sc.value);
+      } else {
+        score.bind_null(5);
+      }
+      score.bind(6, sc.answer);
+      score.bind(7, sc.explanation);
+      if (sc.value) {
+        score.bind_null(8);
+      } else {
+        score.bind(8, sc.unscored_reason);
+      }
+      if (score.step() != SQLITE_DONE) {
+        Error e = db_error(db, "storing score for '" + r.sample_id + "'");
+        (void)exec("ROLLBACK");
+        return e;
+      }
+      score.reset();
+    }
+    if (!r.error && !c.from_cache) {
+      int k = 1;
+      cache.bind(k++, r.request_key);
+      cache.bind(k++, c.text);
+      cache.bind(k++, c.reasoning);
+      cache.bind(k++, c.finish_reason);
+      cache.bind_count(k++, c.usage.input_tokens);
+      cache.bind_count(k++, c.usage.output_tokens);
+      cache.bind_count(k++, c.usage.reasoning_tokens);
+      cache.bind_count(k++, c.usage.cached_tokens);
+      cache.bind(k++, c.latency_ms);
+      cache.bind(k++, c.ttft_ms);
+      cache.bind(k++, c.output_tps);
+      cache.bind(k++, now);
+      if (cache.step() != SQLITE_DONE) {
+        Error e = db_error(db, "caching response");
+        (void)exec("ROLLBACK");
+        return e;
+      }
+      cache.reset();
+    }
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only) {
+  std::string sql =
+      "SELECT sample_id, epoch, input, target, COALESCE(output,''), COALESCE(reasoning,''), "
+      "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
+      "latency_ms, ttft_ms, output_tps, attempts, cached, COALESCE(error_kind,''), "
+      "COALESCE(error_message,''), request_key FROM samples WHERE run_id=? ORDER BY sample_id, "
+      "epoch";
+  Stmt s(raw(db_), sql.c_str());
+  if (!s.ok()) return db_error(raw(db_), "preparing sample query");
+  s.bind(1, run_id);
+  std::vector<StoredSample> out;
+  std::unordered_map<std::string, size_t> index;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    StoredSample x;
+    x.sample_id = s.text(0);
+    x.epoch = static_cast<int>(s.i64(1));
+    x.input = s.text(2);
+    x.target = s.text(3);
+    x.output = s.text(4);
+    x.reasoning = s.text(5);
+    x.finish_reason = s.text(6);
+    x.tokens_in = s.i64(7, -1);
+    x.tokens_out = s.i64(8, -1);
+    x.tokens_reasoning = s.i64(9, -1);
+    x.tokens_cached = s.i64(10, -1);
+    x.latency_ms = s.f64(11);
+    x.ttft_ms = s.f64(12, -1);
+    x.output_tps = s.f64(13, -1);
+    x.attempts = static_cast<int>(s.i64(14));
+    x.cached = s.i64(15) != 0;
+    x.error_kind = s.text(16);
+    x.error_message = s.text(17);
+    x.request_key = s.text(18);
+    index.emplace(sample_epoch_key(x.sample_id, x.epoch), out.size());
+    out.push_back(std::move(x));
+  }
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "reading samples");
+  Stmt scores_q(raw(db_),
+           "SELECT sample_id, epoch, metric, value, answer, explanation, "
+           "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?");
+  if (!scores_q.ok()) return db_error(raw(db_), "preparing score query");
+  scores_q.bind(1, run_id);
+  while ((rc = scores_q.step()) == SQLITE_ROW) {
+    auto it = index.find(sample_epoch_key(scores_q.text(0), static_cast<int>(scores_q.i64(1))));
+    if (it == index.end()) continue;
+    StoredScore score;
+    score.metric = scores_q.text(2);
+    if (!scores_q.is_null(3)) score.value = scores_q.f64(3);
+    score.answer = scores_q.text(4);
+    score.explanation = scores_q.text(5);
+    score.unscored_reason = scores_q.text(6);
+    out[it->second].scores.push_back(std::move(score));
+  }
+  if (failed_only) {
+    std::vector<StoredSample> kept;
+    for (auto& x : out) {
+      bool failed = !x.error_kind.empty();
+      for (const auto& score : x.scores) {
+        if (!score.value || *score.value < 1.0) failed = true;
+      }
+      if (failed) kept.push_back(std::move(x));
+    }
+    return kept;
+  }
+  return out;
+}
+
+}  // namespace assay

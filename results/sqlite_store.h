@@ -1,0 +1,66 @@
+#pragma once
+/// The SQLite results store: schema and migrations (PRAGMA user_version), runs, samples, scores
+/// and the response cache. One SqliteStore is one connection: use it from one thread at a time.
+/// The file is opened in WAL mode, so a writer thread and readers can each hold their own.
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "harness/result.h"
+#include "harness/types.h"
+#include "results/run_info.h"
+
+namespace assay {
+
+/// A connection to an assay results database.
+class SqliteStore {
+ public:
+  /// Opens (creating and migrating if needed) the database at `path`. kIo names the path.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore();
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  /// The schema version this build writes.
+  static int schema_version();
+
+  /// Inserts a run (status "started"); returns its id.
+  Result<int64_t> create_run(const RunInfo& run);
+  /// The newest run with this identity that did not complete (to resume), if any.
+  Result<std::optional<RunInfo>> find_resumable_run(const std::string& identity);
+  /// Updates status (and finished_at when not "started").
+  Status set_run_status(int64_t run_id, const std::string& status, const std::string& message);
+  /// All runs, oldest first.
+  Result<std::vector<RunInfo>> list_runs();
+  /// A run by numeric id or by name (the newest with that name).
+  Result<RunInfo> find_run(const std::string& id_or_name);
+
+  /// "sample_id\x1f epoch" of every sample stored without an error in `run_id`.
+  Result<std::unordered_set<std::string>> completed_sample_keys(int64_t run_id);
+  /// Cached completions for the given request keys (absent keys are skipped).
+  Result<std::unordered_map<std::string, Completion>> cached_completions(
+      const std::vector<std::string>& keys);
+
+  /// Writes records in one transaction: upserts samples and scores; successful completions
+  /// also enter the response cache.
+  Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records);
+
+  /// Every stored sample of a run with its scores, ordered by sample id and epoch.
+  Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false);
+
+  /// Runs raw SQL (tests and migrations).
+  Status exec(const std::string& sql);
+
+ private:
+  explicit SqliteStore(void* db) : db_(db) {}
+  Status migrate();
+  void* db_;  // sqlite3*, kept opaque so the header does not leak sqlite3.h
+};
+
+/// Key used by completed_sample_keys().
+std::string sample_epoch_key(const std::string& sample_id, int epoch);
+
+}  // namespace assay

@@ -1,0 +1,17 @@
+#include "scorers/builtin.h"
+
+#include "scorers/choice_scorer.h"
+#include "scorers/exact_scorer.h"
+#include "scorers/gsm8k_scorer.h"
+
+namespace assay {
+
+void register_builtin_scorers(ScorerRegistry& registry) {
+  registry.add("exact", "normalised exact match of the whole output", make_exact_scorer);
+  registry.add("choice", "multiple-choice letter, Artificial Analysis regex list",
+               make_choice_scorer);
+  registry.add("gsm8k", "GSM8K numeric answer: flexible last number and strict '####'",
+               make_gsm8k_scorer);
+}
+
+}  // namespace assay

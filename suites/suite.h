@@ -1,0 +1,34 @@
+#pragma once
+/// Turning a suite spec plus its dataset files into rendered Samples.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+#include "harness/types.h"
+#include "suites/suite_spec.h"
+
+namespace assay {
+
+/// A suite ready to run.
+struct LoadedSuite {
+  SuiteSpec spec;
+  std::vector<Sample> samples;         ///< in dataset order, cut to the limit
+  std::string dataset_sha256;          ///< one file: its digest; several: digest of digests
+  std::vector<std::string> files;      ///< resolved paths, in load order
+  size_t total_records = 0;            ///< before the limit
+  std::vector<std::string> warnings;   ///< e.g. a record count that differs from the spec
+};
+
+/// Loads and renders `spec`. Relative dataset paths resolve against the spec's base_dir or, for
+/// built-ins, `data_dir`. `limit` keeps the first N samples in dataset order. Errors are
+/// kInvalidInput/kNotFound naming the suite, file, row and field.
+Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
+                               std::optional<size_t> limit);
+
+/// Resolves the spec's dataset file patterns to existing paths (globs expanded, sorted).
+Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,
+                                                       const std::string& data_dir);
+
+}  // namespace assay
