@@ -99,7 +99,8 @@ class OpenAiChatAdapter final : public ModelAdapter {
       messages.push_back(JsonValue::object({{"role", m.role}, {"content", m.content}}));
     }
     body.set("messages", std::move(messages));
-    for (const auto& [k, v] : effective_params(request.params).members()) body.set(k, v);
+    JsonValue params = effective_params(request.params);
+    for (const auto& [k, v] : params.members()) body.set(k, v);
     if (streaming_) {
       body.set("stream", true);
       body.set("stream_options", JsonValue::object({{"include_usage", true}}));

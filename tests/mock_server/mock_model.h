@@ -1,0 +1,65 @@
+#pragma once
+/// The mock model: answers chat-completion requests deterministically from the prompt, with
+/// seeded fault injection and counters. Used by integration tests, the demo and benchmarks.
+///
+/// How it answers: the expected answer comes from a `[[answer:X]]` marker in the prompt or from
+/// an answer key (JSONL lines {"contains": "...", "answer": "..."}). It answers correctly with
+/// probability p, where p comes from a `[[p:0.7]]` marker, else a "-pN" suffix on the model name
+/// (e.g. "mock-p0.8"), else --accuracy; the draw is a hash of (seed, model, prompt), so the same
+/// request always gets the same answer. The answer is written in the format the prompt asks for
+/// ("Answer: X", "#### X", "\boxed{X}", else "The answer is X.").
+
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/mock_server/event_server.h"
+
+namespace assay::mock {
+
+/// Behaviour knobs (command-line flags of mock_model_server).
+struct MockOptions {
+  double latency_ms = 0;      ///< delay before the response (or first stream chunk)
+  double chunk_delay_ms = 0;  ///< delay between stream chunks
+  uint64_t seed = 1;
+  double accuracy = 1.0;
+  double fail_500 = 0;
+  double fail_429 = 0;
+  double retry_after_s = 1;
+  double truncate = 0;   ///< body cut short, then the connection closes
+  double malformed = 0;  ///< 200 with a body that is not JSON
+  double hang = 0;       ///< never answers
+  double reset = 0;      ///< part of the body, then a TCP reset
+  std::string require_key;           ///< 401 unless "Authorization: Bearer KEY"
+  std::vector<std::string> models;   ///< 404 for other model names (empty = accept all)
+  bool track_prompts = false;        ///< per-prompt counters in /counters
+  std::vector<std::pair<std::string, std::string>> answer_key;
+};
+
+/// Request handler plus state. Not thread-safe (the event server is single-threaded).
+class MockModel {
+ public:
+  explicit MockModel(MockOptions options);
+  Reply handle(const HttpRequestIn& request);
+
+ private:
+  Reply chat_completions(const HttpRequestIn& request);
+  Reply counters() const;
+  std::string expected_answer(const std::string& prompt) const;
+
+  MockOptions options_;
+  std::mt19937_64 fault_rng_;
+  std::map<std::string, uint64_t> counts_;
+  struct PromptCount {
+    uint64_t requests = 0;
+    uint64_t ok = 0;
+  };
+  std::map<std::string, PromptCount> prompts_;
+};
+
+/// Parses an answer-key JSONL file; throws std::runtime_error naming the line on bad input.
+std::vector<std::pair<std::string, std::string>> load_answer_key(const std::string& path);
+
+}  // namespace assay::mock
