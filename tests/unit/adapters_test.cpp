@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "adapters/openai_chat_adapter.h"
+#include "adapters/sse.h"
+
+using namespace assay;
+
+TEST_CASE("SSE events split on blank lines, join data lines and skip comments", "[sse]") {
+  std::string body = ": keep-alive\n\ndata: {\"a\":1}\n\nevent: ping\ndata: x\ndata: y\r\n\r\ndata: [DONE]";
+  auto ev = parse_sse(body);
+  REQUIRE(ev.size() == 3);
+  REQUIRE(ev[0].data == "{\"a\":1}");
+  REQUIRE(ev[1].event == "ping");
+  REQUIRE(ev[1].data == "x\ny");
+  REQUIRE(ev[2].data == "[DONE]");
+  REQUIRE(ev[2].end_offset == body.size());
+}
+
+TEST_CASE("arrival_ms maps body offsets to chunk times", "[sse]") {
+  std::vector<ChunkTime> t = {{10, 5.0}, {20, 9.0}, {30, 12.0}};
+  REQUIRE(arrival_ms(t, 1) == 5.0);
+  REQUIRE(arrival_ms(t, 10) == 5.0);
+  REQUIRE(arrival_ms(t, 11) == 9.0);
+  REQUIRE(arrival_ms(t, 30) == 12.0);
+}
+
+TEST_CASE("OpenAI chat bodies parse text, reasoning, finish reason and usage", "[openai]") {
+  // Shape from the chat.completion object in OpenAI's API reference (fields we use).
+  std::string body = R"({
+    "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Answer: B",
+                 "reasoning_content": "thinking..."}, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15,
+              "prompt_tokens_details": {"cached_tokens": 4},
+              "completion_tokens_details": {"reasoning_tokens": 2}}})";
+  auto c = parse_openai_chat_body(body);
+  REQUIRE(c);
+  REQUIRE(c->text == "Answer: B");
+  REQUIRE(c->reasoning == "thinking...");
+  REQUIRE(c->finish_reason == "stop");
+  REQUIRE(c->usage.input_tokens == 12);
+  REQUIRE(c->usage.output_tokens == 3);
+  REQUIRE(c->usage.cached_tokens == 4);
+  REQUIRE(c->usage.reasoning_tokens == 2);
+}
+
+TEST_CASE("OpenAI bodies without choices or with null content are handled", "[openai]") {
+  auto bad = parse_openai_chat_body(R"({"object":"chat.completion"})");
+  REQUIRE_FALSE(bad);
+  REQUIRE(bad.error().kind == ErrorKind::kMalformedResponse);
+  auto not_json = parse_openai_chat_body("<html>");
+  REQUIRE(not_json.error().kind == ErrorKind::kMalformedResponse);
+  auto null_content = parse_openai_chat_body(
+      R"({"choices":[{"message":{"content":null},"finish_reason":"length"}]})");
+  REQUIRE(null_content);
+  REQUIRE(null_content->text.empty());
+  REQUIRE(null_content->finish_reason == "length");
+  auto err = parse_openai_chat_body(R"({"error":{"message":"overloaded"}})");
+  REQUIRE(err.error().kind == ErrorKind::kServerError);
+}
+
+TEST_CASE("OpenAI streams accumulate deltas and measure TTFT and speed", "[openai]") {
+  std::string e1 = "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+  std::string e2 = "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"hmm\"}}]}\n\n";
+  std::string e3 = "data: {\"choices\":[{\"delta\":{\"content\":\"Answer: \"}}]}\n\n";
+  std::string e4 = "data: {\"choices\":[{\"delta\":{\"content\":\"C\"},\"finish_reason\":\"stop\"}]}\n\n";
+  std::string e5 = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":5}}\n\n";
+  std::string e6 = "data: [DONE]\n\n";
+  std::string body = e1 + e2 + e3 + e4 + e5 + e6;
+  std::vector<ChunkTime> times;
+  size_t off = 0;
+  double t = 100;
+  for (const auto& e : {e1, e2, e3, e4, e5, e6}) {
+    off += e.size();
+    times.push_back({off, t});
+    t += 100;
+  }
+  auto c = parse_openai_chat_stream(body, times);
+  REQUIRE(c);
+  REQUIRE(c->text == "Answer: C");
+  REQUIRE(c->reasoning == "hmm");
+  REQUIRE(c->finish_reason == "stop");
+  REQUIRE(c->usage.output_tokens == 5);
+  REQUIRE(c->ttft_ms == 200);  // first event carrying text (the reasoning delta)
+  // 5 tokens between the first (200 ms) and last (400 ms) text-bearing chunks.
+  REQUIRE(c->output_tps == Approx(25.0));
+}
+
+TEST_CASE("a stream cut before its end is malformed (and so retried)", "[openai]") {
+  std::string body = "data: {\"choices\":[{\"delta\":{\"content\":\"Ans\"}}]}\n\ndata: {\"cho";
+  auto c = parse_openai_chat_stream(body, {});
+  REQUIRE_FALSE(c);
+  REQUIRE(c.error().kind == ErrorKind::kMalformedResponse);
+}
+
+TEST_CASE("OpenAI requests carry model, messages, parameters and the key header", "[openai]") {
+  setenv("ASSAY_TEST_KEY", "sk-test-123", 1);
+  auto spec = parse_model_spec(
+      "openai:qwen@http://127.0.0.1:9/v1?temperature=0.5&api_key_env=ASSAY_TEST_KEY&system=Be+brief");
+  auto adapter = make_openai_chat_adapter(*spec);
+  REQUIRE(adapter);
+  Sample s;
+  s.id = "x";
+  s.messages = {{"user", "Hi \"there\""}};
+  GenerationParams p;
+  p.temperature = 0.0;
+  p.max_tokens = 100;
+  Request r{&s, 0, p, "k"};
+  auto http = (*adapter)->build_request(r);
+  REQUIRE(http);
+  REQUIRE(http->url == "http://127.0.0.1:9/v1/chat/completions");
+  REQUIRE(http->streaming);
+  bool auth = false;
+  for (const auto& [k, v] : http->headers) auth |= k == "Authorization" && v == "Bearer sk-test-123";
+  REQUIRE(auth);
+  auto body = parse_json(http->body);
+  REQUIRE(body);
+  REQUIRE(body->find("model")->as_string() == "qwen");
+  REQUIRE(body->find("temperature")->as_double() == 0.5);  // SPEC overrides the suite default
+  REQUIRE(body->find("max_tokens")->as_int() == 100);
+  REQUIRE(body->find("messages")->items().size() == 2);
+  REQUIRE(body->find("messages")->items()[0].find("content")->as_string() == "Be brief");
+  REQUIRE(body->find("stream_options")->find("include_usage")->as_bool());
+  // The key never enters the parameters that are hashed and stored.
+  REQUIRE((*adapter)->params_json(p).find("sk-test") == std::string::npos);
+}
+
+TEST_CASE("OpenAI adapter rejects unknown parameters and a missing key for api.openai.com",
+          "[openai]") {
+  auto typo = make_openai_chat_adapter(*parse_model_spec("openai:m@http://h/v1?temprature=0"));
+  REQUIRE_FALSE(typo);
+  REQUIRE(typo.error().message.find("did you mean 'temperature'") != std::string::npos);
+  unsetenv("ASSAY_NO_SUCH_KEY");
+  auto nokey = make_openai_chat_adapter(*parse_model_spec("openai:gpt-4o?api_key_env=ASSAY_NO_SUCH_KEY"));
+  REQUIRE_FALSE(nokey);
+  REQUIRE(nokey.error().message.find("ASSAY_NO_SUCH_KEY is not set") != std::string::npos);
+  auto local = make_openai_chat_adapter(*parse_model_spec("openai:m@http://127.0.0.1:8000/v1?api_key_env=ASSAY_NO_SUCH_KEY"));
+  REQUIRE(local);  // local servers need no key
+}

@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "harness/json.h"
+#include "harness/model_spec.h"
+#include "harness/registry.h"
+#include "harness/retry_policy.h"
+#include "harness/sha256.h"
+#include "harness/strings.h"
+
+using namespace assay;
+
+TEST_CASE("parse_json builds objects in file order and round-trips", "[json]") {
+  auto v = parse_json(R"({"b":1,"a":[true,null,2.5,"x\ny"],"c":{"d":"é"}})");
+  REQUIRE(v);
+  REQUIRE(v->is_object());
+  REQUIRE(v->members()[0].first == "b");
+  REQUIRE(v->find("a")->items()[2].as_double() == 2.5);
+  REQUIRE(v->find("c")->find("d")->as_string() == "é");
+  REQUIRE(to_json(*v) == R"({"b":1,"a":[true,null,2.5,"x\ny"],"c":{"d":"é"}})");
+}
+
+TEST_CASE("parse_json reports invalid JSON as invalid input", "[json]") {
+  auto v = parse_json("{\"a\": ");
+  REQUIRE_FALSE(v);
+  REQUIRE(v.error().kind == ErrorKind::kInvalidInput);
+}
+
+TEST_CASE("JSON strings escape control characters and quotes", "[json]") {
+  std::string out;
+  append_json_string(out, std::string("a\"b\\c\x01\t", 7));
+  REQUIRE(out == R"("a\"b\\c\u0001\t")");
+}
+
+TEST_CASE("JsonValue copies do not share mutations", "[json]") {
+  JsonValue a = JsonValue::object({{"k", 1}});
+  JsonValue b = a;
+  b.set("k", 2);
+  REQUIRE(a.find("k")->as_int() == 1);
+  REQUIRE(b.find("k")->as_int() == 2);
+}
+
+TEST_CASE("nearest_name suggests plausible typos only", "[strings]") {
+  std::vector<std::string> names = {"gsm8k", "mmlu", "openai"};
+  REQUIRE(nearest_name("gsm8x", names) == "gsm8k");
+  REQUIRE(nearest_name("opanai", names) == "openai");
+  REQUIRE(nearest_name("completely-different", names).empty());
+  REQUIRE(edit_distance("kitten", "sitting") == 3);
+}
+
+TEST_CASE("truncate_for_display keeps UTF-8 valid", "[strings]") {
+  std::string s = "ééé";  // 6 bytes
+  std::string t = truncate_for_display(s, 3);
+  REQUIRE(t == "é…");
+}
+
+TEST_CASE("sha256 matches the FIPS 180-2 test vector", "[sha256]") {
+  REQUIRE(sha256_hex("abc") ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("model SPECs parse provider, model, base URL and parameters", "[model_spec]") {
+  auto s = parse_model_spec("openai:qwen2.5-7b@http://127.0.0.1:8080/v1/?temperature=0&top_p=0.9");
+  REQUIRE(s);
+  REQUIRE(s->provider == "openai");
+  REQUIRE(s->model == "qwen2.5-7b");
+  REQUIRE(s->base_url == "http://127.0.0.1:8080/v1");
+  REQUIRE(s->params.at("temperature") == "0");
+  REQUIRE(s->params.at("top_p") == "0.9");
+
+  auto colon_model = parse_model_spec("openai:org/model:v1@http://h:1/v1");
+  REQUIRE(colon_model);
+  REQUIRE(colon_model->model == "org/model:v1");
+
+  REQUIRE_FALSE(parse_model_spec("gpt-4o"));
+  REQUIRE_FALSE(parse_model_spec("openai:"));
+  auto bad = parse_model_spec("openai:m?temperature");
+  REQUIRE_FALSE(bad);
+  REQUIRE(bad.error().message.find("not key=value") != std::string::npos);
+}
+
+TEST_CASE("credentials in base URLs are never kept in the display text", "[model_spec]") {
+  REQUIRE(strip_credentials("https://user:secret@host:1/v1") == "https://host:1/v1");
+  auto s = parse_model_spec("openai:m@https://user:secret@host/v1");
+  REQUIRE(s);
+  REQUIRE(s->text.find("secret") == std::string::npos);
+}
+
+TEST_CASE("HTTP statuses classify as DESIGN §3 says", "[retry]") {
+  REQUIRE(classify_http_status(200) == ErrorKind::kNone);
+  REQUIRE(classify_http_status(429) == ErrorKind::kRateLimited);
+  for (int s : {408, 409, 425, 500, 502, 503}) {
+    REQUIRE(is_transient(classify_http_status(s)));
+  }
+  for (int s : {400, 401, 403, 404, 422}) {
+    REQUIRE_FALSE(is_transient(classify_http_status(s)));
+  }
+  REQUIRE(classify_http_status(401) == ErrorKind::kAuth);
+}
+
+TEST_CASE("Retry-After accepts seconds and HTTP dates", "[retry]") {
+  REQUIRE(*parse_retry_after_ms("2", 0) == 2000);
+  REQUIRE(*parse_retry_after_ms(" 0.5", 0) == 500);
+  // 1445412480 = Wed, 21 Oct 2015 07:28:00 GMT
+  REQUIRE(*parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480.0 - 3) == 3000);
+  REQUIRE_FALSE(parse_retry_after_ms("soon", 0));
+}
+
+TEST_CASE("backoff uses full jitter within the exponential cap and honours Retry-After",
+          "[retry]") {
+  RetryPolicy p;
+  p.base_ms = 100;
+  p.max_ms = 1000;
+  std::mt19937_64 rng(7);
+  double max_seen = 0;
+  for (int i = 0; i < 1000; ++i) {
+    double d = p.delay_ms(3, std::nullopt, rng);  // cap = min(1000, 100·8)
+    REQUIRE(d >= 0);
+    REQUIRE(d <= 800);
+    max_seen = std::max(max_seen, d);
+  }
+  REQUIRE(max_seen > 700);  // jitter spans the range
+  REQUIRE(p.delay_ms(10, std::nullopt, rng) <= 1000);
+  REQUIRE(p.delay_ms(0, 5000.0, rng) >= 5000);
+}
+
+TEST_CASE("the circuit breaker trips on a repeated permanent error only", "[retry]") {
+  CircuitBreaker b(3);
+  Error auth{ErrorKind::kAuth, "HTTP 401: Incorrect API key (req 123)", 401};
+  Error auth2{ErrorKind::kAuth, "HTTP 401: Incorrect API key (req 456)", 401};
+  Error bad{ErrorKind::kBadRequest, "HTTP 400: context too long", 400};
+  REQUIRE_FALSE(b.record_failure(auth, "m"));
+  REQUIRE_FALSE(b.record_failure(bad, "m"));  // a different error resets the streak
+  REQUIRE_FALSE(b.record_failure(auth, "m"));
+  REQUIRE_FALSE(b.record_failure(auth2, "m"));  // digits differ: still the same error
+  auto trip = b.record_failure(auth, "m");
+  REQUIRE(trip);
+  REQUIRE(trip->find("API key") != std::string::npos);
+
+  CircuitBreaker t(3);
+  Error timeout{ErrorKind::kTimeout, "timed out", 0};
+  for (int i = 0; i < 100; ++i) REQUIRE_FALSE(t.record_failure(timeout, "m"));
+}
+
+TEST_CASE("the circuit breaker stops fast when nothing ever connects", "[retry]") {
+  CircuitBreaker b(5);
+  Error refused{ErrorKind::kConnect, "Couldn't connect to server", 0};
+  REQUIRE_FALSE(b.record_failure(refused, "m"));
+  REQUIRE_FALSE(b.record_failure(refused, "m"));
+  REQUIRE(b.record_failure(refused, "m"));
+
+  CircuitBreaker flaky(5);
+  flaky.record_success();
+  for (int i = 0; i < 10; ++i) REQUIRE_FALSE(flaky.record_failure(refused, "m"));
+}
+
+TEST_CASE("registries suggest the nearest name", "[registry]") {
+  Registry<int> r("thing");
+  r.add("alpha", "", 1);
+  r.add("beta", "", 2);
+  REQUIRE((*r.find("beta"))->factory == 2);
+  auto miss = r.find("alpah");
+  REQUIRE_FALSE(miss);
+  REQUIRE(miss.error().message.find("did you mean 'alpha'") != std::string::npos);
+}

@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <thread>
+
+#include "reports/run_summary.h"
+#include "results/result_writer.h"
+#include "results/sqlite_store.h"
+#include "results/statistics.h"
+#include "tests/support/test_support.h"
+
+using namespace assay;
+using assay::testing::TempDir;
+
+namespace {
+ScoreObservation obs(const std::string& id, std::optional<double> v, const std::string& why = "") {
+  ScoreObservation o;
+  o.sample_id = id;
+  o.value = v;
+  o.unscored_reason = why;
+  return o;
+}
+
+SampleRecord record(const std::string& id, int epoch, std::optional<double> value) {
+  SampleRecord r;
+  r.sample_id = id;
+  r.epoch = epoch;
+  r.input = "[]";
+  r.target = "t";
+  r.request_key = "key-" + id + "-" + std::to_string(epoch);
+  r.completion.text = "out " + id;
+  r.completion.finish_reason = "stop";
+  r.completion.usage.input_tokens = 10;
+  Score s;
+  s.metric = "m";
+  s.value = value;
+  if (!value) s.unscored_reason = "no_answer";
+  r.scores.push_back(s);
+  return r;
+}
+}  // namespace
+
+// Wilson 95% for 8/10, from the formula in protocols.md §3.5 evaluated by hand (Python
+// arithmetic, outside the project): p=0.8, z=1.959964, centre=(0.8+0.192073)/1.384146=0.716740,
+// half=1.959964·sqrt(0.016+0.009604)/1.384146=0.226578 → [0.490162, 0.943318].
+TEST_CASE("Wilson interval matches the closed form", "[stats]") {
+  auto [lo, hi] = wilson_interval(8, 10);
+  REQUIRE(lo == Approx(0.490162).margin(1e-5));
+  REQUIRE(hi == Approx(0.943318).margin(1e-5));
+  auto [lo0, hi0] = wilson_interval(0, 30);
+  REQUIRE(lo0 == 0.0);
+  REQUIRE(hi0 == Approx(0.113513).margin(1e-5));  // 3.8415/(30+3.8415)
+}
+
+TEST_CASE("summaries count no_answer as 0 and exclude request errors", "[stats]") {
+  std::vector<ScoreObservation> v = {obs("a", 1.0), obs("b", 1.0), obs("c", std::nullopt, "no_answer"),
+                                     obs("d", std::nullopt, "error:timeout"), obs("e", 0.0)};
+  MetricSummary s = summarize_metric(v);
+  REQUIRE(s.n == 5);
+  REQUIRE(s.n_scored == 3);
+  REQUIRE(s.n_counted == 4);
+  REQUIRE(s.n_errors == 1);
+  REQUIRE(s.mean == Approx(0.5));
+  REQUIRE(s.unscored_by_reason.at("no_answer") == 1);
+  REQUIRE(s.unscored_by_reason.at("error:timeout") == 1);
+  // CLT SE with n-1: values 1,1,0,0 → var 1/3 → SE = sqrt(1/3/4) = 0.288675
+  REQUIRE(s.stderr_ == Approx(0.288675).margin(1e-6));
+}
+
+// Clustered SE (Miller 2024 / Inspect): sqrt(C/(C-1) · Σ_c (Σ_{i∈c} r_i)²) / n.
+// Two questions × 2 repeats: q1 → 1,1; q2 → 0,1. mean 0.75; residuals q1: .25,.25 (sum .5),
+// q2: -.75,.25 (sum -.5); Σ sums² = .5; ×2/1 = 1; sqrt(1)/4 = 0.25 (by hand).
+TEST_CASE("repeats of a question are clustered", "[stats]") {
+  std::vector<ScoreObservation> v = {obs("q1", 1.0), obs("q1", 1.0), obs("q2", 0.0), obs("q2", 1.0)};
+  MetricSummary s = summarize_metric(v);
+  REQUIRE(s.clusters == 2);
+  REQUIRE(s.mean == Approx(0.75));
+  REQUIRE(s.stderr_ == Approx(0.25));
+  REQUIRE(s.ci_low == Approx(0.75 - 1.959964 * 0.25).margin(1e-5));
+}
+
+TEST_CASE("the store creates, resumes and reads runs", "[store]") {
+  TempDir dir;
+  std::string db = dir.file("r.db");
+  auto store = SqliteStore::open(db);
+  REQUIRE(store);
+  RunInfo run;
+  run.identity = "id-1";
+  run.provider = "openai";
+  run.model = "m";
+  run.model_spec = "openai:m";
+  run.suite = "s";
+  run.primary_metric = "m";
+  run.n_planned = 3;
+  auto id = (*store)->create_run(run);
+  REQUIRE(id);
+  REQUIRE(*id == 1);
+  REQUIRE((*store)->write_batch(*id, {record("a", 0, 1.0), record("b", 0, std::nullopt)}));
+  SampleRecord failed = record("c", 0, std::nullopt);
+  failed.error = Error{ErrorKind::kTimeout, "timed out", 0};
+  failed.scores[0].unscored_reason = "error:timeout";
+  REQUIRE((*store)->write_batch(*id, {failed}));
+
+  auto resumable = (*store)->find_resumable_run("id-1");
+  REQUIRE(resumable);
+  REQUIRE(*resumable);
+  REQUIRE((*resumable)->status == "started");
+  auto done = (*store)->completed_sample_keys(*id);
+  REQUIRE(done->size() == 2);  // the failed sample will be retried on resume
+  REQUIRE(done->count(sample_epoch_key("a", 0)) == 1);
+
+  auto cached = (*store)->cached_completions({"key-a-0", "key-c-0", "missing"});
+  REQUIRE(cached->size() == 1);
+  REQUIRE(cached->at("key-a-0").text == "out a");
+  REQUIRE(cached->at("key-a-0").usage.input_tokens == 10);
+
+  // Re-writing a sample replaces it: never duplicated.
+  REQUIRE((*store)->write_batch(*id, {record("a", 0, 0.0)}));
+  auto samples = (*store)->samples(*id);
+  REQUIRE(samples->size() == 3);
+  REQUIRE(samples->at(0).scores.size() == 1);
+  REQUIRE(*samples->at(0).scores[0].value == 0.0);
+  REQUIRE(samples->at(2).error_kind == "timeout");
+
+  REQUIRE((*store)->set_run_status(*id, "completed", ""));
+  REQUIRE_FALSE(*(*store)->find_resumable_run("id-1"));
+  auto found = (*store)->find_run("1");
+  REQUIRE(found->status == "completed");
+  REQUIRE_FALSE(found->finished_at.empty());
+  REQUIRE((*store)->find_run("99").error().kind == ErrorKind::kNotFound);
+
+  RunSummary sum = summarize_run(*found, *samples);
+  REQUIRE(sum.primary.n_errors == 1);
+  REQUIRE(sum.primary.unscored_by_reason.at("no_answer") == 1);
+}
+
+TEST_CASE("the store records its schema version and refuses newer ones", "[store]") {
+  TempDir dir;
+  std::string db = dir.file("v.db");
+  {
+    auto store = SqliteStore::open(db);
+    REQUIRE(store);
+    REQUIRE(assay::testing::sql_scalar(db, "PRAGMA user_version") ==
+            std::to_string(SqliteStore::schema_version()));
+    REQUIRE(assay::testing::sql_scalar(db, "PRAGMA journal_mode") == "wal");
+    REQUIRE((*store)->exec("PRAGMA user_version=99"));
+  }
+  auto again = SqliteStore::open(db);
+  REQUIRE_FALSE(again);
+  REQUIRE(again.error().message.find("newer than this assay understands") != std::string::npos);
+}
+
+TEST_CASE("the writer thread commits everything queued before close returns", "[store]") {
+  TempDir dir;
+  std::string db = dir.file("w.db");
+  auto store = SqliteStore::open(db);
+  RunInfo run;
+  run.identity = "x";
+  run.provider = "p";
+  run.model = "m";
+  run.model_spec = "p:m";
+  run.suite = "s";
+  auto id = (*store)->create_run(run);
+  auto writer = ResultWriter::open(db, *id, 64, 50);
+  REQUIRE(writer);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        (*writer)->write(record("t" + std::to_string(t) + "-" + std::to_string(i), 0, 1.0));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE((*writer)->close());
+  REQUIRE((*writer)->committed() == 2000);
+  REQUIRE(assay::testing::sql_scalar(db, "SELECT COUNT(*) FROM samples") == "2000");
+}
