@@ -1,6 +1,9 @@
 #include "adapters/curl_transport.h"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -13,6 +16,7 @@ namespace assay {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kEventsPerPoll = 8;
 
 struct Transfer {
   uint64_t tag = 0;
@@ -88,6 +92,18 @@ class CurlTransport final : public Transport {
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_connections);
     curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    // The socket API with epoll: work per event is O(active sockets), not O(transfers), which
+    // is what keeps harness CPU flat at thousands of requests in flight.
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = wake_fd_;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlTransport::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlTransport::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   }
 
   ~CurlTransport() override {
@@ -98,6 +114,8 @@ class CurlTransport final : public Transport {
     }
     for (CURL* easy : idle_) curl_easy_cleanup(easy);
     curl_multi_cleanup(multi_);
+    close(epoll_fd_);
+    close(wake_fd_);
   }
 
   void submit(uint64_t tag, HttpRequest request) override {
@@ -140,12 +158,43 @@ class CurlTransport final : public Transport {
 
   void poll(int timeout_ms, std::vector<TransportCompletion>& finished) override {
     int running = 0;
-    curl_multi_perform(multi_, &running);
-    if (!collect(finished)) {
-      curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
-      curl_multi_perform(multi_, &running);
+    if (timer_ms_ == 0) {
+      timer_ms_ = -1;
+      curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
       collect(finished);
     }
+    int wait = timeout_ms;
+    if (!finished.empty() || !cancelled_.empty()) wait = 0;
+    if (timer_ms_ >= 0) {
+      auto elapsed =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - timer_set_at_)
+              .count();
+      wait = std::min(wait, static_cast<int>(std::max<long>(0, timer_ms_ - elapsed)));
+    }
+    // A small batch per poll keeps the pipeline full: the runner refills each slot (and the next
+    // poll() sends the new requests) after a few completions rather than after a whole burst,
+    // which would otherwise delay every request by the time to process all of its peers.
+    epoll_event events[kEventsPerPoll];
+    int n = epoll_wait(epoll_fd_, events, kEventsPerPoll, wait);
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == wake_fd_) {
+        uint64_t v;
+        ssize_t rc = read(wake_fd_, &v, sizeof v);
+        (void)rc;
+        continue;
+      }
+      int flags = 0;
+      if (events[i].events & (EPOLLIN | EPOLLHUP)) flags |= CURL_CSELECT_IN;
+      if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+      if (events[i].events & EPOLLERR) flags |= CURL_CSELECT_ERR;
+      curl_multi_socket_action(multi_, fd, flags, &running);
+    }
+    if (n == 0 || timer_expired()) {
+      timer_ms_ = -1;
+      curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    collect(finished);
     for (auto& c : cancelled_) finished.push_back(std::move(c));
     cancelled_.clear();
   }
@@ -164,9 +213,39 @@ class CurlTransport final : public Transport {
     active_.clear();
   }
 
-  void wakeup() override { curl_multi_wakeup(multi_); }
+  void wakeup() override {
+    uint64_t one = 1;
+    ssize_t rc = write(wake_fd_, &one, sizeof one);
+    (void)rc;
+  }
 
  private:
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+    auto* self = static_cast<CurlTransport*>(user);
+    epoll_event ev{};
+    ev.data.fd = fd;
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+      return 0;
+    }
+    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+      epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* user) {
+    auto* self = static_cast<CurlTransport*>(user);
+    self->timer_ms_ = timeout_ms;
+    self->timer_set_at_ = Clock::now();
+    return 0;
+  }
+
+  bool timer_expired() const {
+    return timer_ms_ >= 0 && Clock::now() - timer_set_at_ >= std::chrono::milliseconds(timer_ms_);
+  }
+
   CURL* take_handle() {
     if (idle_.empty()) return curl_easy_init();
     CURL* easy = idle_.back();
@@ -223,6 +302,10 @@ class CurlTransport final : public Transport {
 
   TransportOptions options_;
   CURLM* multi_ = nullptr;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  long timer_ms_ = -1;  ///< curl's requested timeout; -1 = none
+  Clock::time_point timer_set_at_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
   std::vector<CURL*> idle_;
   std::vector<TransportCompletion> cancelled_;

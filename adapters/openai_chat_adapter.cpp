@@ -16,10 +16,18 @@ constexpr const char* kDefaultBaseUrl = "https://api.openai.com/v1";
 
 // SPEC parameters forwarded in the request body, and the ones the adapter itself consumes.
 const std::vector<std::string>& body_params() {
-  static const std::vector<std::string> k = {
-      "temperature", "top_p",      "max_tokens", "max_completion_tokens", "seed",
-      "stop",        "top_k",      "min_p",      "frequency_penalty",     "presence_penalty",
-      "repetition_penalty", "reasoning_effort"};
+  static const std::vector<std::string> k = {"temperature",
+                                             "top_p",
+                                             "max_tokens",
+                                             "max_completion_tokens",
+                                             "seed",
+                                             "stop",
+                                             "top_k",
+                                             "min_p",
+                                             "frequency_penalty",
+                                             "presence_penalty",
+                                             "repetition_penalty",
+                                             "reasoning_effort"};
   return k;
 }
 const std::vector<std::string>& control_params() {
@@ -115,10 +123,10 @@ class OpenAiChatAdapter final : public ModelAdapter {
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
-    Result<Completion> c = streaming_ && response.header("content-type").find("event-stream") !=
-                                             std::string_view::npos
-                               ? parse_openai_chat_stream(response.body, response.chunk_times)
-                               : parse_openai_chat_body(response.body);
+    Result<Completion> c =
+        streaming_ && response.header("content-type").find("event-stream") != std::string_view::npos
+            ? parse_openai_chat_stream(response.body, response.chunk_times)
+            : parse_openai_chat_body(response.body);
     if (c) c->latency_ms = response.latency_ms;
     return c;
   }
@@ -222,9 +230,9 @@ Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& 
   known.insert(known.end(), control_params().begin(), control_params().end());
   for (const auto& [k, v] : spec.params) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
-      return make_error(ErrorKind::kInvalidInput,
-                        "model SPEC '" + spec.text + "': unknown parameter '" + k + "'" +
-                            did_you_mean(k, known));
+      return make_error(
+          ErrorKind::kInvalidInput,
+          "model SPEC '" + spec.text + "': unknown parameter '" + k + "'" + did_you_mean(k, known));
     }
   }
   std::string env_name = "OPENAI_API_KEY";
@@ -235,7 +243,8 @@ Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& 
     return make_error(ErrorKind::kInvalidInput,
                       "model SPEC '" + spec.text + "': " + env_name +
                           " is not set. Export it, or give a local server's base URL, e.g. "
-                          "openai:" + spec.model + "@http://127.0.0.1:8000/v1");
+                          "openai:" +
+                          spec.model + "@http://127.0.0.1:8000/v1");
   }
   return std::unique_ptr<ModelAdapter>(new OpenAiChatAdapter(spec, std::move(api_key)));
 }

@@ -12,7 +12,8 @@ std::vector<SseEvent> parse_sse(std::string_view body) {
   while (pos < body.size()) {
     size_t eol = body.find('\n', pos);
     size_t next = eol == std::string_view::npos ? body.size() : eol + 1;
-    std::string_view line = body.substr(pos, (eol == std::string_view::npos ? body.size() : eol) - pos);
+    std::string_view line =
+        body.substr(pos, (eol == std::string_view::npos ? body.size() : eol) - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = next;
     if (line.empty()) {
@@ -27,7 +28,8 @@ std::vector<SseEvent> parse_sse(std::string_view body) {
     if (line.front() == ':') continue;
     size_t colon = line.find(':');
     std::string_view field = line.substr(0, colon);
-    std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     if (field == "data") {
       if (has_data) cur.data.push_back('\n');

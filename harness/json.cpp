@@ -52,16 +52,21 @@ void JsonValue::push_back(JsonValue value) {
 
 std::string JsonValue::to_text() const {
   switch (type_) {
-    case Type::kNull: return "";
-    case Type::kBool: return int_ ? "true" : "false";
-    case Type::kInt: return std::to_string(int_);
+    case Type::kNull:
+      return "";
+    case Type::kBool:
+      return int_ ? "true" : "false";
+    case Type::kInt:
+      return std::to_string(int_);
     case Type::kDouble: {
       std::string out;
       append_json_number(out, double_);
       return out;
     }
-    case Type::kString: return string_;
-    default: return to_json(*this);
+    case Type::kString:
+      return string_;
+    default:
+      return to_json(*this);
   }
 }
 
@@ -69,12 +74,16 @@ namespace {
 
 JsonValue convert(simdjson::dom::element el) {
   switch (el.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return JsonValue();
-    case simdjson::dom::element_type::BOOL: return JsonValue(bool(el.get_bool().value_unsafe()));
-    case simdjson::dom::element_type::INT64: return JsonValue(el.get_int64().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE:
+      return JsonValue();
+    case simdjson::dom::element_type::BOOL:
+      return JsonValue(bool(el.get_bool().value_unsafe()));
+    case simdjson::dom::element_type::INT64:
+      return JsonValue(el.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64:
       return JsonValue(static_cast<double>(el.get_uint64().value_unsafe()));
-    case simdjson::dom::element_type::DOUBLE: return JsonValue(el.get_double().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return JsonValue(el.get_double().value_unsafe());
     case simdjson::dom::element_type::STRING:
       return JsonValue(std::string_view(el.get_string().value_unsafe()));
     case simdjson::dom::element_type::ARRAY: {
@@ -117,13 +126,27 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -155,11 +178,21 @@ namespace {
 
 void write(std::string& out, const JsonValue& v) {
   switch (v.type()) {
-    case JsonValue::Type::kNull: out += "null"; break;
-    case JsonValue::Type::kBool: out += v.as_bool() ? "true" : "false"; break;
-    case JsonValue::Type::kInt: out += std::to_string(v.as_int()); break;
-    case JsonValue::Type::kDouble: append_json_number(out, v.as_double()); break;
-    case JsonValue::Type::kString: append_json_string(out, v.as_string()); break;
+    case JsonValue::Type::kNull:
+      out += "null";
+      break;
+    case JsonValue::Type::kBool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case JsonValue::Type::kInt:
+      out += std::to_string(v.as_int());
+      break;
+    case JsonValue::Type::kDouble:
+      append_json_number(out, v.as_double());
+      break;
+    case JsonValue::Type::kString:
+      append_json_string(out, v.as_string());
+      break;
     case JsonValue::Type::kArray: {
       out.push_back('[');
       bool first = true;

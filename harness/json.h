@@ -22,14 +22,14 @@ class JsonValue {
   using Object = std::vector<std::pair<std::string, JsonValue>>;
 
   JsonValue() = default;
-  JsonValue(std::nullptr_t) {}                                            // NOLINT
-  JsonValue(bool b) : type_(Type::kBool), int_(b ? 1 : 0) {}              // NOLINT
-  JsonValue(int v) : type_(Type::kInt), int_(v) {}                        // NOLINT
-  JsonValue(int64_t v) : type_(Type::kInt), int_(v) {}                    // NOLINT
-  JsonValue(double v) : type_(Type::kDouble), double_(v) {}               // NOLINT
+  JsonValue(std::nullptr_t) {}                                               // NOLINT
+  JsonValue(bool b) : type_(Type::kBool), int_(b ? 1 : 0) {}                 // NOLINT
+  JsonValue(int v) : type_(Type::kInt), int_(v) {}                           // NOLINT
+  JsonValue(int64_t v) : type_(Type::kInt), int_(v) {}                       // NOLINT
+  JsonValue(double v) : type_(Type::kDouble), double_(v) {}                  // NOLINT
   JsonValue(std::string s) : type_(Type::kString), string_(std::move(s)) {}  // NOLINT
-  JsonValue(std::string_view s) : type_(Type::kString), string_(s) {}     // NOLINT
-  JsonValue(const char* s) : type_(Type::kString), string_(s) {}          // NOLINT
+  JsonValue(std::string_view s) : type_(Type::kString), string_(s) {}        // NOLINT
+  JsonValue(const char* s) : type_(Type::kString), string_(s) {}             // NOLINT
   static JsonValue array(Array items = {});
   static JsonValue object(Object members = {});
 

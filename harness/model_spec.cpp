@@ -8,9 +8,8 @@ std::string strip_credentials(std::string_view url) {
   size_t scheme = url.find("://");
   size_t host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
   size_t path = url.find('/', host_start);
-  std::string_view authority =
-      url.substr(host_start, path == std::string_view::npos ? std::string_view::npos
-                                                             : path - host_start);
+  std::string_view authority = url.substr(
+      host_start, path == std::string_view::npos ? std::string_view::npos : path - host_start);
   size_t at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, host_start));
@@ -65,9 +64,9 @@ Result<ModelSpec> parse_model_spec(std::string_view text) {
       if (pair.empty()) continue;
       size_t eq = pair.find('=');
       if (eq == std::string::npos || eq == 0) {
-        return make_error(ErrorKind::kInvalidInput, "model SPEC '" + std::string(text) +
-                                                        "': parameter '" + pair +
-                                                        "' is not key=value");
+        return make_error(
+            ErrorKind::kInvalidInput,
+            "model SPEC '" + std::string(text) + "': parameter '" + pair + "' is not key=value");
       }
       spec.params[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
     }

@@ -6,7 +6,9 @@
 
 namespace assay {
 
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
 
 Progress::Progress(std::ostream& out, bool enabled, std::string label, size_t total)
     : out_(out),

@@ -25,8 +25,7 @@ std::string messages_to_json(const std::vector<Message>& messages) {
 }
 
 std::string request_key(const ModelSpec& spec, const std::string& params_json,
-                        const std::string& messages_json, const std::string& sample_id,
-                        int epoch) {
+                        const std::string& messages_json, const std::string& sample_id, int epoch) {
   Sha256 h;
   for (const std::string& part : {spec.provider, spec.model, strip_credentials(spec.base_url),
                                   params_json, messages_json, sample_id, std::to_string(epoch)}) {
@@ -78,8 +77,8 @@ struct Retry {
 class RunLoop {
  public:
   RunLoop(const ModelAdapter& adapter, Transport* transport, const GenerationParams& params,
-          std::vector<WorkItem>& items, const std::vector<const Scorer*>& scorers,
-          SampleSink& sink, ThreadPool& pool, const RunnerOptions& options)
+          std::vector<WorkItem>& items, const std::vector<const Scorer*>& scorers, SampleSink& sink,
+          ThreadPool& pool, const RunnerOptions& options)
       : adapter_(adapter),
         transport_(transport),
         params_(params),
@@ -134,8 +133,10 @@ class RunLoop {
         wait_local(timeout);
       }
       drain_local();
+      flush_scoring();
       if (options_.progress) options_.progress->update(done_, outcome_.errors);
     }
+    flush_scoring();
     pool_.wait_idle();
     if (options_.progress) options_.progress->finish(done_, outcome_.errors);
     outcome_.stored = done_;
@@ -155,9 +156,7 @@ class RunLoop {
   double now_ms() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
   }
-  size_t in_flight() const {
-    return (transport_ ? transport_->in_flight() : 0) + local_in_flight_;
-  }
+  size_t in_flight() const { return (transport_ ? transport_->in_flight() : 0) + local_in_flight_; }
 
   void check_stop(double now) {
     if (!stopping_ && options_.stop && options_.stop->load()) {
@@ -277,8 +276,8 @@ class RunLoop {
         stop_at_ = now_ms();
       }
     }
-    bool can_retry = is_transient(error.kind) && !stopping_ &&
-                     attempts_[i] <= options_.retry.max_retries;
+    bool can_retry =
+        is_transient(error.kind) && !stopping_ && attempts_[i] <= options_.retry.max_retries;
     if (can_retry) {
       double delay = options_.retry.delay_ms(attempts_[i] - 1, retry_after_ms, rng_);
       retries_.push({now_ms() + delay, i});
@@ -290,18 +289,34 @@ class RunLoop {
 
   void finish_ok(size_t i, Completion completion) {
     ++done_;
-    const WorkItem& item = items_[i];
-    pool_.submit([this, &item, completion = std::move(completion)]() mutable {
-      SampleRecord rec;
-      rec.sample_id = item.sample->id;
-      rec.epoch = item.epoch;
-      rec.input = item.input_json;
-      rec.target = item.sample->target;
-      rec.request_key = item.key;
-      rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
-      rec.completion = std::move(completion);
-      sink_.write(std::move(rec));
-    });
+    to_score_.emplace_back(i, std::move(completion));
+  }
+
+  // Scores finished samples on the pool, one task per batch: a task (and a thread wake-up) per
+  // sample costs more than scoring the cheap scorers.
+  void flush_scoring() {
+    constexpr size_t kBatch = 64;
+    for (size_t start = 0; start < to_score_.size(); start += kBatch) {
+      size_t end = std::min(to_score_.size(), start + kBatch);
+      std::vector<std::pair<size_t, Completion>> batch(
+          std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(start)),
+          std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(end)));
+      pool_.submit([this, batch = std::move(batch)]() mutable {
+        for (auto& [i, completion] : batch) {
+          const WorkItem& item = items_[i];
+          SampleRecord rec;
+          rec.sample_id = item.sample->id;
+          rec.epoch = item.epoch;
+          rec.input = item.input_json;
+          rec.target = item.sample->target;
+          rec.request_key = item.key;
+          rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
+          rec.completion = std::move(completion);
+          sink_.write(std::move(rec));
+        }
+      });
+    }
+    to_score_.clear();
   }
 
   void finish_error(size_t i, const Error& error) {
@@ -340,6 +355,7 @@ class RunLoop {
   std::mutex local_mu_;
   std::condition_variable local_cv_;
   std::deque<std::pair<size_t, Result<Completion>>> local_done_;
+  std::vector<std::pair<size_t, Completion>> to_score_;
   size_t done_ = 0;
   bool stopping_ = false;
   bool cancelled_ = false;

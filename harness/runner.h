@@ -29,8 +29,8 @@ class SampleSink {
 struct WorkItem {
   const Sample* sample = nullptr;  ///< not owned
   int epoch = 0;
-  std::string key;         ///< request key (request_key())
-  std::string input_json;  ///< the rendered messages as stored
+  std::string key;                   ///< request key (request_key())
+  std::string input_json;            ///< the rendered messages as stored
   std::optional<Completion> cached;  ///< a stored response for `key`: scored without sending
 };
 
@@ -50,10 +50,10 @@ enum class RunStatus { kCompleted, kInterrupted, kFailed };
 /// How a run ended.
 struct RunOutcome {
   RunStatus status = RunStatus::kCompleted;
-  std::string message;        ///< why it failed or was interrupted
-  size_t requests_sent = 0;   ///< HTTP attempts, including retries
-  size_t stored = 0;          ///< records handed to the sink
-  size_t errors = 0;          ///< records stored with an error
+  std::string message;       ///< why it failed or was interrupted
+  size_t requests_sent = 0;  ///< HTTP attempts, including retries
+  size_t stored = 0;         ///< records handed to the sink
+  size_t errors = 0;         ///< records stored with an error
   size_t from_cache = 0;
 };
 
@@ -71,8 +71,7 @@ std::vector<Score> score_outcome(const Sample& sample, const Completion* complet
 /// The cache/resume key: SHA-256 over provider, model, base URL, parameters, messages, sample
 /// id and epoch (DESIGN §3).
 std::string request_key(const ModelSpec& spec, const std::string& params_json,
-                        const std::string& messages_json, const std::string& sample_id,
-                        int epoch);
+                        const std::string& messages_json, const std::string& sample_id, int epoch);
 
 /// Messages as the JSON array stored in `samples.input`.
 std::string messages_to_json(const std::vector<Message>& messages);

@@ -13,10 +13,10 @@ namespace assay {
 
 /// What a scorer sees for one sample.
 struct ScoringInput {
-  std::string_view output;                          ///< the model's answer text
-  std::string_view target;                          ///< the gold answer
+  std::string_view output;                            ///< the model's answer text
+  std::string_view target;                            ///< the gold answer
   const std::vector<std::string>* choices = nullptr;  ///< option texts, or null
-  const JsonValue* metadata = nullptr;               ///< the sample's metadata, or null
+  const JsonValue* metadata = nullptr;                ///< the sample's metadata, or null
 };
 
 /// Grades outputs. Never throws; an output it cannot grade gets an unscored Score with a reason.

@@ -66,10 +66,10 @@ struct Completion {
 
 /// One per-sample judgement of one metric. `value` is empty when the sample is unscored.
 struct Score {
-  std::string metric;        ///< e.g. "choice", "gsm8k_strict"
+  std::string metric;  ///< e.g. "choice", "gsm8k_strict"
   std::optional<double> value;
-  std::string answer;        ///< what the scorer extracted from the output
-  std::string explanation;   ///< why: which rule fired, what was compared
+  std::string answer;           ///< what the scorer extracted from the output
+  std::string explanation;      ///< why: which rule fired, what was compared
   std::string unscored_reason;  ///< set iff !value: "no_answer", "truncated", "error:timeout", ...
 };
 

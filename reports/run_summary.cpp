@@ -50,8 +50,9 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
     t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite, r.run.status, n,
                std::to_string(m.n_scored), format_unscored(m),
                m.n_counted ? format_fixed(m.mean, 3) : "-",
-               m.n_counted ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
-                           : "-"});
+               m.n_counted
+                   ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
+                   : "-"});
   }
   t.write(out);
 }

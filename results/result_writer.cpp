@@ -8,9 +8,8 @@ namespace {
 constexpr size_t kMaxQueued = 8192;  // bounds memory when the disk is slower than the network
 }
 
-Result<std::unique_ptr<ResultWriter>> ResultWriter::open(const std::string& db_path,
-                                                         int64_t run_id, size_t batch_size,
-                                                         int flush_interval_ms) {
+Result<std::unique_ptr<ResultWriter>> ResultWriter::open(const std::string& db_path, int64_t run_id,
+                                                         size_t batch_size, int flush_interval_ms) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(db_path);
   if (!store) return store.error();
   return std::unique_ptr<ResultWriter>(
@@ -25,7 +24,9 @@ ResultWriter::ResultWriter(std::unique_ptr<SqliteStore> store, int64_t run_id, s
       flush_interval_ms_(flush_interval_ms),
       thread_([this] { loop(); }) {}
 
-ResultWriter::~ResultWriter() { (void)close(); }
+ResultWriter::~ResultWriter() {
+  (void)close();
+}
 
 void ResultWriter::write(SampleRecord record) {
   std::unique_lock lock(mu_);

@@ -99,7 +99,9 @@ std::string now_iso() {
   return buf;
 }
 
-sqlite3* raw(void* db) { return static_cast<sqlite3*>(db); }
+sqlite3* raw(void* db) {
+  return static_cast<sqlite3*>(db);
+}
 
 Error db_error(sqlite3* db, const std::string& what) {
   return make_error(ErrorKind::kIo, what + ": " + sqlite3_errmsg(db));
@@ -199,13 +201,14 @@ std::string sample_epoch_key(const std::string& sample_id, int epoch) {
   return sample_id + "\x1f" + std::to_string(epoch);
 }
 
-int SqliteStore::schema_version() { return kSchemaVersion; }
+int SqliteStore::schema_version() {
+  return kSchemaVersion;
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -228,7 +231,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(raw(db_)); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(raw(db_));
+}
 
 Status SqliteStore::exec(const std::string& sql) {
   char* err = nullptr;
@@ -245,10 +250,10 @@ Status SqliteStore::migrate() {
   if (!v.ok() || v.step() != SQLITE_ROW) return db_error(raw(db_), "reading schema version");
   int64_t version = v.i64(0);
   if (version > kSchemaVersion) {
-    return make_error(ErrorKind::kInvalidInput,
-                      "schema version " + std::to_string(version) +
-                          " is newer than this assay understands (" +
-                          std::to_string(kSchemaVersion) + "); upgrade assay");
+    return make_error(ErrorKind::kInvalidInput, "schema version " + std::to_string(version) +
+                                                    " is newer than this assay understands (" +
+                                                    std::to_string(kSchemaVersion) +
+                                                    "); upgrade assay");
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
@@ -274,8 +279,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, now_iso());
   for (const std::string* v : {&r.provider, &r.model, &r.model_spec, &r.base_url, &r.params_json,
                                &r.suite, &r.suite_version, &r.suite_hash, &r.dataset_sha256,
-                               &r.domain, &r.primary_metric, &r.harness_version,
-                               &r.git_revision}) {
+                               &r.domain, &r.primary_metric, &r.harness_version, &r.git_revision}) {
     s.bind(i++, *v);
   }
   s.bind(i++, r.seed);
@@ -326,10 +330,11 @@ Result<std::vector<RunInfo>> SqliteStore::list_runs() {
 }
 
 Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {
-  bool numeric = !id_or_name.empty() &&
-                 id_or_name.find_first_not_of("0123456789") == std::string::npos;
-  std::string sql = std::string("SELECT ") + kRunColumns +
-                    (numeric ? " FROM runs WHERE id=?" : " FROM runs WHERE name=? ORDER BY id DESC LIMIT 1");
+  bool numeric =
+      !id_or_name.empty() && id_or_name.find_first_not_of("0123456789") == std::string::npos;
+  std::string sql =
+      std::string("SELECT ") + kRunColumns +
+      (numeric ? " FROM runs WHERE id=?" : " FROM runs WHERE name=? ORDER BY id DESC LIMIT 1");
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing run lookup");
   if (numeric) {
@@ -362,6 +367,9 @@ Result<std::unordered_map<std::string, Completion>> SqliteStore::cached_completi
          "tokens_cached, latency_ms, ttft_ms, output_tps FROM response_cache WHERE request_key=?");
   if (!s.ok()) return db_error(raw(db_), "preparing cache lookup");
   std::unordered_map<std::string, Completion> out;
+  // One read transaction for all lookups: per-statement transactions cost two fcntl lock calls
+  // each, which dominated start-up on large runs.
+  if (Status st = exec("BEGIN"); !st) return st.error();
   for (const auto& key : keys) {
     s.bind(1, key);
     if (s.step() == SQLITE_ROW) {
@@ -380,6 +388,7 @@ Result<std::unordered_map<std::string, Completion>> SqliteStore::cached_completi
     }
     s.reset();
   }
+  if (Status st = exec("COMMIT"); !st) return st.error();
   return out;
 }
 
@@ -509,13 +518,19 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
   return exec("COMMIT");
 }
 
-Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only) {
+Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only,
+                                                       SampleDetail detail) {
+  // kOutcome selects empty strings in place of the large text columns, so summaries over big
+  // runs read a fraction of the file and hold no outputs in memory.
+  const bool full = detail == SampleDetail::kFull;
   std::string sql =
-      "SELECT sample_id, epoch, input, target, COALESCE(output,''), COALESCE(reasoning,''), "
-      "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
-      "latency_ms, ttft_ms, output_tps, attempts, cached, COALESCE(error_kind,''), "
-      "COALESCE(error_message,''), request_key FROM samples WHERE run_id=? ORDER BY sample_id, "
-      "epoch";
+      std::string("SELECT sample_id, epoch, ") +
+      (full ? "input, target, COALESCE(output,''), COALESCE(reasoning,''), " : "'', '', '', '', ") +
+      "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, "
+      "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
+      "COALESCE(error_kind,''), " +
+      (full ? "COALESCE(error_message,''), " : "'', ") +
+      "request_key FROM samples WHERE run_id=? ORDER BY sample_id, epoch";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);
@@ -547,9 +562,10 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     out.push_back(std::move(x));
   }
   if (rc != SQLITE_DONE) return db_error(raw(db_), "reading samples");
-  Stmt scores_q(raw(db_),
-           "SELECT sample_id, epoch, metric, value, answer, explanation, "
-           "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?");
+  Stmt scores_q(raw(db_), full ? "SELECT sample_id, epoch, metric, value, answer, explanation, "
+                                 "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?"
+                               : "SELECT sample_id, epoch, metric, value, '', '', "
+                                 "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?");
   if (!scores_q.ok()) return db_error(raw(db_), "preparing score query");
   scores_q.bind(1, run_id);
   while ((rc = scores_q.step()) == SQLITE_ROW) {

@@ -15,6 +15,9 @@
 
 namespace assay {
 
+/// How much of each stored sample SqliteStore::samples() reads.
+enum class SampleDetail { kFull, kOutcome };
+
 /// A connection to an assay results database.
 class SqliteStore {
  public:
@@ -48,8 +51,11 @@ class SqliteStore {
   /// also enter the response cache.
   Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records);
 
-  /// Every stored sample of a run with its scores, ordered by sample id and epoch.
-  Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false);
+  /// Every stored sample of a run with its scores, ordered by sample id and epoch. With
+  /// SampleDetail::kOutcome the text fields (input, target, output, reasoning, error message,
+  /// answer, explanation) are left empty: enough for statistics at a fraction of the memory.
+  Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false,
+                                            SampleDetail detail = SampleDetail::kFull);
 
   /// Runs raw SQL (tests and migrations).
   Status exec(const std::string& sql);

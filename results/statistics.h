@@ -29,12 +29,12 @@ struct MetricSummary {
   size_t n_counted = 0;  ///< in the mean (scored + model-attributable unscored)
   size_t n_errors = 0;   ///< excluded because the request failed
   std::map<std::string, size_t> unscored_by_reason;
-  size_t clusters = 0;   ///< distinct sample ids among counted observations
+  size_t clusters = 0;  ///< distinct sample ids among counted observations
   double mean = 0;
-  double stderr_ = 0;    ///< CLT SE, clustered by sample id when samples repeat
-  double ci_low = 0;     ///< 95% interval (Wilson for one-shot 0/1 scores)
+  double stderr_ = 0;  ///< CLT SE, clustered by sample id when samples repeat
+  double ci_low = 0;   ///< 95% interval (Wilson for one-shot 0/1 scores)
   double ci_high = 0;
-  bool binary = true;    ///< every counted value is 0 or 1
+  bool binary = true;  ///< every counted value is 0 or 1
 };
 
 /// True when an unscored reason counts as a 0 (the model's fault), false for request errors.

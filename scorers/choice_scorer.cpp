@@ -7,12 +7,22 @@
 namespace assay {
 namespace {
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_alpha(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 // Python's \w on str: letters, digits, underscore, and (approximately) any non-ASCII character.
-bool is_word(char c) { return is_alnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+bool is_word(char c) {
+  return is_alnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
 bool ieq_at(std::string_view s, size_t i, std::string_view word) {
   if (i + word.size() > s.size()) return false;
   for (size_t k = 0; k < word.size(); ++k) {
@@ -20,7 +30,9 @@ bool ieq_at(std::string_view s, size_t i, std::string_view word) {
   }
   return true;
 }
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+char upper(char c) {
+  return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
 
 // 1: (?i)[\*\_]{0,2}Answer[\*\_]{0,2}\s*:[\s\*\_]{0,2}\s*([A-Z])(?![a-zA-Z0-9]) — last match.
 std::optional<char> primary_answer_format(std::string_view s) {
@@ -161,12 +173,11 @@ class ChoiceScorer final : public Scorer {
     std::string letter(1, got->letter);
     bool ok = want.size() == 1 && upper(want[0]) == got->letter;
     std::string why = "pattern " + std::to_string(got->pattern) + " (" + got->pattern_name +
-                      ") extracted " + letter + "; target " +
-                      std::string(trim(in.target));
+                      ") extracted " + letter + "; target " + std::string(trim(in.target));
     if (in.choices && !in.choices->empty() &&
         got->letter >= static_cast<char>('A' + in.choices->size())) {
-      why += "; " + letter + " is not one of the " + std::to_string(in.choices->size()) +
-             " options";
+      why +=
+          "; " + letter + " is not one of the " + std::to_string(in.choices->size()) + " options";
     }
     return {binary_score("choice", ok, letter, why)};
   }
@@ -183,6 +194,8 @@ std::optional<ChoiceExtraction> extract_choice_letter(std::string_view text) {
   return std::nullopt;
 }
 
-std::unique_ptr<Scorer> make_choice_scorer() { return std::make_unique<ChoiceScorer>(); }
+std::unique_ptr<Scorer> make_choice_scorer() {
+  return std::make_unique<ChoiceScorer>();
+}
 
 }  // namespace assay

@@ -13,9 +13,9 @@ namespace assay {
 
 /// The extracted letter and which pattern produced it.
 struct ChoiceExtraction {
-  char letter = 0;          ///< upper-case A–Z
-  int pattern = 0;          ///< 1-based index into the list
-  std::string pattern_name; ///< e.g. "primary_answer_format"
+  char letter = 0;           ///< upper-case A–Z
+  int pattern = 0;           ///< 1-based index into the list
+  std::string pattern_name;  ///< e.g. "primary_answer_format"
 };
 
 /// Applies the pattern list to `text`; nullopt when nothing matches.

@@ -42,6 +42,8 @@ class ExactScorer final : public Scorer {
 
 }  // namespace
 
-std::unique_ptr<Scorer> make_exact_scorer() { return std::make_unique<ExactScorer>(); }
+std::unique_ptr<Scorer> make_exact_scorer() {
+  return std::make_unique<ExactScorer>();
+}
 
 }  // namespace assay

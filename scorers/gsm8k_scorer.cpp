@@ -7,14 +7,17 @@
 namespace assay {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool in_flex_set(char c) { return is_digit(c) || c == '$' || c == '.' || c == ','; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool in_flex_set(char c) {
+  return is_digit(c) || c == '$' || c == '.' || c == ',';
+}
 
 }  // namespace
 
 std::optional<std::string> extract_gsm8k_strict(std::string_view text) {
-  for (size_t i = text.find("#### "); i != std::string_view::npos;
-       i = text.find("#### ", i + 1)) {
+  for (size_t i = text.find("#### "); i != std::string_view::npos; i = text.find("#### ", i + 1)) {
     size_t j = i + 5;
     size_t start = j;
     if (j < text.size() && text[j] == '-') ++j;
@@ -79,9 +82,7 @@ Score judge(const char* metric, const std::optional<std::string>& got, std::stri
 class Gsm8kScorer final : public Scorer {
  public:
   std::string name() const override { return "gsm8k"; }
-  std::vector<std::string> metrics() const override {
-    return {"gsm8k_flexible", "gsm8k_strict"};
-  }
+  std::vector<std::string> metrics() const override { return {"gsm8k_flexible", "gsm8k_strict"}; }
   std::vector<Score> score(const ScoringInput& in) const override {
     return {judge("gsm8k_flexible", extract_gsm8k_flexible(in.output), in.target, "flexible"),
             judge("gsm8k_strict", extract_gsm8k_strict(in.output), in.target, "strict")};
@@ -90,6 +91,8 @@ class Gsm8kScorer final : public Scorer {
 
 }  // namespace
 
-std::unique_ptr<Scorer> make_gsm8k_scorer() { return std::make_unique<Gsm8kScorer>(); }
+std::unique_ptr<Scorer> make_gsm8k_scorer() {
+  return std::make_unique<Gsm8kScorer>();
+}
 
 }  // namespace assay

@@ -140,8 +140,8 @@ Result<std::vector<DataRow>> parse_csv_rows(std::string_view text, const std::st
     }
   }
   if (in_quotes) {
-    return make_error(ErrorKind::kInvalidInput, origin + ":" + std::to_string(record_line) +
-                                                    ": unterminated quoted field");
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ":" + std::to_string(record_line) + ": unterminated quoted field");
   }
   if (!field.empty() || !cur.empty()) end_record();
   std::vector<DataRow> rows;
@@ -173,8 +173,9 @@ Result<std::vector<DataRow>> load_rows(const std::string& path, DataFormat forma
       format = DataFormat::kCsv;
     } else {
       return make_error(ErrorKind::kInvalidInput,
-                        path + ": cannot tell the format from the extension; set "
-                               "dataset.format to jsonl, json or csv");
+                        path +
+                            ": cannot tell the format from the extension; set "
+                            "dataset.format to jsonl, json or csv");
     }
   }
   Result<std::string> text = read_file_maybe_gz(path);

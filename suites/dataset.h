@@ -12,9 +12,9 @@ namespace assay {
 
 /// One record: a JSON object plus its origin.
 struct DataRow {
-  JsonValue fields;  ///< always an object
-  std::string file;  ///< path as given to the loader
-  size_t line = 0;   ///< 1-based line (JSONL/CSV) or 0 when not line-based
+  JsonValue fields;        ///< always an object
+  std::string file;        ///< path as given to the loader
+  size_t line = 0;         ///< 1-based line (JSONL/CSV) or 0 when not line-based
   size_t row_in_file = 0;  ///< 0-based position among the file's records
 };
 

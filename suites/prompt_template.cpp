@@ -8,15 +8,17 @@
 namespace assay {
 
 const std::vector<std::string>& template_filter_names() {
-  static const std::vector<std::string> k = {"letter", "after",  "before", "remove", "trim",
-                                             "upper",  "lower",  "stem",   "join",   "json",
-                                             "default", "number"};
+  static const std::vector<std::string> k = {"letter", "after", "before",  "remove",
+                                             "trim",   "upper", "lower",   "stem",
+                                             "join",   "json",  "default", "number"};
   return k;
 }
 
 namespace {
 
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
 
 const JsonValue* lookup_path(const JsonValue* v, std::string_view path) {
   for (const auto& piece : split(path, '.')) {
@@ -87,9 +89,9 @@ Result<PromptTemplate> PromptTemplate::compile(std::string_view text, const std:
         if (colon != std::string::npos) f.arg = pieces[k].substr(colon + 1);
         const auto& known = template_filter_names();
         if (std::find(known.begin(), known.end(), f.name) == known.end()) {
-          return make_error(ErrorKind::kInvalidInput,
-                            where + ": unknown filter '" + f.name + "' in '{" +
-                                std::string(body) + "}'" + did_you_mean(f.name, known));
+          return make_error(ErrorKind::kInvalidInput, where + ": unknown filter '" + f.name +
+                                                          "' in '{" + std::string(body) + "}'" +
+                                                          did_you_mean(f.name, known));
         }
         p.filters.push_back(std::move(f));
       }

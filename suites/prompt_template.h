@@ -15,7 +15,7 @@ namespace assay {
 
 /// Values visible to a template: the row's fields plus computed names.
 struct TemplateScope {
-  const JsonValue* row = nullptr;  ///< an object
+  const JsonValue* row = nullptr;                                           ///< an object
   const std::vector<std::pair<std::string, std::string>>* extra = nullptr;  ///< _index, choices, …
 };
 

@@ -24,7 +24,8 @@ Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,
   std::vector<std::string> out;
   for (const auto& f : spec.files) {
     std::filesystem::path p(f.path);
-    std::string full = p.is_absolute() || base.empty() ? f.path : (std::filesystem::path(base) / p).string();
+    std::string full =
+        p.is_absolute() || base.empty() ? f.path : (std::filesystem::path(base) / p).string();
     if (f.path.find('*') != std::string::npos) {
       glob_t g{};
       int rc = glob(full.c_str(), 0, nullptr, &g);
@@ -99,9 +100,9 @@ Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_di
     if (!digest) return digest.error();
     if (suite.files.size() == spec.files.size() && !spec.files[i].sha256.empty() &&
         spec.files[i].sha256 != *digest) {
-      return make_error(ErrorKind::kInvalidInput,
-                        suite_label(spec) + ": checksum mismatch for '" + path +
-                            "': expected sha256 " + spec.files[i].sha256 + ", got " + *digest);
+      return make_error(ErrorKind::kInvalidInput, suite_label(spec) + ": checksum mismatch for '" +
+                                                      path + "': expected sha256 " +
+                                                      spec.files[i].sha256 + ", got " + *digest);
     }
     digests += *digest;
     Result<std::vector<DataRow>> file_rows = load_rows(path, spec.format);
@@ -129,8 +130,8 @@ Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_di
   suite.samples.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const DataRow& row = rows[i];
-    std::string loc = row.file + (row.line ? ":" + std::to_string(row.line)
-                                           : " record " + std::to_string(i + 1));
+    std::string loc =
+        row.file + (row.line ? ":" + std::to_string(row.line) : " record " + std::to_string(i + 1));
     auto fail = [&](const Error& e) {
       return make_error(e.kind, e.message + " (row at " + loc + ")");
     };
@@ -156,8 +157,10 @@ Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_di
       const JsonValue* v = row.fields.find(spec.choices_field);
       if (v == nullptr || !(v->is_array() || v->is_object())) {
         return make_error(ErrorKind::kInvalidInput,
-                          where + ": [sample] choices_field: the row has no list or object "
-                                  "field '" + spec.choices_field + "' (row at " + loc + ")");
+                          where +
+                              ": [sample] choices_field: the row has no list or object "
+                              "field '" +
+                              spec.choices_field + "' (row at " + loc + ")");
       }
       if (v->is_array()) {
         for (size_t c = 0; c < v->items().size(); ++c) {
@@ -209,9 +212,10 @@ Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_di
       if (!tmpl) {
         const JsonValue* v = row.fields.find(key);
         if (v == nullptr) {
-          return make_error(ErrorKind::kInvalidInput, where + ": [sample] metadata: the row has "
-                                                              "no field '" + key + "' (row at " +
-                                                              loc + ")");
+          return make_error(ErrorKind::kInvalidInput, where +
+                                                          ": [sample] metadata: the row has "
+                                                          "no field '" +
+                                                          key + "' (row at " + loc + ")");
         }
         s.metadata.set(key, *v);
       } else {

@@ -14,11 +14,11 @@ namespace assay {
 /// A suite ready to run.
 struct LoadedSuite {
   SuiteSpec spec;
-  std::vector<Sample> samples;         ///< in dataset order, cut to the limit
-  std::string dataset_sha256;          ///< one file: its digest; several: digest of digests
-  std::vector<std::string> files;      ///< resolved paths, in load order
-  size_t total_records = 0;            ///< before the limit
-  std::vector<std::string> warnings;   ///< e.g. a record count that differs from the spec
+  std::vector<Sample> samples;        ///< in dataset order, cut to the limit
+  std::string dataset_sha256;         ///< one file: its digest; several: digest of digests
+  std::vector<std::string> files;     ///< resolved paths, in load order
+  size_t total_records = 0;           ///< before the limit
+  std::vector<std::string> warnings;  ///< e.g. a record count that differs from the spec
 };
 
 /// Loads and renders `spec`. Relative dataset paths resolve against the spec's base_dir or, for

@@ -88,8 +88,7 @@ class TableReader {
   }
 
   Status type_error(const char* key, const char* expected) const {
-    return make_error(ErrorKind::kInvalidInput,
-                      where_ + ": '" + key + "' must be " + expected);
+    return make_error(ErrorKind::kInvalidInput, where_ + ": '" + key + "' must be " + expected);
   }
 
  private:
@@ -103,10 +102,10 @@ class TableReader {
   std::vector<std::string> allowed_;
 };
 
-#define ASSAY_TRY(expr)              \
-  do {                               \
-    Status _st = (expr);             \
-    if (!_st) return _st.error();    \
+#define ASSAY_TRY(expr)           \
+  do {                            \
+    Status _st = (expr);          \
+    if (!_st) return _st.error(); \
   } while (0)
 
 const std::vector<std::string> kDomains = {"science", "health", "math", "coding", "other"};
@@ -119,10 +118,10 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   try {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
-    return make_error(ErrorKind::kInvalidInput,
-                      origin + ":" + std::to_string(e.source().begin.line) + ":" +
-                          std::to_string(e.source().begin.column) + ": " +
-                          std::string(e.description()));
+    return make_error(ErrorKind::kInvalidInput, origin + ":" +
+                                                    std::to_string(e.source().begin.line) + ":" +
+                                                    std::to_string(e.source().begin.column) + ": " +
+                                                    std::string(e.description()));
   }
   SuiteSpec s;
   s.origin = origin;
@@ -142,7 +141,8 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   if (s.name.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": 'name' is required");
   }
-  if (!s.domain.empty() && std::find(kDomains.begin(), kDomains.end(), s.domain) == kDomains.end()) {
+  if (!s.domain.empty() &&
+      std::find(kDomains.begin(), kDomains.end(), s.domain) == kDomains.end()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": domain '" + s.domain + "'" +
                                                     did_you_mean(s.domain, kDomains) +
                                                     " is not one of science, health, math, "
@@ -155,8 +155,7 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   if (dataset == nullptr) {
     return make_error(ErrorKind::kInvalidInput, origin + ": a [dataset] table is required");
   }
-  TableReader ds(*dataset, origin + ": [dataset]",
-                 {"files", "format", "sha256", "url", "records"});
+  TableReader ds(*dataset, origin + ": [dataset]", {"files", "format", "sha256", "url", "records"});
   ASSAY_TRY(ds.check_unknown());
   std::vector<std::string> files;
   ASSAY_TRY(ds.string_list("files", files));

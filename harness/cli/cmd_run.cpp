@@ -2,10 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
 #include <iostream>
-#include <unistd.h>
 
 #include "adapters/curl_transport.h"
 #include "harness/cli/app.h"
@@ -102,10 +102,10 @@ Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& na
   for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
   p.primary_metric = spec->primary_metric.empty() ? metrics.front() : spec->primary_metric;
   if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
-    return make_error(ErrorKind::kInvalidInput,
-                      spec->origin + ": [scoring] primary metric '" + p.primary_metric +
-                          "' is not produced by its scorers" +
-                          did_you_mean(p.primary_metric, metrics));
+    return make_error(ErrorKind::kInvalidInput, spec->origin + ": [scoring] primary metric '" +
+                                                    p.primary_metric +
+                                                    "' is not produced by its scorers" +
+                                                    did_you_mean(p.primary_metric, metrics));
   }
   std::optional<size_t> limit;
   if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
@@ -164,8 +164,8 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     std::erase_if(items, [&](const WorkItem& w) {
       return done->count(sample_epoch_key(w.sample->id, w.epoch)) > 0;
     });
-    *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status << "): "
-             << before - items.size() << " of " << planned << " samples already stored\n";
+    *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status
+             << "): " << before - items.size() << " of " << planned << " samples already stored\n";
     Status st = store.set_run_status(result.run_id, "started", "");
     if (!st) return st.error();
   } else {
@@ -218,8 +218,8 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
   opts.stop = &g_stop;
   opts.progress = &progress;
   GenerationParams params = spec.generation;
-  result.outcome = run_work(adapter, &transport, params, items, ps.scorer_ptrs, **writer, pool,
-                            opts);
+  result.outcome =
+      run_work(adapter, &transport, params, items, ps.scorer_ptrs, **writer, pool, opts);
   result.store_status = (*writer)->close();
 
   std::string status = "completed";
@@ -244,8 +244,8 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
 
 int execute_run(AppContext& ctx, const RunFlags& f) {
   if (f.concurrency < 1 || f.concurrency > 100000) {
-    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                        "--concurrency must be between 1 and 100000"));
+    return report_error(
+        ctx, make_error(ErrorKind::kInvalidInput, "--concurrency must be between 1 and 100000"));
   }
   if (f.repeats < 0 || f.max_retries < 0 || f.timeout_s <= 0 || f.connect_timeout_s <= 0 ||
       f.idle_timeout_s <= 0 || f.grace_s < 0) {
@@ -286,7 +286,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
 
@@ -302,8 +303,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       }
       run_ids.push_back(r->run_id);
       if (!r->store_status) {
-        *ctx.err << "assay: error: run " << r->run_id << ": writing results failed: "
-                 << r->store_status.error().message << "\n";
+        *ctx.err << "assay: error: run " << r->run_id
+                 << ": writing results failed: " << r->store_status.error().message << "\n";
         code = kExitFailure;
       } else if (r->outcome.status == RunStatus::kFailed) {
         *ctx.err << "assay: error: run " << r->run_id << ": " << r->outcome.message << "\n";
@@ -326,7 +327,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   std::vector<RunSummary> rows;
   for (int64_t id : run_ids) {
     Result<RunInfo> run = (*store)->find_run(std::to_string(id));
-    Result<std::vector<StoredSample>> samples = (*store)->samples(id);
+    Result<std::vector<StoredSample>> samples =
+        (*store)->samples(id, false, SampleDetail::kOutcome);
     if (run && samples) rows.push_back(summarize_run(*run, *samples));
   }
   if (!rows.empty()) write_summary_table(*ctx.out, rows);
@@ -376,7 +378,8 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--timeout", flags->timeout_s, "Total seconds allowed per request")
       ->capture_default_str();
-  cmd->add_option("--connect-timeout", flags->connect_timeout_s, "Seconds to establish a connection")
+  cmd->add_option("--connect-timeout", flags->connect_timeout_s,
+                  "Seconds to establish a connection")
       ->capture_default_str();
   cmd->add_option("--idle-timeout", flags->idle_timeout_s,
                   "Seconds without receiving a byte before a request is abandoned and retried")

@@ -37,7 +37,7 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
   if (!runs) return report_error(ctx, runs.error());
   std::vector<RunSummary> rows;
   for (const auto& r : *runs) {
-    auto samples = (*store)->samples(r.id);
+    auto samples = (*store)->samples(r.id, false, SampleDetail::kOutcome);
     if (!samples) return report_error(ctx, samples.error());
     rows.push_back(summarize_run(r, *samples));
   }
@@ -107,8 +107,8 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
     const StoredScore* p = primary_score(s, run->primary_metric);
     std::string score = p && p->value ? format_fixed(*p->value, 2) : "-";
     std::string note = !s.error_kind.empty() ? "error:" + s.error_kind
-                       : p && !p->value     ? p->unscored_reason
-                                            : "";
+                       : p && !p->value      ? p->unscored_reason
+                                             : "";
     std::string answer = p ? p->answer : "";
     for (auto& c : answer) {
       if (c == '\n' || c == '\t') c = ' ';
@@ -135,7 +135,8 @@ void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code) {
 
 void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<ReadFlags>();
-  CLI::App* cmd = app.add_subcommand("show", "Show a run's samples: answer, target, score, errors.");
+  CLI::App* cmd =
+      app.add_subcommand("show", "Show a run's samples: answer, target, score, errors.");
   cmd->add_option("RUN", flags->run, "Run id or name (see `assay runs`)")->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--failed", flags->failed, "Only samples that are wrong, unscored or failed");

@@ -28,8 +28,8 @@ int execute_score(AppContext& ctx, const ScoreFlags& f) {
   if (f.input != "-") {
     file.open(f.input);
     if (!file) {
-      return report_error(ctx, make_error(ErrorKind::kNotFound,
-                                          "cannot open input '" + f.input + "'"));
+      return report_error(ctx,
+                          make_error(ErrorKind::kNotFound, "cannot open input '" + f.input + "'"));
     }
     in = &file;
     origin = f.input;
@@ -42,22 +42,22 @@ int execute_score(AppContext& ctx, const ScoreFlags& f) {
     std::string where = origin + ":" + std::to_string(line_no);
     Result<JsonValue> row = parse_json(line);
     if (!row) {
-      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                          where + ": " + row.error().message));
+      return report_error(ctx,
+                          make_error(ErrorKind::kInvalidInput, where + ": " + row.error().message));
     }
     if (!row->is_object()) {
-      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                          where + ": expected a JSON object"));
+      return report_error(ctx,
+                          make_error(ErrorKind::kInvalidInput, where + ": expected a JSON object"));
     }
     const JsonValue* output = row->find("output");
     const JsonValue* target = row->find("target");
     if (output == nullptr || !output->is_string()) {
-      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                          where + ": missing string field 'output'"));
+      return report_error(
+          ctx, make_error(ErrorKind::kInvalidInput, where + ": missing string field 'output'"));
     }
     if (target == nullptr) {
-      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                          where + ": missing field 'target'"));
+      return report_error(ctx,
+                          make_error(ErrorKind::kInvalidInput, where + ": missing field 'target'"));
     }
     std::vector<std::string> choices;
     if (const JsonValue* c = row->find("choices")) {

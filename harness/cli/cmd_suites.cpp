@@ -29,7 +29,8 @@ int execute_suites(AppContext& ctx, const SuitesFlags& f) {
     bool present = static_cast<bool>(resolve_dataset_files(*spec, data_dir));
     std::string scorers;
     for (const auto& s : spec->scorers) scorers += (scorers.empty() ? "" : ",") + s;
-    std::string records = spec->expected_records >= 0 ? std::to_string(spec->expected_records) : "?";
+    std::string records =
+        spec->expected_records >= 0 ? std::to_string(spec->expected_records) : "?";
     t.add_row({spec->name, spec->domain, records, present ? "present" : "missing", scorers,
                spec->description});
     JsonValue sc = JsonValue::array();
@@ -57,7 +58,8 @@ int execute_suites(AppContext& ctx, const SuitesFlags& f) {
 void add_suites_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<SuitesFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "suites", "List built-in suites with domain, size, scorers and whether their data is present.");
+      "suites",
+      "List built-in suites with domain, size, scorers and whether their data is present.");
   cmd->add_flag("--json", flags->json, "Print a JSON array");
   cmd->add_option("--data-dir", flags->data_dir, "Where to look for dataset files");
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_suites(ctx, *flags); });

@@ -14,8 +14,8 @@ TEST_CASE("a malformed JSONL line stops loading with exit 2 naming file and line
   std::string suite = write_numeric_suite(dir, 5);
   std::string rows = read_file(dir.file("rows.jsonl"));
   write_file(dir.file("rows.jsonl"), rows + "{\"id\": 99, \"question\": \n");
-  ProcessResult r = run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s",
-                         suite, "--db", dir.file("r.db")});
+  ProcessResult r = run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s", suite,
+                         "--db", dir.file("r.db")});
   REQUIRE(r.exit_code == 2);
   REQUIRE(r.err.find(dir.file("rows.jsonl") + ":6: invalid JSON") != std::string::npos);
 }
@@ -26,8 +26,8 @@ TEST_CASE("a template naming a missing field names the suite file, row and field
   std::string suite = write_numeric_suite(dir, 3);
   write_file(dir.file("rows.jsonl"),
              "{\"id\":1,\"question\":\"q\",\"answer\":\"1\"}\n{\"id\":2,\"answer\":\"2\"}\n");
-  ProcessResult r = run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s",
-                         suite, "--db", dir.file("r.db")});
+  ProcessResult r = run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s", suite,
+                         "--db", dir.file("r.db")});
   REQUIRE(r.exit_code == 2);
   REQUIRE(r.err.find(suite) != std::string::npos);
   REQUIRE(r.err.find("no field 'question'") != std::string::npos);
@@ -35,8 +35,8 @@ TEST_CASE("a template naming a missing field names the suite file, row and field
 }
 
 TEST_CASE("unknown suites, providers and scorers suggest the nearest name", "[integration][cli]") {
-  ProcessResult suite = run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s",
-                             "gsm8j"});
+  ProcessResult suite =
+      run({assay_binary(), "run", "-m", "openai:m@http://127.0.0.1:1/v1", "-s", "gsm8j"});
   REQUIRE(suite.exit_code == 2);
   REQUIRE(suite.err.find("did you mean 'gsm8k'") != std::string::npos);
   TempDir dir;
@@ -66,7 +66,8 @@ TEST_CASE("bad flags and values are usage errors", "[integration][cli]") {
 
 TEST_CASE("assay score grades JSONL and names the line of bad input", "[integration][cli]") {
   std::string input =
-      "{\"output\":\"Reasoning...\\nAnswer: B\",\"target\":\"B\",\"choices\":[\"w\",\"x\",\"y\",\"z\"]}\n"
+      "{\"output\":\"Reasoning...\\nAnswer: "
+      "B\",\"target\":\"B\",\"choices\":[\"w\",\"x\",\"y\",\"z\"]}\n"
       "{\"output\":\"Answer: D\",\"target\":\"A\",\"metadata\":{\"k\":1}}\n";
   ProcessResult r = run({assay_binary(), "score", "--scorer", "choice"}, {}, input);
   REQUIRE(r.exit_code == 0);
@@ -83,8 +84,9 @@ TEST_CASE("assay score grades JSONL and names the line of bad input", "[integrat
   REQUIRE(gsm.out.find("\"metrics\":{\"gsm8k_flexible\":1,\"gsm8k_strict\":null}") !=
           std::string::npos);
 
-  ProcessResult bad = run({assay_binary(), "score", "--scorer", "exact"}, {},
-                          "{\"output\":\"a\",\"target\":\"a\"}\n{\"output\": 3,\"target\":\"a\"}\n");
+  ProcessResult bad =
+      run({assay_binary(), "score", "--scorer", "exact"}, {},
+          "{\"output\":\"a\",\"target\":\"a\"}\n{\"output\": 3,\"target\":\"a\"}\n");
   REQUIRE(bad.exit_code == 2);
   REQUIRE(bad.err.find("<stdin>:2: missing string field 'output'") != std::string::npos);
 }
@@ -104,4 +106,13 @@ TEST_CASE("assay suites lists the catalogue with data status", "[integration][cl
     }
   }
   REQUIRE(gsm);
+}
+
+TEST_CASE("contract commands not built yet say so and exit 2", "[integration][cli]") {
+  for (const char* name : {"data", "report", "compare", "gate", "merge"}) {
+    ProcessResult r = run({assay_binary(), name, "--out", "x.html"});
+    INFO(name << ": " << r.err);
+    REQUIRE(r.exit_code == 2);
+    REQUIRE(r.err.find(std::string("`assay ") + name + "` is not built") != std::string::npos);
+  }
 }

@@ -16,8 +16,8 @@ namespace {
 
 std::vector<std::string> run_args(const std::string& model, const std::string& suite,
                                   const std::string& db, std::vector<std::string> extra = {}) {
-  std::vector<std::string> a = {assay_binary(), "run", "--model", model, "--suite", suite,
-                                "--db", db};
+  std::vector<std::string> a = {assay_binary(), "run", "--model", model,
+                                "--suite",      suite, "--db",    db};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -36,8 +36,8 @@ TEST_CASE("every sample is stored exactly once under 500s, 429s and truncated bo
   MockServer mock({"--fail-500", "0.1", "--fail-429", "0.1", "--retry-after", "1", "--truncate",
                    "0.05", "--seed", "11"});
   std::string db = dir.file("r.db");
-  ProcessResult r = run(run_args("openai:mock@" + mock.base_url(), suite, db,
-                                 {"--concurrency", "64"}));
+  ProcessResult r =
+      run(run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "64"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 2000);
@@ -87,7 +87,8 @@ TEST_CASE("kill -9 mid-run, then the same command completes without re-asking st
     p.signal(SIGKILL);
     REQUIRE(p.wait(10).exit_code == 128 + SIGKILL);
   }
-  std::vector<std::string> stored = sql_column(db, "SELECT input FROM samples WHERE error_kind IS NULL");
+  std::vector<std::string> stored =
+      sql_column(db, "SELECT input FROM samples WHERE error_kind IS NULL");
   REQUIRE(stored.size() >= 400);
   REQUIRE(stored.size() < 2000);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "started");
@@ -149,17 +150,18 @@ TEST_CASE("a bad API key ends the run quickly with one clear message", "[integra
   std::string suite = write_numeric_suite(dir, 1000);
   MockServer mock({"--require-key", "right-key"});
   std::string db = dir.file("r.db");
-  ProcessResult r = run(run_args("openai:mock@" + mock.base_url() + "?api_key_env=ASSAY_IT_KEY",
-                                 suite, db),
-                        {{"ASSAY_IT_KEY", "wrong-key"}});
+  ProcessResult r =
+      run(run_args("openai:mock@" + mock.base_url() + "?api_key_env=ASSAY_IT_KEY", suite, db),
+          {{"ASSAY_IT_KEY", "wrong-key"}});
   REQUIRE(r.exit_code == 1);
   REQUIRE(r.err.find("HTTP 401") != std::string::npos);
   REQUIRE(r.err.find("API key") != std::string::npos);
   REQUIRE(r.err.find("wrong-key") == std::string::npos);  // the key is never printed
-  REQUIRE(mock.counter("status_401") < 64);  // not thousands of retries
+  REQUIRE(mock.counter("status_401") < 64);               // not thousands of retries
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "failed");
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE instr(input, 'wrong-key') > 0 OR "
-                    "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM samples WHERE instr(input, 'wrong-key') > 0 OR "
+                "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
 }
 
 TEST_CASE("an unknown model (404) also trips the breaker", "[integration][errors]") {
@@ -209,16 +211,19 @@ TEST_CASE("streaming records TTFT and speed; non-streaming does not", "[integrat
   MockServer mock({"--latency-ms", "30", "--chunk-delay-ms", "5"});
   std::string db = dir.file("r.db");
   REQUIRE(run(run_args("openai:mock@" + mock.base_url(), suite, db)).exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=1 AND ttft_ms >= 30 AND "
-                    "output_tps > 0 AND latency_ms > ttft_ms") == 20);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM samples WHERE run_id=1 AND ttft_ms >= 30 AND "
+                "output_tps > 0 AND latency_ms > ttft_ms") == 20);
   // Streaming does not change answers, so it is not part of the cache key: force fresh requests.
-  REQUIRE(run(run_args("openai:mock@" + mock.base_url() + "?stream=false", suite, db,
-                       {"--no-cache"}))
-              .exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND ttft_ms IS NULL AND "
-                    "tokens_out > 0") == 20);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value=1 AND "
-                    "metric='gsm8k_flexible'") == 20);
+  REQUIRE(
+      run(run_args("openai:mock@" + mock.base_url() + "?stream=false", suite, db, {"--no-cache"}))
+          .exit_code == 0);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM samples WHERE run_id=2 AND ttft_ms IS NULL AND "
+                "tokens_out > 0") == 20);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value=1 AND "
+                "metric='gsm8k_flexible'") == 20);
 }
 
 TEST_CASE("a response cut by max_tokens is unscored as truncated", "[integration][stream]") {
@@ -293,9 +298,9 @@ TEST_CASE("built-in suites run on the real data", "[integration][shared-data]") 
   TempDir dir;
   MockServer mock;
   std::string db = dir.file("r.db");
-  ProcessResult r = run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s",
-                         "gsm8k", "-s", "mmlu", "--limit", "25", "--data-dir", shared_data_dir(),
-                         "--db", db});
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", "gsm8k", "-s",
+           "mmlu", "--limit", "25", "--data-dir", shared_data_dir(), "--db", db});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 50);

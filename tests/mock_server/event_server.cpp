@@ -9,13 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <strings.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <queue>
 #include <stdexcept>
-#include <strings.h>
 #include <unordered_map>
 
 namespace assay::mock {
@@ -78,7 +78,9 @@ struct EventServer::Impl {
 };
 
 namespace {
-void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 }  // namespace
 
 EventServer::EventServer(const std::string& host, int port, Handler handler)
@@ -186,6 +188,7 @@ void EventServer::on_readable(int fd) {
     ssize_t r = read(fd, buf, sizeof buf);
     if (r > 0) {
       c.in.append(buf, static_cast<size_t>(r));
+      if (static_cast<size_t>(r) < sizeof buf) break;  // drained: skip the EAGAIN read
       continue;
     }
     if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {

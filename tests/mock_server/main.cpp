@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
   std::string answer_key;
   std::string models;
   CLI::App app{"Mock OpenAI-compatible model server (loopback only) with fault injection."};
-  app.add_option("--host", host, "Listen address; must be a loopback address")->capture_default_str();
+  app.add_option("--host", host, "Listen address; must be a loopback address")
+      ->capture_default_str();
   app.add_option("--port", port, "Port (0 = pick a free one)")->capture_default_str();
   app.add_option("--port-file", port_file, "Also write the port to this file");
   app.add_option("--latency-ms", o.latency_ms, "Delay before each response / first chunk");

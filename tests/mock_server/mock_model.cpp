@@ -5,14 +5,22 @@
 #include <stdexcept>
 
 #include "harness/json.h"
-#include "harness/sha256.h"
 
 namespace assay::mock {
 namespace {
 
+// FNV-1a with a final avalanche (splitmix64): stable across platforms, cheap per request.
 uint64_t hash64(const std::string& s) {
-  std::string h = sha256_hex(s);
-  return std::stoull(h.substr(0, 16), nullptr, 16);
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
 }
 
 double unit_from_hash(const std::string& s) {
@@ -159,8 +167,8 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
   auto send = [&](int status, const std::string& body,
                   std::vector<std::pair<std::string, std::string>> extra = {}) {
     ++counts_["status_" + std::to_string(status)];
-    r.segments.push_back({options_.latency_ms, http_response(status, "application/json", body,
-                                                             extra)});
+    r.segments.push_back(
+        {options_.latency_ms, http_response(status, "application/json", body, extra)});
     return r;
   };
   if (!options_.require_key.empty() &&
@@ -175,8 +183,7 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
   std::string model = model_v ? model_v->to_text() : "";
   if (!options_.models.empty() &&
       std::find(options_.models.begin(), options_.models.end(), model) == options_.models.end()) {
-    return send(404, error_body("model_not_found",
-                                "The model '" + model + "' does not exist."));
+    return send(404, error_body("model_not_found", "The model '" + model + "' does not exist."));
   }
   std::string prompt;
   if (const JsonValue* msgs = doc->find("messages"); msgs && msgs->is_array()) {
@@ -198,9 +205,9 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
   {
     double u = std::uniform_real_distribution<double>(0, 1)(fault_rng_);
     const std::pair<double, Fault> rates[] = {
-        {options_.fail_500, Fault::k500},        {options_.fail_429, Fault::k429},
-        {options_.truncate, Fault::kTruncate},   {options_.malformed, Fault::kMalformed},
-        {options_.hang, Fault::kHang},           {options_.reset, Fault::kReset}};
+        {options_.fail_500, Fault::k500},      {options_.fail_429, Fault::k429},
+        {options_.truncate, Fault::kTruncate}, {options_.malformed, Fault::kMalformed},
+        {options_.hang, Fault::kHang},         {options_.reset, Fault::kReset}};
     double edge = 0;
     for (const auto& [rate, f] : rates) {
       edge += rate;
@@ -220,7 +227,8 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
     ++counts_["fault_429"];
     char ra[32];
     std::snprintf(ra, sizeof ra, "%g", options_.retry_after_s);
-    return send(429, error_body("rate_limit_exceeded", "Rate limit reached"), {{"Retry-After", ra}});
+    return send(429, error_body("rate_limit_exceeded", "Rate limit reached"),
+                {{"Retry-After", ra}});
   }
   if (fault == Fault::kMalformed) {
     ++counts_["fault_malformed"];
@@ -282,7 +290,8 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
   if (stream) {
     head = http_chunked_head(200, "text/event-stream");
     auto event = [&](const std::string& json) { return http_chunk("data: " + json + "\n\n"); };
-    pieces.push_back(event("{" + id + ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
+    pieces.push_back(event("{" + id +
+                           ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
                            "\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
                            "\"finish_reason\":null}]}"));
     size_t start = 0;
@@ -294,27 +303,34 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
       }
       std::string content;
       append_json_string(content, text.substr(start, end - start));
-      pieces.push_back(event("{" + id + ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
-                             "\"index\":0,\"delta\":{\"content\":" + content +
-                             "},\"finish_reason\":null}]}"));
+      pieces.push_back(event("{" + id +
+                             ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
+                             "\"index\":0,\"delta\":{\"content\":" +
+                             content + "},\"finish_reason\":null}]}"));
       start = end;
     }
-    pieces.push_back(event("{" + id + ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
-                           "\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]}"));
+    pieces.push_back(event("{" + id +
+                           ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
+                           "\"index\":0,\"delta\":{},\"finish_reason\":\"" +
+                           finish + "\"}]}"));
     const JsonValue* so = doc->find("stream_options");
     const JsonValue* iu = so ? so->find("include_usage") : nullptr;
     if (iu && iu->is_bool() && iu->as_bool()) {
-      pieces.push_back(event("{" + id + ",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-                             "\"usage\":" + usage + "}"));
+      pieces.push_back(event("{" + id +
+                             ",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                             "\"usage\":" +
+                             usage + "}"));
     }
     pieces.push_back(event("[DONE]"));
     pieces.push_back(http_chunk(""));
   } else {
     std::string content;
     append_json_string(content, text);
-    std::string body = "{" + id + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
-                       "\"message\":{\"role\":\"assistant\",\"content\":" + content +
-                       "},\"finish_reason\":\"" + finish + "\"}],\"usage\":" + usage + "}";
+    std::string body = "{" + id +
+                       ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+                       "\"message\":{\"role\":\"assistant\",\"content\":" +
+                       content + "},\"finish_reason\":\"" + finish + "\"}],\"usage\":" + usage +
+                       "}";
     std::string full = http_response(200, "application/json", body);
     size_t split = full.find("\r\n\r\n") + 4;
     head = full.substr(0, split);

@@ -28,13 +28,13 @@ struct MockOptions {
   double fail_500 = 0;
   double fail_429 = 0;
   double retry_after_s = 1;
-  double truncate = 0;   ///< body cut short, then the connection closes
-  double malformed = 0;  ///< 200 with a body that is not JSON
-  double hang = 0;       ///< never answers
-  double reset = 0;      ///< part of the body, then a TCP reset
-  std::string require_key;           ///< 401 unless "Authorization: Bearer KEY"
-  std::vector<std::string> models;   ///< 404 for other model names (empty = accept all)
-  bool track_prompts = false;        ///< per-prompt counters in /counters
+  double truncate = 0;              ///< body cut short, then the connection closes
+  double malformed = 0;             ///< 200 with a body that is not JSON
+  double hang = 0;                  ///< never answers
+  double reset = 0;                 ///< part of the body, then a TCP reset
+  std::string require_key;          ///< 401 unless "Authorization: Bearer KEY"
+  std::vector<std::string> models;  ///< 404 for other model names (empty = accept all)
+  bool track_prompts = false;       ///< per-prompt counters in /counters
   std::vector<std::pair<std::string, std::string>> answer_key;
 };
 

@@ -76,7 +76,9 @@ Process::~Process() {
   }
 }
 
-void Process::signal(int sig) { kill(pid_, sig); }
+void Process::signal(int sig) {
+  kill(pid_, sig);
+}
 
 bool Process::running() {
   if (reaped_) return false;
@@ -168,10 +170,18 @@ std::string http_get(const std::string& url) {
   return rc == CURLE_OK ? body : std::string();
 }
 
-std::string assay_binary() { return ASSAY_BINARY; }
-std::string mock_server_binary() { return MOCK_SERVER_BINARY; }
-std::string shared_data_dir() { return ASSAY_SHARED_DATA; }
-bool shared_data_present() { return std::filesystem::exists(shared_data_dir() + "/MANIFEST.md"); }
+std::string assay_binary() {
+  return ASSAY_BINARY;
+}
+std::string mock_server_binary() {
+  return MOCK_SERVER_BINARY;
+}
+std::string shared_data_dir() {
+  return ASSAY_SHARED_DATA;
+}
+bool shared_data_present() {
+  return std::filesystem::exists(shared_data_dir() + "/MANIFEST.md");
+}
 
 int unused_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

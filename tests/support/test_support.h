@@ -1,9 +1,9 @@
 #pragma once
 /// Helpers for tests: temporary directories, child processes, the mock model server, files.
 
+#include <sys/types.h>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "harness/json.h"

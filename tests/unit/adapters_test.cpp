@@ -8,7 +8,8 @@
 using namespace assay;
 
 TEST_CASE("SSE events split on blank lines, join data lines and skip comments", "[sse]") {
-  std::string body = ": keep-alive\n\ndata: {\"a\":1}\n\nevent: ping\ndata: x\ndata: y\r\n\r\ndata: [DONE]";
+  std::string body =
+      ": keep-alive\n\ndata: {\"a\":1}\n\nevent: ping\ndata: x\ndata: y\r\n\r\ndata: [DONE]";
   auto ev = parse_sse(body);
   REQUIRE(ev.size() == 3);
   REQUIRE(ev[0].data == "{\"a\":1}");
@@ -62,11 +63,14 @@ TEST_CASE("OpenAI bodies without choices or with null content are handled", "[op
 }
 
 TEST_CASE("OpenAI streams accumulate deltas and measure TTFT and speed", "[openai]") {
-  std::string e1 = "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+  std::string e1 =
+      "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
   std::string e2 = "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"hmm\"}}]}\n\n";
   std::string e3 = "data: {\"choices\":[{\"delta\":{\"content\":\"Answer: \"}}]}\n\n";
-  std::string e4 = "data: {\"choices\":[{\"delta\":{\"content\":\"C\"},\"finish_reason\":\"stop\"}]}\n\n";
-  std::string e5 = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":5}}\n\n";
+  std::string e4 =
+      "data: {\"choices\":[{\"delta\":{\"content\":\"C\"},\"finish_reason\":\"stop\"}]}\n\n";
+  std::string e5 =
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":5}}\n\n";
   std::string e6 = "data: [DONE]\n\n";
   std::string body = e1 + e2 + e3 + e4 + e5 + e6;
   std::vector<ChunkTime> times;
@@ -98,7 +102,8 @@ TEST_CASE("a stream cut before its end is malformed (and so retried)", "[openai]
 TEST_CASE("OpenAI requests carry model, messages, parameters and the key header", "[openai]") {
   setenv("ASSAY_TEST_KEY", "sk-test-123", 1);
   auto spec = parse_model_spec(
-      "openai:qwen@http://127.0.0.1:9/v1?temperature=0.5&api_key_env=ASSAY_TEST_KEY&system=Be+brief");
+      "openai:qwen@http://127.0.0.1:9/"
+      "v1?temperature=0.5&api_key_env=ASSAY_TEST_KEY&system=Be+brief");
   auto adapter = make_openai_chat_adapter(*spec);
   REQUIRE(adapter);
   Sample s;
@@ -113,7 +118,8 @@ TEST_CASE("OpenAI requests carry model, messages, parameters and the key header"
   REQUIRE(http->url == "http://127.0.0.1:9/v1/chat/completions");
   REQUIRE(http->streaming);
   bool auth = false;
-  for (const auto& [k, v] : http->headers) auth |= k == "Authorization" && v == "Bearer sk-test-123";
+  for (const auto& [k, v] : http->headers)
+    auth |= k == "Authorization" && v == "Bearer sk-test-123";
   REQUIRE(auth);
   auto body = parse_json(http->body);
   REQUIRE(body);
@@ -133,9 +139,11 @@ TEST_CASE("OpenAI adapter rejects unknown parameters and a missing key for api.o
   REQUIRE_FALSE(typo);
   REQUIRE(typo.error().message.find("did you mean 'temperature'") != std::string::npos);
   unsetenv("ASSAY_NO_SUCH_KEY");
-  auto nokey = make_openai_chat_adapter(*parse_model_spec("openai:gpt-4o?api_key_env=ASSAY_NO_SUCH_KEY"));
+  auto nokey =
+      make_openai_chat_adapter(*parse_model_spec("openai:gpt-4o?api_key_env=ASSAY_NO_SUCH_KEY"));
   REQUIRE_FALSE(nokey);
   REQUIRE(nokey.error().message.find("ASSAY_NO_SUCH_KEY is not set") != std::string::npos);
-  auto local = make_openai_chat_adapter(*parse_model_spec("openai:m@http://127.0.0.1:8000/v1?api_key_env=ASSAY_NO_SUCH_KEY"));
+  auto local = make_openai_chat_adapter(
+      *parse_model_spec("openai:m@http://127.0.0.1:8000/v1?api_key_env=ASSAY_NO_SUCH_KEY"));
   REQUIRE(local);  // local servers need no key
 }

@@ -56,8 +56,7 @@ TEST_CASE("truncate_for_display keeps UTF-8 valid", "[strings]") {
 }
 
 TEST_CASE("sha256 matches the FIPS 180-2 test vector", "[sha256]") {
-  REQUIRE(sha256_hex("abc") ==
-          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  REQUIRE(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_CASE("model SPECs parse provider, model, base URL and parameters", "[model_spec]") {

@@ -53,7 +53,8 @@ TEST_CASE("Wilson interval matches the closed form", "[stats]") {
 }
 
 TEST_CASE("summaries count no_answer as 0 and exclude request errors", "[stats]") {
-  std::vector<ScoreObservation> v = {obs("a", 1.0), obs("b", 1.0), obs("c", std::nullopt, "no_answer"),
+  std::vector<ScoreObservation> v = {obs("a", 1.0), obs("b", 1.0),
+                                     obs("c", std::nullopt, "no_answer"),
                                      obs("d", std::nullopt, "error:timeout"), obs("e", 0.0)};
   MetricSummary s = summarize_metric(v);
   REQUIRE(s.n == 5);
@@ -71,7 +72,8 @@ TEST_CASE("summaries count no_answer as 0 and exclude request errors", "[stats]"
 // Two questions × 2 repeats: q1 → 1,1; q2 → 0,1. mean 0.75; residuals q1: .25,.25 (sum .5),
 // q2: -.75,.25 (sum -.5); Σ sums² = .5; ×2/1 = 1; sqrt(1)/4 = 0.25 (by hand).
 TEST_CASE("repeats of a question are clustered", "[stats]") {
-  std::vector<ScoreObservation> v = {obs("q1", 1.0), obs("q1", 1.0), obs("q2", 0.0), obs("q2", 1.0)};
+  std::vector<ScoreObservation> v = {obs("q1", 1.0), obs("q1", 1.0), obs("q2", 0.0),
+                                     obs("q2", 1.0)};
   MetricSummary s = summarize_metric(v);
   REQUIRE(s.clusters == 2);
   REQUIRE(s.mean == Approx(0.75));

@@ -3,9 +3,9 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
-#include <mutex>
 
 #include "adapters/openai_chat_adapter.h"
 #include "harness/runner.h"
@@ -237,8 +237,7 @@ TEST_CASE("cached completions are scored without sending", "[runner]") {
   REQUIRE(f.sink.records.size() == 3);
 }
 
-TEST_CASE("a stop request ends the run as interrupted without storing unsent samples",
-          "[runner]") {
+TEST_CASE("a stop request ends the run as interrupted without storing unsent samples", "[runner]") {
   Fixture f(200);
   f.options.concurrency = 2;
   std::atomic<bool> stop{false};

@@ -21,9 +21,9 @@ TEST_CASE("choice extraction follows the AA pattern list in order", "[choice]") 
       {"Reasoning...\nAnswer: C", 'C', 1},
       {"Answer: A is tempting.\nAnswer: D", 'D', 1},  // last match of pattern 1
       {"**Answer:** B", 'B', 1},
-      {"answer: b", 'B', 1},                  // (?i) applies to the letter too
+      {"answer: b", 'B', 1},  // (?i) applies to the letter too
       {"Answer:\n\n  C", 'C', 1},
-      {"Answer: Because", 0, 0},              // lookahead fails, and nothing else matches
+      {"Answer: Because", 0, 0},  // lookahead fails, and nothing else matches
       {"The final is \\boxed{\\text{B}}", 'B', 2},
       {"so the answer is c, clearly", 'C', 3},
       {"I think the answer is (D).", 'D', 4},
@@ -70,7 +70,8 @@ TEST_CASE("the choice scorer compares letters and explains which pattern fired",
 }
 
 // lm-eval gsm8k: strict "#### (\-?[0-9\.\,]+)" take_first; flexible
-// "(-?[$0-9.,]{2,})|(-?[0-9]+)" group_select -1; regexes_to_ignore [",", "\$", "(?s).*#### ", "\.$"].
+// "(-?[$0-9.,]{2,})|(-?[0-9]+)" group_select -1; regexes_to_ignore [",", "\$", "(?s).*#### ",
+// "\.$"].
 TEST_CASE("gsm8k extraction matches lm-evaluation-harness", "[gsm8k]") {
   REQUIRE(*extract_gsm8k_strict("so\n#### 1,234.") == "1,234.");
   REQUIRE(*extract_gsm8k_strict("#### -5 and #### 7") == "-5");

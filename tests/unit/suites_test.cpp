@@ -33,7 +33,8 @@ TEST_CASE("templates substitute fields and apply filters", "[template]") {
   REQUIRE(render("{opts.A|upper}", row) == "X");
   REQUIRE(render("{ctx|join:\n}", row) == "a\nb");
   REQUIRE(render("{missing|default:none}", row) == "none");
-  REQUIRE(render("{_file|stem|remove:_test}", row, {{"_file", "/d/anatomy_test.csv"}}) == "anatomy");
+  REQUIRE(render("{_file|stem|remove:_test}", row, {{"_file", "/d/anatomy_test.csv"}}) ==
+          "anatomy");
   REQUIRE(render("\\boxed{} and {{q}}", row) == "\\boxed{} and {q}");
   REQUIRE(render("{answer|after:#### |number}", row) == "1234");
 }
@@ -118,7 +119,8 @@ TEST_CASE("a user suite loads, renders choices and targets, and keeps metadata",
   write_file(dir.file("tiny.toml"), kSpec);
   write_file(dir.file("rows.jsonl"),
              "{\"id\":\"a\",\"question\":\"one?\",\"options\":[\"x\",\"y\"],\"label\":1}\n"
-             "{\"id\":\"b\",\"question\":\"two?\",\"options\":{\"A\":\"p\",\"B\":\"q\"},\"label\":\"A\",\"lvl\":3}\n");
+             "{\"id\":\"b\",\"question\":\"two?\",\"options\":{\"A\":\"p\",\"B\":\"q\"},\"label\":"
+             "\"A\",\"lvl\":3}\n");
   auto spec = load_suite_spec_file(dir.file("tiny.toml"));
   REQUIRE(spec);
   REQUIRE(spec->repeats == 2);
@@ -154,9 +156,11 @@ TEST_CASE("suite errors name the suite file, row and field", "[suite]") {
 }
 
 TEST_CASE("suite specs reject unknown keys, bad types and missing tables", "[suite]") {
-  auto unknown = parse_suite_spec("name='x'\n[dataset]\nfiles=['a']\nformt='csv'\n", "s.toml", ".", false);
+  auto unknown =
+      parse_suite_spec("name='x'\n[dataset]\nfiles=['a']\nformt='csv'\n", "s.toml", ".", false);
   REQUIRE_FALSE(unknown);
-  REQUIRE(unknown.error().message.find("s.toml: [dataset]: unknown key 'formt' (did you mean 'format'?)") == 0);
+  REQUIRE(unknown.error().message.find(
+              "s.toml: [dataset]: unknown key 'formt' (did you mean 'format'?)") == 0);
   auto type = parse_suite_spec("name=1\n", "s.toml", ".", false);
   REQUIRE(type.error().message == "s.toml: 'name' must be a string");
   auto syntax = parse_suite_spec("name = \n", "s.toml", ".", false);
@@ -170,9 +174,9 @@ TEST_CASE("suite specs reject unknown keys, bad types and missing tables", "[sui
 TEST_CASE("a pinned sha256 that does not match is an error naming file and digest", "[suite]") {
   TempDir dir;
   write_file(dir.file("rows.jsonl"), "{\"q\":\"x\",\"a\":\"y\"}\n");
-  std::string spec_text = "name='s'\n[dataset]\nfiles=['rows.jsonl']\nsha256=['" +
-                          std::string(64, '0') +
-                          "']\n[sample]\nprompt='{q}'\ntarget='{a}'\n[scoring]\nscorers=['exact']\n";
+  std::string spec_text =
+      "name='s'\n[dataset]\nfiles=['rows.jsonl']\nsha256=['" + std::string(64, '0') +
+      "']\n[sample]\nprompt='{q}'\ntarget='{a}'\n[scoring]\nscorers=['exact']\n";
   auto spec = parse_suite_spec(spec_text, "s.toml", dir.path(), false);
   REQUIRE(spec);
   auto suite = load_suite(*spec, "", std::nullopt);

@@ -1,0 +1,133 @@
+// Microbenchmarks for the per-request and per-sample hot paths. Run: build/.../assay_micro_bench
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+#include "adapters/openai_chat_adapter.h"
+#include "harness/runner.h"
+#include "results/sqlite_store.h"
+#include "results/statistics.h"
+#include "scorers/choice_scorer.h"
+#include "scorers/gsm8k_scorer.h"
+
+using namespace assay;
+
+namespace {
+
+const std::string kBody =
+    R"({"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,)"
+    R"("message":{"role":"assistant","content":"Let me work through this step by step.\nThe )"
+    R"(result follows.\nAnswer: B"},"finish_reason":"stop"}],"usage":{"prompt_tokens":120,)"
+    R"("completion_tokens":14,"total_tokens":134}})";
+
+std::string stream_body(int chunks) {
+  std::string out;
+  for (int i = 0; i < chunks; ++i) {
+    out +=
+        R"(data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"word )" +
+        std::to_string(i) + R"( "},"finish_reason":null}]})" + "\n\n";
+  }
+  out += R"(data: {"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":40}})"
+         "\n\ndata: [DONE]\n\n";
+  return out;
+}
+
+const std::string kCot =
+    "Let's think step by step. The mitochondria is the powerhouse of the cell, so option A) is "
+    "tempting, but the question asks about ATP synthase location. B) cytosol is wrong. "
+    "Therefore the correct option is C.\n\nAnswer: C";
+
+}  // namespace
+
+static void BM_ParseOpenAiBody(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parse_openai_chat_body(kBody));
+}
+BENCHMARK(BM_ParseOpenAiBody);
+
+static void BM_ParseOpenAiStream(benchmark::State& state) {
+  std::string body = stream_body(static_cast<int>(state.range(0)));
+  std::vector<ChunkTime> times = {{body.size(), 1.0}};
+  for (auto _ : state) benchmark::DoNotOptimize(parse_openai_chat_stream(body, times));
+}
+BENCHMARK(BM_ParseOpenAiStream)->Arg(10)->Arg(100);
+
+static void BM_BuildOpenAiRequest(benchmark::State& state) {
+  auto adapter = std::move(make_openai_chat_adapter(
+                               *parse_model_spec("openai:m@http://127.0.0.1:1/v1?temperature=0")))
+                     .value();
+  Sample s;
+  s.id = "x";
+  s.messages = {{"user", std::string(1500, 'q')}};
+  GenerationParams p;
+  p.max_tokens = 4096;
+  Request r{&s, 0, p, "k"};
+  for (auto _ : state) benchmark::DoNotOptimize(adapter->build_request(r));
+}
+BENCHMARK(BM_BuildOpenAiRequest);
+
+static void BM_ExtractChoiceLetter(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(extract_choice_letter(kCot));
+}
+BENCHMARK(BM_ExtractChoiceLetter);
+
+static void BM_ExtractGsm8k(benchmark::State& state) {
+  std::string text =
+      "Janet sells 16 - 3 - 4 = 9 duck eggs a day. She makes 9 * 2 = $18 every day.\n#### 18";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(extract_gsm8k_flexible(text));
+    benchmark::DoNotOptimize(extract_gsm8k_strict(text));
+  }
+}
+BENCHMARK(BM_ExtractGsm8k);
+
+static void BM_RequestKey(benchmark::State& state) {
+  auto spec = *parse_model_spec("openai:m@http://127.0.0.1:1/v1");
+  std::string msgs = messages_to_json({{"user", std::string(1500, 'q')}});
+  for (auto _ : state) benchmark::DoNotOptimize(request_key(spec, "{}", msgs, "s/1", 0));
+}
+BENCHMARK(BM_RequestKey);
+
+// SQLite ingestion: one transaction of 256 samples with one score each (items = samples).
+static void BM_SqliteWriteBatch(benchmark::State& state) {
+  std::string path = std::filesystem::temp_directory_path() / "assay_bench_store.db";
+  std::filesystem::remove(path);
+  auto store = std::move(SqliteStore::open(path)).value();
+  RunInfo run;
+  run.identity = "b";
+  run.provider = "p";
+  run.model = "m";
+  run.model_spec = "p:m";
+  run.suite = "s";
+  int64_t id = *store->create_run(run);
+  std::vector<SampleRecord> batch(256);
+  int64_t n = 0;
+  for (auto _ : state) {
+    for (auto& r : batch) {
+      r.sample_id = "s" + std::to_string(n++);
+      r.input = std::string(800, 'i');
+      r.target = "B";
+      r.request_key = "k" + std::to_string(n);
+      r.completion.text = kCot;
+      r.scores = {binary_score("choice", true, "C", "pattern 1")};
+    }
+    if (!store->write_batch(id, batch)) state.SkipWithError("write failed");
+  }
+  state.SetItemsProcessed(state.iterations() * 256);
+  store.reset();
+  std::filesystem::remove(path);
+}
+BENCHMARK(BM_SqliteWriteBatch)->Unit(benchmark::kMillisecond);
+
+static void BM_SummarizeMetric(benchmark::State& state) {
+  std::vector<ScoreObservation> obs(static_cast<size_t>(state.range(0)));
+  for (size_t i = 0; i < obs.size(); ++i) {
+    obs[i].sample_id = "s" + std::to_string(i / 5);
+    obs[i].epoch = static_cast<int>(i % 5);
+    obs[i].value = (i * 7919) % 3 == 0 ? 0.0 : 1.0;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(summarize_metric(obs));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_SummarizeMetric)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
