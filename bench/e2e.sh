@@ -3,7 +3,7 @@
 # For each (requests, latency, concurrency) it reports wall time against the ideal
 # requests × latency / concurrency, requests/s, harness CPU µs per request (user+sys of the
 # assay process / requests) and peak RSS of the assay process.
-#   bench/e2e.sh                      the issue-2 set: 2,000 requests, latency 0/50 ms
+#   bench/e2e.sh                      the default set (see BENCHMARKS.md)
 #   bench/e2e.sh "N:LAT:CONC" ...     custom cases
 # Needs a Release build in build/bench (made if absent). Loopback only; bounded and self-stopping.
 set -euo pipefail
@@ -16,7 +16,7 @@ fi
 ASSAY="$BUILD/harness/cli/assay"
 MOCK="$BUILD/tests/mock_server/mock_model_server"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=("2000:0:64" "2000:50:64" "2000:0:16")
+[ ${#cases[@]} -gt 0 ] || cases=("2000:0:64" "2000:50:64" "2000:50:16" "2000:200:64" "20000:0:64")
 
 WORK=$(mktemp -d /tmp/assay-bench.XXXXXX)
 MOCK_PID=""

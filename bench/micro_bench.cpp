@@ -103,10 +103,10 @@ static void BM_SqliteWriteBatch(benchmark::State& state) {
   int64_t n = 0;
   for (auto _ : state) {
     for (auto& r : batch) {
-      r.sample_id = "s" + std::to_string(n++);
+      r.sample_id = std::string("s").append(std::to_string(n++));
       r.input = std::string(800, 'i');
       r.target = "B";
-      r.request_key = "k" + std::to_string(n);
+      r.request_key = std::string("k").append(std::to_string(n));
       r.completion.text = kCot;
       r.scores = {binary_score("choice", true, "C", "pattern 1")};
     }
@@ -121,7 +121,7 @@ BENCHMARK(BM_SqliteWriteBatch)->Unit(benchmark::kMillisecond);
 static void BM_SummarizeMetric(benchmark::State& state) {
   std::vector<ScoreObservation> obs(static_cast<size_t>(state.range(0)));
   for (size_t i = 0; i < obs.size(); ++i) {
-    obs[i].sample_id = "s" + std::to_string(i / 5);
+    obs[i].sample_id = std::string("s").append(std::to_string(i / 5));
     obs[i].epoch = static_cast<int>(i % 5);
     obs[i].value = (i * 7919) % 3 == 0 ? 0.0 : 1.0;
   }

@@ -231,7 +231,10 @@ void EventServer::process_requests(Conn& c) {
     if (c.in.size() < total) return;
     req.body = c.in.substr(head_end + 4, content_length);
     c.in.erase(0, total);
+    int fd = c.fd;
     start_reply(c, handler_(req));
+    // A reply that closes or resets the connection erases `c`; stop before touching it again.
+    if (impl_->conns.find(fd) == impl_->conns.end()) return;
   }
 }
 

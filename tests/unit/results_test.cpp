@@ -169,7 +169,9 @@ TEST_CASE("the writer thread commits everything queued before close returns", "[
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {
-        (*writer)->write(record("t" + std::to_string(t) + "-" + std::to_string(i), 0, 1.0));
+        std::string sample =
+            std::string("t").append(std::to_string(t)).append("-").append(std::to_string(i));
+        (*writer)->write(record(sample, 0, 1.0));
       }
     });
   }
