@@ -1,14 +1,14 @@
 #include "reports/run_summary.h"
 
+#include <cmath>
+
 #include "harness/json.h"
 #include "reports/text_table.h"
+#include "results/paired_comparison.h"
 
 namespace assay {
 
 RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples) {
-  RunSummary out;
-  out.run = run;
-  out.n_samples = static_cast<int64_t>(samples.size());
   std::vector<ScoreObservation> obs;
   obs.reserve(samples.size());
   for (const auto& s : samples) {
@@ -28,7 +28,22 @@ RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& sa
     }
     obs.push_back(std::move(o));
   }
-  out.primary = summarize_metric(obs);
+  return summarize_observations(run, std::move(obs), static_cast<int64_t>(samples.size()));
+}
+
+RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,
+                                  int64_t n_samples) {
+  RunSummary out;
+  out.run = run;
+  out.n_samples = n_samples;
+  out.primary = summarize_metric(observations);
+  if (run.repeats > 1 && out.primary.binary && out.primary.n_counted > 0) {
+    for (int k : {1, run.repeats}) {
+      double v = mean_pass_at_k(observations, k);
+      if (!std::isnan(v)) out.pass_at_k[k] = v;
+    }
+  }
+  out.observations = std::move(observations);
   return out;
 }
 
@@ -89,6 +104,11 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"dataset_sha256", JsonValue(r.run.dataset_sha256)},
         {"harness_version", JsonValue(r.run.harness_version)},
     });
+    if (!r.pass_at_k.empty()) {
+      JsonValue pk = JsonValue::object();
+      for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));
+      o.set("pass_at_k", std::move(pk));
+    }
     arr.push_back(std::move(o));
   }
   out << to_json(arr) << "\n";

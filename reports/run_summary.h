@@ -2,6 +2,7 @@
 /// The summary printed after `assay run` and by `assay runs`: model × suite with n, scored,
 /// unscored by reason, mean and 95% CI.
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,12 +15,18 @@ namespace assay {
 /// One run's headline numbers.
 struct RunSummary {
   RunInfo run;
-  int64_t n_samples = 0;  ///< stored (sample, epoch) rows
-  MetricSummary primary;  ///< the suite's primary metric
+  int64_t n_samples = 0;                       ///< stored (sample, epoch) rows
+  MetricSummary primary;                       ///< the suite's primary metric
+  std::vector<ScoreObservation> observations;  ///< the primary metric per (sample, epoch)
+  std::map<int, double> pass_at_k;  ///< k → mean pass@k, for runs with repeats and 0/1 scores
 };
 
 /// Builds the summary of `run` from its stored samples (primary metric only).
 RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples);
+
+/// Builds the summary from observations already extracted (e.g. read from a JSON report).
+RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,
+                                  int64_t n_samples);
 
 /// "no_answer 3, error:timeout 1" (sorted by reason), or "-" when none.
 std::string format_unscored(const MetricSummary& s);

@@ -7,7 +7,7 @@
 #                                                keys from the environment, e.g. OPENAI_API_KEY)
 #   ASSAY_DATA_DIR=DIR   dataset copies laid out like ../shared/data (default: ../shared/data)
 #   ASSAY_DEMO_LIMIT=N   samples per suite (default 200)
-# Output: out/demo/assay.db (SQLite) and the summary tables on stdout.
+# Output: out/demo/assay.db (SQLite), report.json/report.md, gate.xml/gate.md, tables on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -75,23 +75,36 @@ PY
   models=("openai:mock-strong-p0.9@$url" "openai:mock-weak-p0.6@$url")
 fi
 
-model_args=()
-for m in "${models[@]}"; do model_args+=(--model "$m"); done
 echo "== assay run (${#models[@]} models × gsm8k, mmlu; first $LIMIT samples each)"
-"$ASSAY" run "${model_args[@]}" --suite gsm8k --suite mmlu --limit "$LIMIT" \
-    --data-dir "$DATA_DIR" --db "$OUT/assay.db" --name demo --concurrency 32
+for i in "${!models[@]}"; do
+  "$ASSAY" run --model "${models[$i]}" --suite gsm8k --suite mmlu --limit "$LIMIT" \
+      --data-dir "$DATA_DIR" --db "$OUT/assay.db" --name "model-$i" --concurrency 32
+done
 echo
 echo "== assay runs"
 "$ASSAY" runs --db "$OUT/assay.db"
 echo
 echo "== assay show 1 --failed (first lines)"
 "$ASSAY" show 1 --db "$OUT/assay.db" --failed | head -n 12 || true
+if [ "${#models[@]}" -ge 2 ]; then
+  echo
+  echo "== assay compare model-0 model-1 (paired, on shared samples)"
+  "$ASSAY" compare model-0 model-1 --db "$OUT/assay.db"
+  echo
+  echo "== assay gate --baseline model-0 --candidate model-1 (exit 0 pass, 1 fail, 3 inconclusive)"
+  set +e
+  "$ASSAY" gate --baseline model-0 --candidate model-1 --db "$OUT/assay.db" --max-flips 5 \
+      --junit "$OUT/gate.xml" --markdown "$OUT/gate.md"
+  echo "(gate exit code: $?)"
+  set -e
+fi
+"$ASSAY" report --db "$OUT/assay.db" --out "$OUT/report.json"
+"$ASSAY" report --db "$OUT/assay.db" --out "$OUT/report.md"
 echo
 echo "== results stored in $OUT/assay.db (SQLite); e.g."
 echo "   sqlite3 $OUT/assay.db 'SELECT suite, model, status FROM runs'"
-if "$ASSAY" report --help >/dev/null 2>&1 && "$ASSAY" report --db "$OUT/assay.db" \
-     --out "$OUT/leaderboard.html" 2>/dev/null; then
+if "$ASSAY" report --db "$OUT/assay.db" --out "$OUT/leaderboard.html" 2>/dev/null; then
   echo "== HTML leaderboard: $OUT/leaderboard.html"
 else
-  echo "== the HTML leaderboard (assay report) is not built in this version yet"
+  echo "== the HTML leaderboard (assay report --format html) is not built in this version yet"
 fi

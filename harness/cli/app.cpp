@@ -70,9 +70,9 @@ int run_cli(int argc, char** argv) {
   add_score_command(app, ctx, &exit_code);
   add_planned_command(app, ctx, "data", "Fetch datasets from canonical URLs and verify sha256",
                       &exit_code);
-  add_planned_command(app, ctx, "report", "Write a leaderboard (html, md, csv, json)", &exit_code);
-  add_planned_command(app, ctx, "compare", "Paired comparison of two runs", &exit_code);
-  add_planned_command(app, ctx, "gate", "CI regression gate between two runs", &exit_code);
+  add_report_command(app, ctx, &exit_code);
+  add_compare_command(app, ctx, &exit_code);
+  add_gate_command(app, ctx, &exit_code);
   add_planned_command(app, ctx, "merge", "Combine shard databases", &exit_code);
   try {
     app.parse(argc, argv);

@@ -44,6 +44,9 @@ void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_suites_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_score_command(CLI::App& app, AppContext& ctx, int* exit_code);
+void add_compare_command(CLI::App& app, AppContext& ctx, int* exit_code);
+void add_gate_command(CLI::App& app, AppContext& ctx, int* exit_code);
+void add_report_command(CLI::App& app, AppContext& ctx, int* exit_code);
 
 /// Runs the CLI on argv; returns the process exit code.
 int run_cli(int argc, char** argv);

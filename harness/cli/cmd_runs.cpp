@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "harness/cli/app.h"
+#include "harness/cli/run_selection.h"
 #include "harness/json.h"
 #include "harness/strings.h"
 #include "reports/run_summary.h"
@@ -21,26 +22,12 @@ struct ReadFlags {
   bool failed = false;
 };
 
-Result<std::unique_ptr<SqliteStore>> open_existing(const std::string& db) {
-  if (FILE* f = std::fopen(db.c_str(), "rb")) {
-    std::fclose(f);
-    return SqliteStore::open(db);
-  }
-  return make_error(ErrorKind::kNotFound,
-                    "no database '" + db + "' (run `assay run` first, or pass --db FILE)");
-}
-
 int execute_runs(AppContext& ctx, const ReadFlags& f) {
-  auto store = open_existing(f.db);
+  auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
-  auto runs = (*store)->list_runs();
-  if (!runs) return report_error(ctx, runs.error());
-  std::vector<RunSummary> rows;
-  for (const auto& r : *runs) {
-    auto samples = (*store)->samples(r.id, false, SampleDetail::kOutcome);
-    if (!samples) return report_error(ctx, samples.error());
-    rows.push_back(summarize_run(r, *samples));
-  }
+  auto all = summarize_all_runs(**store);
+  if (!all) return report_error(ctx, all.error());
+  const std::vector<RunSummary>& rows = *all;
   if (f.json) {
     write_runs_json(*ctx.out, rows);
   } else if (rows.empty()) {
@@ -59,7 +46,7 @@ const StoredScore* primary_score(const StoredSample& s, const std::string& metri
 }
 
 int execute_show(AppContext& ctx, const ReadFlags& f) {
-  auto store = open_existing(f.db);
+  auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
   auto run = (*store)->find_run(f.run);
   if (!run) return report_error(ctx, run.error());

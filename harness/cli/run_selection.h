@@ -1,0 +1,29 @@
+#pragma once
+/// Finding stored runs for the read-only commands (runs, show, report, compare, gate).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+#include "reports/run_summary.h"
+#include "results/sqlite_store.h"
+
+namespace assay::cli {
+
+/// Opens an existing database; kNotFound naming the path (and what to do) when it is absent.
+Result<std::unique_ptr<SqliteStore>> open_existing_db(const std::string& db);
+
+/// Summaries (primary metric, per-sample observations) of every run in `db`, oldest first.
+Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store);
+
+/// Resolves a selector to one run per suite: a run id, a run name (every run with that name:
+/// `assay run --name` names all its runs), or a `.json` file written by `assay report --format
+/// json`. `suites`, when not empty, keeps only those suites. Several runs of one suite under one
+/// selector resolve to the newest when they share a model SPEC, and are an error naming the run
+/// ids otherwise. `role` ("baseline", "candidate", ...) prefixes messages.
+Result<std::vector<RunSummary>> select_runs(const std::string& selector, const std::string& db,
+                                            const std::vector<std::string>& suites,
+                                            const std::string& role);
+
+}  // namespace assay::cli

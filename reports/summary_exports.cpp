@@ -1,0 +1,68 @@
+#include "reports/summary_exports.h"
+
+#include <string>
+
+#include "reports/text_table.h"
+
+namespace assay {
+
+namespace {
+
+std::string md_cell(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '|') {
+      o += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      o += ' ';
+    } else {
+      o += c;
+    }
+  }
+  return o;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string number_or_empty(bool present, double v, int decimals) {
+  return present ? format_fixed(v, decimals) : "";
+}
+
+}  // namespace
+
+void write_summary_markdown(std::ostream& out, const std::vector<RunSummary>& rows) {
+  out << "| model | suite | n | score | 95% CI | unscored |\n|---|---|---:|---:|---|---|\n";
+  for (const auto& r : rows) {
+    const MetricSummary& m = r.primary;
+    out << "| " << md_cell(r.run.model_spec) << " | " << md_cell(r.run.suite) << " | " << m.n
+        << " | " << (m.n_counted ? format_fixed(m.mean, 3) : "-") << " | "
+        << (m.n_counted ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
+                        : "-")
+        << " | " << md_cell(format_unscored(m)) << " |\n";
+  }
+}
+
+void write_summary_csv(std::ostream& out, const std::vector<RunSummary>& rows) {
+  out << "run_id,name,model,suite,domain,metric,status,n,n_scored,n_errors,score,stderr,ci_low,"
+         "ci_high\n";
+  for (const auto& r : rows) {
+    const MetricSummary& m = r.primary;
+    bool has = m.n_counted > 0;
+    out << r.run.id << ',' << csv_field(r.run.name) << ',' << csv_field(r.run.model_spec) << ','
+        << csv_field(r.run.suite) << ',' << csv_field(r.run.domain) << ','
+        << csv_field(r.run.primary_metric) << ',' << csv_field(r.run.status) << ',' << m.n << ','
+        << m.n_scored << ',' << m.n_errors << ',' << number_or_empty(has, m.mean, 6) << ','
+        << number_or_empty(has, m.stderr_, 6) << ',' << number_or_empty(has, m.ci_low, 6) << ','
+        << number_or_empty(has, m.ci_high, 6) << '\n';
+  }
+}
+
+}  // namespace assay

@@ -1,0 +1,166 @@
+#include "results/paired_comparison.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "results/distributions.h"
+
+namespace assay {
+
+namespace {
+
+// Per-question means of the counted observations (scoring policy of statistics.h).
+std::map<std::string, double> per_question(const std::vector<ScoreObservation>& obs) {
+  std::map<std::string, std::pair<double, int>> acc;
+  for (const auto& o : obs) {
+    double v;
+    if (o.value) {
+      v = *o.value;
+    } else if (unscored_counts_as_zero(o.unscored_reason)) {
+      v = 0;
+    } else {
+      continue;
+    }
+    auto& [sum, n] = acc[o.sample_id];
+    sum += v;
+    ++n;
+  }
+  std::map<std::string, double> out;
+  for (const auto& [id, sn] : acc) out.emplace(id, sn.first / sn.second);
+  return out;
+}
+
+double sample_variance(const std::vector<double>& x, double mean) {
+  if (x.size() < 2) return 0;
+  double ss = 0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  return ss / static_cast<double>(x.size() - 1);
+}
+
+}  // namespace
+
+PairedComparison compare_paired(const std::vector<ScoreObservation>& a,
+                                const std::vector<ScoreObservation>& b) {
+  PairedComparison r;
+  std::map<std::string, double> qa = per_question(a);
+  std::map<std::string, double> qb = per_question(b);
+  std::vector<double> va;
+  std::vector<double> vb;
+  std::vector<double> d;
+  for (const auto& [id, x] : qa) {
+    auto it = qb.find(id);
+    if (it == qb.end()) {
+      ++r.only_a;
+      continue;
+    }
+    double y = it->second;
+    va.push_back(x);
+    vb.push_back(y);
+    d.push_back(y - x);
+    if (x != 0 && x != 1) r.binary = false;
+    if (y != 0 && y != 1) r.binary = false;
+    if (y > x) ++r.b_better;
+    if (x > y) ++r.a_better;
+    if (x != y) r.flipped.push_back({id, x, y});
+  }
+  for (const auto& [id, y] : qb) {
+    if (qa.count(id) == 0) ++r.only_b;
+  }
+  r.n = d.size();
+  r.test = r.binary ? "mcnemar-exact" : "paired-t";
+  if (r.n == 0) return r;
+  const double n = static_cast<double>(r.n);
+  double sa = 0;
+  double sb = 0;
+  for (size_t i = 0; i < r.n; ++i) {
+    sa += va[i];
+    sb += vb[i];
+  }
+  r.mean_a = sa / n;
+  r.mean_b = sb / n;
+  r.diff = r.mean_b - r.mean_a;
+  double var_a = sample_variance(va, r.mean_a);
+  double var_b = sample_variance(vb, r.mean_b);
+  double var_d = sample_variance(d, r.diff);
+  r.sd_diff = std::sqrt(var_d);
+  r.se = std::sqrt(var_d / n);
+  r.unpaired_se = std::sqrt(var_a / n + var_b / n);
+  if (var_a > 0 && var_b > 0 && r.n > 1) {
+    double cov = 0;
+    for (size_t i = 0; i < r.n; ++i) cov += (va[i] - r.mean_a) * (vb[i] - r.mean_b);
+    cov /= n - 1;
+    r.correlation = cov / std::sqrt(var_a * var_b);
+  }
+  const double df = std::max(1.0, n - 1);
+  const double t975 = student_t_quantile(0.975, df);
+  r.ci_low = r.diff - t975 * r.se;
+  r.ci_high = r.diff + t975 * r.se;
+  if (r.se > 0) r.t_stat = r.diff / r.se;
+  if (r.binary) {
+    r.p_value = binomial_two_sided_half(static_cast<int64_t>(r.b_better),
+                                        static_cast<int64_t>(r.b_better + r.a_better));
+  } else if (r.se > 0) {
+    r.p_value = 2 * student_t_cdf(-std::fabs(r.t_stat), df);
+  } else {
+    r.p_value = r.diff == 0 ? 1.0 : 0.0;
+  }
+  // Miller (2024) §power: δ = (z_{α/2} + z_β)·SE_d with α = 0.05, power 0.8.
+  r.mde = (normal_quantile(0.975) + normal_quantile(0.8)) * r.se;
+  return r;
+}
+
+double pass_at_k(int n, int c, int k) {
+  if (n - c < k) return 1.0;
+  // 1 − Π_{i=n−c+1}^{n} (1 − k/i)
+  double prod = 1.0;
+  for (int i = n - c + 1; i <= n; ++i) prod *= 1.0 - static_cast<double>(k) / i;
+  return 1.0 - prod;
+}
+
+double mean_pass_at_k(const std::vector<ScoreObservation>& obs, int k) {
+  std::map<std::string, std::pair<int, int>> per;  // n, c
+  for (const auto& o : obs) {
+    double v;
+    if (o.value) {
+      v = *o.value;
+    } else if (unscored_counts_as_zero(o.unscored_reason)) {
+      v = 0;
+    } else {
+      continue;
+    }
+    auto& [n, c] = per[o.sample_id];
+    ++n;
+    if (v >= 0.5) ++c;
+  }
+  double sum = 0;
+  int count = 0;
+  for (const auto& [id, nc] : per) {
+    if (nc.first < k) continue;
+    sum += pass_at_k(nc.first, nc.second, k);
+    ++count;
+  }
+  return count ? sum / count : std::numeric_limits<double>::quiet_NaN();
+}
+
+IndexScore combine_index(const std::vector<IndexComponent>& components) {
+  IndexScore s;
+  double wsum = 0;
+  double m = 0;
+  double v = 0;
+  for (const auto& c : components) {
+    wsum += c.weight;
+    m += c.weight * c.mean;
+    v += c.weight * c.weight * c.se * c.se;
+  }
+  if (wsum <= 0) return s;
+  s.mean = m / wsum;
+  s.se = std::sqrt(v) / wsum;
+  double z = normal_quantile(0.975);
+  s.ci_low = s.mean - z * s.se;
+  s.ci_high = s.mean + z * s.se;
+  return s;
+}
+
+}  // namespace assay
