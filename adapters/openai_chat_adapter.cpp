@@ -219,7 +219,10 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
     return malformed("stream ended before [DONE] or a finish_reason", body.substr(0, 200));
   }
   c.ttft_ms = first_ms;
-  if (c.usage.output_tokens > 0 && last_ms > first_ms && first_ms >= 0) {
+  // A window under a millisecond means the chunks arrived together (one read), which measures
+  // the network, not generation speed: leave the speed unknown rather than report millions.
+  constexpr double kMinStreamWindowMs = 1.0;
+  if (c.usage.output_tokens > 0 && last_ms - first_ms >= kMinStreamWindowMs && first_ms >= 0) {
     c.output_tps = static_cast<double>(c.usage.output_tokens) / ((last_ms - first_ms) / 1000.0);
   }
   return c;

@@ -37,6 +37,19 @@ struct RunInfo {
   int64_t n_planned = 0;  ///< (sample, epoch) pairs the run should hold
 };
 
+/// Usage and speed of a run's answered requests (samples stored without an error). Means are
+/// NaN when no sample carries the value.
+struct RunUsage {
+  int64_t n_answered = 0;
+  int64_t tokens_in = 0;
+  int64_t tokens_out = 0;
+  int64_t tokens_reasoning = 0;
+  double cost = 0;             ///< sum of per-sample cost (NaN when none is priced)
+  double mean_latency_ms = 0;  ///< NaN when none
+  double mean_ttft_ms = 0;     ///< streaming only; NaN when none
+  double mean_output_tps = 0;  ///< streaming only; NaN when none
+};
+
 /// One stored score.
 struct StoredScore {
   std::string metric;

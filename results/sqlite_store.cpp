@@ -1,5 +1,7 @@
 #include "results/sqlite_store.h"
 
+#include <limits>
+
 #include <sqlite3.h>
 
 #include <ctime>
@@ -327,6 +329,27 @@ Result<std::vector<RunInfo>> SqliteStore::list_runs() {
   while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_run(s));
   if (rc != SQLITE_DONE) return db_error(raw(db_), "listing runs");
   return out;
+}
+
+Result<RunUsage> SqliteStore::run_usage(int64_t run_id) {
+  Stmt s(raw(db_),
+         "SELECT COUNT(*), COALESCE(SUM(tokens_in),0), COALESCE(SUM(tokens_out),0), "
+         "COALESCE(SUM(tokens_reasoning),0), SUM(cost), AVG(latency_ms), AVG(ttft_ms), "
+         "AVG(output_tps) FROM samples WHERE run_id=? AND error_kind IS NULL");
+  if (!s.ok()) return db_error(raw(db_), "preparing usage query");
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_ROW) return db_error(raw(db_), "reading usage");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  RunUsage u;
+  u.n_answered = s.i64(0);
+  u.tokens_in = s.i64(1);
+  u.tokens_out = s.i64(2);
+  u.tokens_reasoning = s.i64(3);
+  u.cost = s.is_null(4) ? nan : s.f64(4);
+  u.mean_latency_ms = s.is_null(5) ? nan : s.f64(5);
+  u.mean_ttft_ms = s.is_null(6) ? nan : s.f64(6);
+  u.mean_output_tps = s.is_null(7) ? nan : s.f64(7);
+  return u;
 }
 
 Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {

@@ -38,6 +38,9 @@ class SqliteStore {
   Status set_run_status(int64_t run_id, const std::string& status, const std::string& message);
   /// All runs, oldest first.
   Result<std::vector<RunInfo>> list_runs();
+
+  /// Token, cost and speed aggregates over a run's answered samples (cached answers included).
+  Result<RunUsage> run_usage(int64_t run_id);
   /// A run by numeric id or by name (the newest with that name).
   Result<RunInfo> find_run(const std::string& id_or_name);
 

@@ -7,7 +7,8 @@
 #                                                keys from the environment, e.g. OPENAI_API_KEY)
 #   ASSAY_DATA_DIR=DIR   dataset copies laid out like ../shared/data (default: ../shared/data)
 #   ASSAY_DEMO_LIMIT=N   samples per suite (default 200)
-# Output: out/demo/assay.db (SQLite), report.json/report.md, gate.xml/gate.md, tables on stdout.
+# Output: out/demo/assay.db (SQLite), leaderboard.html, report.json/report.md, gate.xml/gate.md,
+# tables on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -67,7 +68,7 @@ for path in sorted(glob.glob(os.path.join(data, "mmlu/test/*_test.csv"))):
             print(json.dumps({"contains": row["question"], "answer": "ABCD"[int(row["answer"])]}))
             n += 1
 PY
-  "$BUILD/tests/mock_server/mock_model_server" --latency-ms 20 --fail-500 0.02 --seed 7 \
+  "$BUILD/tests/mock_server/mock_model_server" --latency-ms 20 --chunk-delay-ms 3 --fail-500 0.02 --seed 7 \
       --answer-key "$OUT/answer-key.jsonl" --port-file "$OUT/mock.port" >"$OUT/mock.log" 2>&1 &
   MOCK_PID=$!
   for _ in $(seq 300); do [ -s "$OUT/mock.port" ] && break; sleep 0.01; done
@@ -103,8 +104,5 @@ fi
 echo
 echo "== results stored in $OUT/assay.db (SQLite); e.g."
 echo "   sqlite3 $OUT/assay.db 'SELECT suite, model, status FROM runs'"
-if "$ASSAY" report --db "$OUT/assay.db" --out "$OUT/leaderboard.html" 2>/dev/null; then
-  echo "== HTML leaderboard: $OUT/leaderboard.html"
-else
-  echo "== the HTML leaderboard (assay report --format html) is not built in this version yet"
-fi
+"$ASSAY" report --db "$OUT/assay.db" --out "$OUT/leaderboard.html" --title "assay demo"
+echo "== HTML leaderboard (self-contained; open it in a browser): $OUT/leaderboard.html"

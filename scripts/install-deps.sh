@@ -8,8 +8,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev zlib1g-dev
   catch2 libbenchmark-dev
-  python3 clang-format clang-tidy
+  python3 clang-format clang-tidy bc
+  chromium fonts-dejavu-core
 )
+# Node.js runs the browser tests (playwright-core drives Debian's chromium); the machine's own
+# Node.js 20+ is preferred, Debian's is the fallback.
+command -v node >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

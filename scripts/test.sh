@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs dependencies, builds from scratch with warnings as errors,
-# runs every test, then builds and runs the tests again under AddressSanitizer + UBSan.
+# runs every test (unit, integration, and the HTML report in headless Chromium), then builds and
+# runs the tests again under AddressSanitizer + UBSan.
 #   scripts/test.sh            full run (what CI runs)
 #   ASSAY_SKIP_SANITIZE=1 ...  skip the sanitizer pass (faster local loop)
 set -euo pipefail
@@ -8,6 +9,9 @@ cd "$(dirname "$0")/.."
 JOBS=${ASSAY_JOBS:-2}
 
 bash scripts/install-deps.sh
+
+echo "== browser test dependencies (npm ci: playwright-core, pinned in tests/browser)"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== format check"
 files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*.cpp' -o -name '*.h')

@@ -1,14 +1,17 @@
-// `assay report`: exports over stored runs (json, md, csv). The HTML leaderboard is not built yet.
+// `assay report`: the HTML leaderboard and the json, md and csv exports over stored runs.
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
+#include "reports/html_report.h"
+#include "reports/leaderboard.h"
 #include "reports/report_json.h"
 #include "reports/summary_exports.h"
 
@@ -21,6 +24,8 @@ struct ReportFlags {
   std::string name;
   std::string out;
   std::string format;
+  std::string title;
+  size_t max_samples = 4000;
 };
 
 std::string format_from_extension(const std::string& path) {
@@ -32,6 +37,43 @@ std::string format_from_extension(const std::string& path) {
   return ext;
 }
 
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Gathers usage and the embedded sample selection run by run, so only one run's full texts are
+// in memory at a time.
+Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSummary> rows,
+                  std::ostream& out) {
+  HtmlReportInput in;
+  in.db_path = f.db;
+  in.generated_at = now_iso();
+  if (!f.title.empty()) in.title = f.title;
+  SampleBudget budget;
+  budget.max_not_correct = f.max_samples * 3 / 4;
+  budget.max_correct = f.max_samples - budget.max_not_correct;
+  size_t remaining = budget.max_not_correct;
+  std::vector<const RunSummary*> shown = latest_runs(rows);
+  size_t per_run_correct = shown.empty() ? 0 : budget.max_correct / shown.size();
+  for (const RunSummary* r : shown) {
+    Result<RunUsage> usage = store.run_usage(r->run.id);
+    if (!usage) return usage.error();
+    in.usage[r->run.id] = *usage;
+    Result<std::vector<StoredSample>> samples = store.samples(r->run.id);
+    if (!samples) return samples.error();
+    in.total_samples += samples->size();
+    select_samples(r->run, *samples, budget, per_run_correct, remaining, in.samples);
+  }
+  in.runs = std::move(rows);
+  write_html_report(out, in);
+  return Status::ok();
+}
+
 int execute_report(AppContext& ctx, const ReportFlags& f) {
   std::string format = f.format.empty() ? format_from_extension(f.out) : f.format;
   static const std::vector<std::string> kFormats = {"html", "md", "csv", "json"};
@@ -40,11 +82,6 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
                                         "--format: '" + format +
                                             "' is not one of html, md, csv, json (or give --out "
                                             "a file name with one of those extensions)"));
-  }
-  if (format == "html") {
-    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                        "the HTML leaderboard is not built in this version yet; "
-                                        "use --format json, md or csv"));
   }
   auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
@@ -63,8 +100,12 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
     return report_error(
         ctx, make_error(ErrorKind::kNotFound, "no runs in " + f.db + " match the selection"));
   }
+  const size_t n_runs = rows.size();
   std::ostringstream text;
-  if (format == "json") {
+  if (format == "html") {
+    Status st = build_html(**store, f, std::move(rows), text);
+    if (!st) return report_error(ctx, st.error());
+  } else if (format == "json") {
     write_report_json(text, rows);
   } else if (format == "md") {
     write_summary_markdown(text, rows);
@@ -81,7 +122,7 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
   if (!out) {
     return report_error(ctx, make_error(ErrorKind::kIo, "cannot write '" + f.out + "'"));
   }
-  *ctx.err << "assay: wrote " << rows.size() << " runs to " << f.out << "\n";
+  *ctx.err << "assay: wrote " << n_runs << " runs to " << f.out << "\n";
   return kExitOk;
 }
 
@@ -91,14 +132,19 @@ void add_report_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto f = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "report",
-      "Export stored runs: json (every run with its per-sample scores; usable as a gate "
-      "baseline), md (a compact table for a PR comment) or csv (one row per model x suite). "
-      "The HTML leaderboard is not built yet.");
+      "Write a report over stored runs: html (a self-contained leaderboard page), json (every "
+      "run with its per-sample scores; usable as a gate baseline), md (a compact table for a "
+      "PR comment) or csv (one row per model x suite).");
   cmd->add_option("--db", f->db, "SQLite results database")->capture_default_str();
   cmd->add_option("--runs", f->runs, "Only these run ids");
   cmd->add_option("--name", f->name, "Only runs with this name");
   cmd->add_option("--out", f->out, "Output file (- or absent: stdout)");
   cmd->add_option("--format", f->format, "html, md, csv or json (default: from --out's extension)");
+  cmd->add_option("--title", f->title, "Page title (html)");
+  cmd->add_option("--max-samples", f->max_samples,
+                  "Samples embedded in the html sample browser: wrong, unscored and failed ones "
+                  "first, then an even spread of correct ones")
+      ->capture_default_str();
   cmd->callback([&ctx, f, exit_code] { *exit_code = execute_report(ctx, *f); });
 }
 

@@ -90,6 +90,11 @@ TEST_CASE("OpenAI streams accumulate deltas and measure TTFT and speed", "[opena
   REQUIRE(c->ttft_ms == 200);  // first event carrying text (the reasoning delta)
   // 5 tokens between the first (200 ms) and last (400 ms) text-bearing chunks.
   REQUIRE(c->output_tps == Approx(25.0));
+  // Every chunk in one read (a window under 1 ms): the speed is unknown, not millions of tok/s.
+  for (auto& ct : times) ct.at_ms = 100;
+  auto same = parse_openai_chat_stream(body, times);
+  REQUIRE(same);
+  REQUIRE(same->output_tps < 0);
 }
 
 TEST_CASE("a stream cut before its end is malformed (and so retried)", "[openai]") {

@@ -1,0 +1,379 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "harness/json.h"
+#include "harness/sha256.h"
+#include "harness/strings.h"
+#include "harness/version.h"
+#include "reports/comparison_report.h"
+#include "reports/html_assets.h"
+#include "reports/leaderboard.h"
+#include "reports/svg_charts.h"
+
+namespace assay {
+
+namespace {
+
+JsonValue number_or_null(double v) {
+  return std::isnan(v) ? JsonValue() : JsonValue(v);
+}
+
+JsonValue score_json(const IndexScore& s) {
+  return JsonValue::object({{"mean", JsonValue(s.mean)},
+                            {"ci_low", JsonValue(s.ci_low)},
+                            {"ci_high", JsonValue(s.ci_high)}});
+}
+
+std::string base64(const std::string& bytes) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    out += k[(v >> 18) & 63];
+    out += k[(v >> 12) & 63];
+    out += k[(v >> 6) & 63];
+    out += k[v & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    out += k[(v >> 18) & 63];
+    out += k[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out += k[(v >> 18) & 63];
+    out += k[(v >> 12) & 63];
+    out += k[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+// CSP source expression for an inline block: 'sha256-BASE64'.
+std::string csp_hash(const std::string& content) {
+  std::string hex = sha256_hex(content);
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return "'sha256-" + base64(raw) + "'";
+}
+
+// JSON inside <script type="application/json">: escape '<', '>' and '&' so no "</script>" or
+// "<!--" in the data can end the block early.
+std::string script_safe_json(const JsonValue& v) {
+  std::string json = to_json(v);
+  std::string out;
+  out.reserve(json.size() + json.size() / 16);
+  for (char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string cut(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  return truncate_for_display(s, max) + "\n… [" + std::to_string(s.size()) +
+         " bytes in all; `assay show` prints the whole text]";
+}
+
+JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSummary*>& shown,
+                     const std::vector<LeaderboardRow>& board) {
+  JsonValue domains = JsonValue::array();
+  for (const auto& d : index_domains()) domains.push_back(JsonValue(d));
+  JsonValue models = JsonValue::array();
+  JsonValue lb = JsonValue::array();
+  for (const auto& row : board) {
+    models.push_back(JsonValue(row.model));
+    JsonValue ds = JsonValue::object();
+    int suites = 0;
+    for (const auto& [d, s] : row.domains) ds.set(d, score_json(s));
+    for (const auto& [d, n] : row.suites_per_domain) suites += n;
+    lb.push_back(JsonValue::object({
+        {"model", JsonValue(row.model)},
+        {"index", row.index ? score_json(*row.index) : JsonValue()},
+        {"domains", std::move(ds)},
+        {"suites", JsonValue(suites)},
+        {"tokens_out", JsonValue(row.usage.tokens_out)},
+        {"latency_ms", number_or_null(row.usage.mean_latency_ms)},
+        {"ttft_ms", number_or_null(row.usage.mean_ttft_ms)},
+        {"output_tps", number_or_null(row.usage.mean_output_tps)},
+        {"cost", number_or_null(row.usage.cost)},
+    }));
+  }
+  JsonValue suites = JsonValue::array();
+  std::vector<std::string> suite_order;
+  for (const RunSummary* r : shown) {
+    if (std::find(suite_order.begin(), suite_order.end(), r->run.suite) == suite_order.end()) {
+      suite_order.push_back(r->run.suite);
+    }
+  }
+  for (const auto& name : suite_order) {
+    JsonValue rows = JsonValue::array();
+    std::string domain;
+    for (const RunSummary* r : shown) {
+      if (r->run.suite != name) continue;
+      domain = r->run.domain;
+      const MetricSummary& m = r->primary;
+      rows.push_back(JsonValue::object({
+          {"model", JsonValue(r->run.model_spec)},
+          {"run", JsonValue(r->run.id)},
+          {"n", JsonValue(static_cast<int64_t>(m.n))},
+          {"scored", JsonValue(static_cast<int64_t>(m.n_scored))},
+          {"unscored", JsonValue(format_unscored(m))},
+          {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
+          {"ci_low", JsonValue(m.ci_low)},
+          {"ci_high", JsonValue(m.ci_high)},
+      }));
+    }
+    suites.push_back(JsonValue::object(
+        {{"suite", JsonValue(name)}, {"domain", JsonValue(domain)}, {"rows", std::move(rows)}}));
+  }
+  JsonValue pairs = JsonValue::array();
+  for (const auto& p : compare_all_pairs(shown)) {
+    pairs.push_back(JsonValue::object({
+        {"suite", JsonValue(p.suite)},
+        {"a", JsonValue(p.model_a)},
+        {"b", JsonValue(p.model_b)},
+        {"n", JsonValue(static_cast<int64_t>(p.paired.n))},
+        {"diff", JsonValue(p.paired.diff)},
+        {"ci_low", JsonValue(p.paired.ci_low)},
+        {"ci_high", JsonValue(p.paired.ci_high)},
+        {"p_value", JsonValue(p.paired.p_value)},
+        {"test", JsonValue(p.paired.test)},
+        {"a_better", JsonValue(static_cast<int64_t>(p.paired.a_better))},
+        {"b_better", JsonValue(static_cast<int64_t>(p.paired.b_better))},
+    }));
+  }
+  JsonValue runs = JsonValue::array();
+  for (const RunSummary* r : shown) {
+    runs.push_back(JsonValue::object({
+        {"id", JsonValue(r->run.id)},
+        {"model", JsonValue(r->run.model_spec)},
+        {"suite", JsonValue(r->run.suite)},
+        {"suite_version", JsonValue(r->run.suite_version)},
+        {"suite_hash", JsonValue(r->run.suite_hash)},
+        {"dataset_sha256", JsonValue(r->run.dataset_sha256)},
+        {"params", JsonValue(r->run.params_json)},
+        {"harness", JsonValue(r->run.harness_version)},
+        {"git", JsonValue(r->run.git_revision)},
+        {"created", JsonValue(r->run.created_at)},
+        {"status", JsonValue(r->run.status)},
+    }));
+  }
+  JsonValue items = JsonValue::array();
+  for (const auto& s : in.samples) {
+    items.push_back(JsonValue::object({
+        {"run", JsonValue(s.run_id)},
+        {"model", JsonValue(s.model)},
+        {"suite", JsonValue(s.suite)},
+        {"id", JsonValue(s.sample_id)},
+        {"epoch", JsonValue(s.epoch)},
+        {"verdict", JsonValue(s.verdict)},
+        {"score", s.score ? JsonValue(*s.score) : JsonValue()},
+        {"input", JsonValue(s.input)},
+        {"output", JsonValue(s.output)},
+        {"reasoning", JsonValue(s.reasoning)},
+        {"answer", JsonValue(s.answer)},
+        {"target", JsonValue(s.target)},
+        {"explanation", JsonValue(s.explanation)},
+    }));
+  }
+  return JsonValue::object({
+      {"domains", std::move(domains)},
+      {"models", std::move(models)},
+      {"leaderboard", std::move(lb)},
+      {"suites", std::move(suites)},
+      {"pairs", std::move(pairs)},
+      {"runs", std::move(runs)},
+      {"samples", JsonValue::object({{"total", JsonValue(static_cast<int64_t>(in.total_samples))},
+                                     {"items", std::move(items)}})},
+  });
+}
+
+std::string charts(const std::vector<LeaderboardRow>& board) {
+  std::vector<ChartPoint> bars;
+  std::vector<ChartPoint> speed;
+  std::vector<ChartPoint> cost;
+  for (const auto& row : board) {
+    if (!row.index) continue;
+    ChartPoint p{row.model, 0, row.index->mean, row.index->ci_low, row.index->ci_high};
+    bars.push_back(p);
+    if (!std::isnan(row.usage.mean_output_tps)) {
+      p.x = row.usage.mean_output_tps;
+      speed.push_back(p);
+    }
+    if (!std::isnan(row.cost_per_sample) && row.cost_per_sample > 0) {
+      p.x = row.cost_per_sample;
+      cost.push_back(p);
+    }
+  }
+  std::sort(bars.begin(), bars.end(),
+            [](const ChartPoint& a, const ChartPoint& b) { return a.y > b.y; });
+  std::string s = "<div class=\"charts\">";
+  if (!bars.empty()) s += svg_bar_chart(bars, "Index score with 95% CI");
+  if (!speed.empty()) {
+    s += svg_scatter_chart(speed, "Index score vs output speed", "output tokens/s",
+                           XBetter::kHigher, false);
+  }
+  if (!cost.empty()) {
+    s += svg_scatter_chart(cost, "Index score vs cost per task", "USD per task", XBetter::kLower,
+                           true);
+  }
+  s += "</div>";
+  if (cost.empty()) {
+    s += "<p class=\"note\">No prices recorded for these runs, so there is no cost chart.</p>";
+  }
+  if (speed.empty()) {
+    s += "<p class=\"note\">No streaming timings recorded, so there is no speed chart.</p>";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string sample_verdict(const StoredSample& s, const std::string& primary_metric) {
+  if (!s.error_kind.empty()) return "error:" + s.error_kind;
+  const StoredScore* pick = nullptr;
+  for (const auto& sc : s.scores) {
+    if (sc.metric == primary_metric) pick = &sc;
+  }
+  if (pick == nullptr && !s.scores.empty()) pick = &s.scores.front();
+  if (pick == nullptr) return "unscored:no_score";
+  if (!pick->value) return "unscored:" + pick->unscored_reason;
+  if (*pick->value >= 1.0) return "correct";
+  if (*pick->value <= 0.0) return "wrong";
+  return "partial";
+}
+
+void select_samples(const RunInfo& run, const std::vector<StoredSample>& samples,
+                    const SampleBudget& budget, size_t correct_quota, size_t& remaining_not_correct,
+                    std::vector<HtmlSample>& out) {
+  auto make = [&](const StoredSample& s, std::string verdict) {
+    HtmlSample h;
+    h.run_id = run.id;
+    h.model = run.model_spec;
+    h.suite = run.suite;
+    h.sample_id = s.sample_id;
+    h.epoch = s.epoch;
+    h.verdict = std::move(verdict);
+    for (const auto& sc : s.scores) {
+      if (sc.metric == run.primary_metric || h.answer.empty()) {
+        h.score = sc.value;
+        h.answer = cut(sc.answer, budget.max_text_bytes);
+        h.explanation = cut(sc.explanation, budget.max_text_bytes);
+      }
+    }
+    if (!s.error_kind.empty()) h.explanation = cut(s.error_message, budget.max_text_bytes);
+    h.input = cut(s.input, budget.max_text_bytes);
+    h.output = cut(s.output, budget.max_text_bytes);
+    h.reasoning = cut(s.reasoning, budget.max_text_bytes);
+    h.target = cut(s.target, budget.max_text_bytes);
+    return h;
+  };
+  std::vector<const StoredSample*> correct;
+  for (const auto& s : samples) {
+    std::string v = sample_verdict(s, run.primary_metric);
+    if (v == "correct") {
+      correct.push_back(&s);
+    } else if (remaining_not_correct > 0) {
+      --remaining_not_correct;
+      out.push_back(make(s, std::move(v)));
+    }
+  }
+  if (correct_quota == 0 || correct.empty()) return;
+  double stride = std::max(1.0, static_cast<double>(correct.size()) / correct_quota);
+  for (double i = 0; i < static_cast<double>(correct.size()) && correct_quota > 0; i += stride) {
+    out.push_back(make(*correct[static_cast<size_t>(i)], "correct"));
+    --correct_quota;
+  }
+}
+
+void write_html_report(std::ostream& out, const HtmlReportInput& in) {
+  std::vector<const RunSummary*> shown = latest_runs(in.runs);
+  std::vector<LeaderboardRow> board = build_leaderboard(shown, in.usage);
+  const std::string css = kReportCss;
+  const std::string js = kReportJs;
+  std::string csp = "default-src 'none'; script-src " + csp_hash(js) + "; style-src " +
+                    csp_hash(css) + "; img-src data:; base-uri 'none'; form-action 'none'";
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << csp << "\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>" << escape_xml(in.title) << "</title>\n<style>" << css << "</style></head>\n"
+      << "<body>\n<header><h1>" << escape_xml(in.title) << "</h1><p>" << shown.size() << " runs · "
+      << board.size() << " models · generated " << escape_xml(in.generated_at) << " by assay "
+      << kHarnessVersion << " from <code>" << escape_xml(in.db_path)
+      << "</code></p></header>\n<main>\n";
+
+  out << "<section><h2>Leaderboard</h2><table id=\"leaderboard\"><thead><tr>"
+      << "<th class=\"sortable\" data-key=\"model\">Model</th>"
+      << "<th class=\"sortable num\" data-key=\"index\">Index</th>";
+  for (const auto& d : index_domains()) {
+    std::string title = d;
+    title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+    out << "<th class=\"sortable num\" data-key=\"" << d << "\">" << title << "</th>";
+  }
+  out << "<th class=\"sortable num\">Suites</th><th class=\"sortable num\">Output tokens</th>"
+      << "<th class=\"sortable num\">Latency ms</th><th class=\"sortable num\">TTFT ms</th>"
+      << "<th class=\"sortable num\">Output tok/s</th><th class=\"sortable num\">Cost USD</th>"
+      << "</tr></thead><tbody></tbody></table>\n"
+      << "<p class=\"note\">Scores ×100 with 95% CI half-widths; hover a cell for the interval. A "
+         "domain is the equal-weight mean of the model's suites in it, the index the "
+         "equal-weight mean of its domains, with standard errors propagated. Models that ran "
+         "different suites are not directly comparable; see Suites. Click a header to sort.</p>"
+      << "</section>\n";
+
+  out << "<section><h2>Charts</h2>" << charts(board) << "</section>\n";
+  out << "<section id=\"suites\"><h2>Suites</h2></section>\n";
+  out << "<section class=\"pair\"><h2>Paired comparison</h2><p>"
+      << "<select id=\"pair-a\" aria-label=\"model A\"></select> vs "
+      << "<select id=\"pair-b\" aria-label=\"model B\"></select></p>"
+      << "<table id=\"pairs\"><thead><tr><th>Suite</th><th class=\"num\">Shared n</th>"
+      << "<th class=\"num\">B − A</th><th>95% CI</th><th class=\"num\">p</th><th>Test</th>"
+      << "<th class=\"num\">Flips B+ / A+</th></tr></thead><tbody></tbody></table>"
+      << "<p class=\"note\">Differences on the samples both models answered (paired), ×100. "
+         "<code>assay compare RUN_A RUN_B --json</code> lists the flipped samples.</p>"
+      << "</section>\n";
+  out << "<section><h2>Samples</h2><div class=\"filters\">"
+      << "<select id=\"f-model\" aria-label=\"model\"><option value=\"\">all models</option>"
+         "</select>"
+      << "<select id=\"f-suite\" aria-label=\"suite\"><option value=\"\">all suites</option>"
+         "</select>"
+      << "<select id=\"f-verdict\" aria-label=\"verdict\"><option value=\"\">all verdicts"
+         "</option></select>"
+      << "<input id=\"f-search\" type=\"search\" placeholder=\"search prompt, output, answer\" "
+         "aria-label=\"search\"><span id=\"sample-count\" class=\"muted\"></span></div>"
+      << "<p class=\"note\">This page embeds " << in.samples.size() << " of " << in.total_samples
+      << " stored samples: every wrong, unscored and failed sample up to a cap, then an even "
+         "spread of correct ones. All of them: <code>assay show RUN --db "
+      << escape_xml(in.db_path) << "</code> (add <code>--failed</code> or <code>--json</code>)."
+      << "</p><table id=\"samples\"><thead><tr><th>Model</th><th>Suite</th><th>Sample</th>"
+      << "<th>Verdict</th><th>Answer</th><th>Target</th></tr></thead><tbody></tbody></table>"
+      << "<p><button id=\"more\" type=\"button\" hidden>Show more</button></p>"
+      << "<div id=\"sample-detail\" hidden></div></section>\n";
+  out << "<section><h2>Provenance</h2><table id=\"provenance\"><thead><tr><th>Run</th>"
+      << "<th>Model</th><th>Suite</th><th>Version</th><th>Spec sha256</th>"
+      << "<th>Dataset sha256</th><th>Parameters</th><th>Harness</th><th>Created</th>"
+      << "<th>Status</th></tr></thead><tbody></tbody></table></section>\n";
+  out << "</main>\n<script type=\"application/json\" id=\"assay-data\">"
+      << script_safe_json(build_data(in, shown, board)) << "</script>\n<script>" << js
+      << "</script>\n</body></html>\n";
+}
+
+}  // namespace assay

@@ -1,0 +1,48 @@
+#pragma once
+/// The models × domains leaderboard: per model, each domain's score (equal-weight mean of the
+/// model's suites in that domain) and the index (equal-weight mean of its domains), each with a
+/// propagated 95% CI; plus usage and speed totals. Pure functions of the run summaries.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/run_summary.h"
+#include "results/paired_comparison.h"
+
+namespace assay {
+
+/// The four domains of the index, in display order.
+const std::vector<std::string>& index_domains();
+
+/// One model's row.
+struct LeaderboardRow {
+  std::string model;                          ///< model SPEC
+  std::map<std::string, IndexScore> domains;  ///< domain → score (only domains it ran)
+  std::map<std::string, int> suites_per_domain;
+  std::optional<IndexScore> index;  ///< over the domains it ran
+  RunUsage usage;                   ///< summed / averaged over its runs
+  double cost_per_sample = 0;       ///< NaN when unpriced
+};
+
+/// The newest run of each (model, suite): the runs a leaderboard shows. Oldest first.
+std::vector<const RunSummary*> latest_runs(const std::vector<RunSummary>& runs);
+
+/// Builds one row per model (first-seen order). `usage` maps run id → usage (missing = none).
+std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary*>& runs,
+                                              const std::map<int64_t, RunUsage>& usage);
+
+/// A paired comparison between two models on one suite.
+struct ModelPair {
+  std::string suite;
+  std::string model_a;
+  std::string model_b;
+  PairedComparison paired;
+};
+
+/// Every pair of models on every suite both ran (a before b in first-seen order).
+std::vector<ModelPair> compare_all_pairs(const std::vector<const RunSummary*>& runs);
+
+}  // namespace assay

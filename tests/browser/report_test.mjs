@@ -1,0 +1,161 @@
+// Browser test of `assay report --format html` in real headless Chromium (Debian's chromium,
+// driven by playwright-core): builds a fixture database against the mock model server with
+// hostile dataset text and model output, renders the page, and checks that it loads with no
+// console errors and no network requests, shows the expected leaderboard, sorts, filters, shows
+// hostile text as text and runs none of it. Writes a screenshot to the artifacts directory.
+//
+//   node report_test.mjs --assay BIN --mock BIN --artifacts DIR [--chromium /usr/bin/chromium]
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, v, i, all) => (v.startsWith("--") ? [...acc, [v.slice(2), all[i + 1]]] : acc), []));
+const chromiumPath = args.chromium || "/usr/bin/chromium";
+for (const [k, p] of [["assay", args.assay], ["mock", args.mock], ["chromium", chromiumPath]]) {
+  if (!p || !existsSync(p)) {
+    console.error(`report_test: ${k} not found at '${p}' (scripts/install-deps.sh installs chromium; ctest passes the binaries)`);
+    process.exit(1);
+  }
+}
+let playwright;
+try {
+  playwright = await import("playwright-core");
+} catch (e) {
+  console.error("report_test: playwright-core is not installed; run `npm ci --prefix tests/browser` (scripts/test.sh does)");
+  process.exit(1);
+}
+
+const failures = [];
+const check = (cond, what) => { if (!cond) failures.push(what); };
+const work = mkdtempSync(join(tmpdir(), "assay-browser-"));
+mkdirSync(args.artifacts, { recursive: true });
+
+// Fixture suite: 40 plain questions and hostile ones. The mock answers with the [[answer:X]] text.
+const hostile = [
+  "<script>window.__xss=2</script>",
+  "</textarea><img src=x onerror=\"window.__xss=3\">",
+  "<a href=\"javascript:window.__xss=4\">click me</a>",
+  "{{constructor.constructor('window.__xss=5')()}}",
+  "<div><b>unbalanced <i>markup",
+  "</script><script>window.__xss=6</script>",
+  "<svg onload=\"window.__xss=7\"><!--",
+  "<img src=\"pixel.png\">",
+];
+const rows = [];
+for (let i = 0; i < 40; i++) rows.push({ id: i, question: `Question ${i}: what number? [[answer:${i}]]`, answer: String(i) });
+hostile.forEach((h, k) => rows.push({ id: 100 + k, question: `Hostile ${k}: ${h} [[answer:<img src=x onerror=window.__xss=${10 + k}>]]`, answer: String(100 + k) }));
+writeFileSync(join(work, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+writeFileSync(join(work, "suite.toml"), `name = "hostile"
+domain = "math"
+[dataset]
+files = ["rows.jsonl"]
+[sample]
+id = "h/{id}"
+prompt = """Solve it. End with a line "#### ANSWER".
+
+{question}"""
+target = "{answer}"
+[generation]
+max_tokens = 256
+[scoring]
+scorers = ["gsm8k"]
+`);
+
+const mock = spawn(args.mock, ["--port-file", join(work, "port"), "--seed", "3", "--chunk-delay-ms", "2"], { stdio: "ignore" });
+let browser;
+try {
+  for (let i = 0; i < 300 && !existsSync(join(work, "port")); i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+  const port = readFileSync(join(work, "port"), "utf8").trim();
+  const url = `http://127.0.0.1:${port}/v1`;
+  const db = join(work, "r.db");
+  const models = ["alpha-p0.9", "beta-p0.4", "gamma-p0.7"];
+  const run = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db,
+    ...models.flatMap((m) => ["--model", `openai:${m}@${url}`])], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error("assay run failed: " + run.stderr);
+  const html = join(work, "leaderboard.html");
+  const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
+  if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
+  const js = spawnSync(args.assay, ["report", "--db", db, "--format", "json"], { encoding: "utf8" });
+  const expected = JSON.parse(js.stdout).runs.map((r) => ({ model: r.model_spec, score: r.summary.score }));
+
+  browser = await playwright.chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const consoleErrors = [];
+  const requests = [];
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("request", (r) => requests.push(r.url()));
+  const pageUrl = pathToFileURL(html).href;
+  await page.goto(pageUrl);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 10000 });
+
+  // Leaderboard: one row per model with the stored score.
+  const board = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[1].firstChild ? tr.cells[1].firstChild.textContent : "" })));
+  check(board.length === 3, `leaderboard has ${board.length} rows, expected 3`);
+  for (const e of expected) {
+    const row = board.find((b) => b.model === e.model);
+    check(row && row.index === (100 * e.score).toFixed(1), `leaderboard ${e.model}: '${row && row.index}' vs stored ${(100 * e.score).toFixed(1)}`);
+  }
+
+  // Sorting: descending, then ascending by index.
+  await page.click("#leaderboard th[data-key='index']");
+  const desc = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => parseFloat(tr.cells[1].dataset.sort)));
+  check(desc.every((v, i) => i === 0 || desc[i - 1] >= v), `sorted descending: ${desc}`);
+  await page.click("#leaderboard th[data-key='index']");
+  const asc = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => parseFloat(tr.cells[1].dataset.sort)));
+  check(asc.every((v, i) => i === 0 || asc[i - 1] <= v), `sorted ascending: ${asc}`);
+  check(desc[0] !== asc[0], "sorting changed the first row");
+
+  // Sample filter: by verdict and by text.
+  await page.selectOption("#f-verdict", "wrong");
+  const verdicts = await page.$$eval("#samples tbody tr", (trs) => trs.map((tr) => tr.dataset.verdict));
+  check(verdicts.length > 0 && verdicts.every((v) => v === "wrong"), `verdict filter: ${verdicts.length} rows, ${[...new Set(verdicts)]}`);
+  await page.selectOption("#f-verdict", "");
+  const alpha = expected.find((e) => e.model.includes("alpha")).model;
+  await page.selectOption("#f-model", alpha);
+  const modelsShown = await page.$$eval("#samples tbody tr", (trs) => [...new Set(trs.map((tr) => tr.cells[0].textContent))]);
+  check(modelsShown.length === 1 && modelsShown[0] === alpha, `model filter: ${modelsShown}`);
+  await page.selectOption("#f-model", "");
+  await page.fill("#f-search", "Hostile");
+  const found = await page.$$eval("#samples tbody tr", (trs) => trs.length);
+  check(found > 0, "search for 'Hostile' found embedded samples");
+
+  // XSS battery: open every hostile sample; its text shows verbatim and nothing runs.
+  const n = await page.$$eval("#samples tbody tr", (trs) => trs.length);
+  for (let i = 0; i < n; i++) {
+    await page.click(`#samples tbody tr:nth-child(${i + 1})`);
+  }
+  await page.fill("#f-search", "window.__xss=2");
+  await page.click("#samples tbody tr:nth-child(1)");
+  const detail = await page.textContent("#sample-detail");
+  check(detail.includes("<script>window.__xss=2</script>"), "hostile prompt shows as text in the detail");
+  const injected = await page.evaluate(() => ({
+    xss: window.__xss,
+    scripts: document.querySelectorAll("script").length,
+    detailElements: document.querySelectorAll("#sample-detail script, #sample-detail img, #sample-detail svg, #sample-detail a, #samples img").length,
+  }));
+  check(injected.xss === undefined, `hostile text executed: window.__xss = ${injected.xss}`);
+  check(injected.scripts === 2, `page has ${injected.scripts} script elements, expected 2`);
+  check(injected.detailElements === 0, `hostile markup became ${injected.detailElements} elements`);
+
+  await page.fill("#f-search", "");
+  await page.screenshot({ path: join(args.artifacts, "leaderboard.png"), fullPage: true });
+  check(consoleErrors.length === 0, `${consoleErrors.length} console errors, first: ${JSON.stringify(consoleErrors.slice(0, 3))}`);
+  const external = requests.filter((r) => r !== pageUrl);
+  check(external.length === 0, `${external.length} network requests besides the page, first: ${JSON.stringify(external.slice(0, 3))}`);
+} catch (e) {
+  failures.push(String(e && e.stack || e));
+} finally {
+  if (browser) await browser.close();
+  mock.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error("report_test: FAILED\n  " + failures.join("\n  "));
+  process.exit(1);
+}
+console.log(`report_test: passed (screenshot ${join(args.artifacts, "leaderboard.png")})`);
