@@ -1,5 +1,7 @@
 #include "harness/strings.h"
 
+#include <ctime>
+
 #include <algorithm>
 #include <cctype>
 
@@ -119,6 +121,15 @@ std::string truncate_for_display(std::string_view s, size_t max_bytes) {
   // Step back over UTF-8 continuation bytes so the result stays valid UTF-8.
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   return std::string(s.substr(0, cut)) + "…";
+}
+
+std::string utc_now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace assay

@@ -28,4 +28,7 @@ std::string url_decode(std::string_view s);
 /// Shortens `s` to at most `max_bytes` (on a UTF-8 boundary) adding "…" when cut.
 std::string truncate_for_display(std::string_view s, size_t max_bytes);
 
+/// The current UTC time as ISO 8601 ("2026-11-22T19:46:42Z").
+std::string utc_now_iso();
+
 }  // namespace assay

@@ -43,6 +43,14 @@ std::string text(double x, double y, const std::string& s, const char* anchor = 
          "\" font-size=\"12\" fill=\"#333\"" + extra + ">" + escape_xml(s) + "</text>";
 }
 
+// The <svg> element with its accessible title and the visible heading.
+std::string svg_open(double width, double height, const std::string& title) {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" viewBox=\"0 0 " +
+         num(width) + " " + num(height) + "\" width=\"" + num(width) + "\" height=\"" +
+         num(height) + "\"><title>" + escape_xml(title) + "</title>" +
+         text(0, 16, title, "start", " font-weight=\"bold\"");
+}
+
 }  // namespace
 
 std::string svg_bar_chart(const std::vector<ChartPoint>& points, const std::string& title) {
@@ -52,12 +60,7 @@ std::string svg_bar_chart(const std::vector<ChartPoint>& points, const std::stri
   const double top = 30;
   const double height = top + row_h * static_cast<double>(points.size()) + 30;
   const double width = label_w + plot_w + 70;
-  std::string s =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" "
-      "viewBox=\"0 0 " +
-      num(width) + " " + num(height) + "\" width=\"" + num(width) + "\" height=\"" + num(height) +
-      "\"><title>" + escape_xml(title) + "</title>";
-  s += text(0, 16, title, "start", " font-weight=\"bold\"");
+  std::string s = svg_open(width, height, title);
   for (int t = 0; t <= 100; t += 25) {
     double x = label_w + plot_w * t / 100.0;
     s += "<line x1=\"" + num(x) + "\" y1=\"" + num(top - 4) + "\" x2=\"" + num(x) + "\" y2=\"" +
@@ -112,12 +115,7 @@ std::string svg_scatter_chart(const std::vector<ChartPoint>& points, const std::
   if (!x_log) xmin = std::max(0.0, xmin);
   auto px = [&](double v) { return left + plot_w * (tx(v) - xmin) / (xmax - xmin); };
   auto py = [&](double v) { return top + plot_h * (1 - std::clamp(v, 0.0, 1.0)); };
-  std::string s =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" "
-      "viewBox=\"0 0 " +
-      num(width) + " " + num(height) + "\" width=\"" + num(width) + "\" height=\"" + num(height) +
-      "\"><title>" + escape_xml(title) + "</title>";
-  s += text(0, 16, title, "start", " font-weight=\"bold\"");
+  std::string s = svg_open(width, height, title);
   for (int t = 0; t <= 100; t += 25) {
     double y = py(t / 100.0);
     s += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plot_w) +

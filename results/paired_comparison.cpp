@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "results/distributions.h"
 
@@ -11,20 +12,22 @@ namespace assay {
 
 namespace {
 
-// Per-question means of the counted observations (scoring policy of statistics.h).
+// The value an observation contributes under the scoring policy of statistics.h, or nothing
+// when it is excluded (a failed request).
+std::optional<double> counted_value(const ScoreObservation& o) {
+  if (o.value) return *o.value;
+  if (unscored_counts_as_zero(o.unscored_reason)) return 0.0;
+  return std::nullopt;
+}
+
+// Per-question means of the counted observations.
 std::map<std::string, double> per_question(const std::vector<ScoreObservation>& obs) {
   std::map<std::string, std::pair<double, int>> acc;
   for (const auto& o : obs) {
-    double v;
-    if (o.value) {
-      v = *o.value;
-    } else if (unscored_counts_as_zero(o.unscored_reason)) {
-      v = 0;
-    } else {
-      continue;
-    }
+    std::optional<double> v = counted_value(o);
+    if (!v) continue;
     auto& [sum, n] = acc[o.sample_id];
-    sum += v;
+    sum += *v;
     ++n;
   }
   std::map<std::string, double> out;
@@ -122,17 +125,11 @@ double pass_at_k(int n, int c, int k) {
 double mean_pass_at_k(const std::vector<ScoreObservation>& obs, int k) {
   std::map<std::string, std::pair<int, int>> per;  // n, c
   for (const auto& o : obs) {
-    double v;
-    if (o.value) {
-      v = *o.value;
-    } else if (unscored_counts_as_zero(o.unscored_reason)) {
-      v = 0;
-    } else {
-      continue;
-    }
+    std::optional<double> v = counted_value(o);
+    if (!v) continue;
     auto& [n, c] = per[o.sample_id];
     ++n;
-    if (v >= 0.5) ++c;
+    if (*v >= 0.5) ++c;
   }
   double sum = 0;
   int count = 0;

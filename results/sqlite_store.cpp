@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "harness/strings.h"
+
 #include <ctime>
 
 namespace assay {
@@ -91,15 +93,6 @@ CREATE TABLE IF NOT EXISTS response_cache (
   stored_at TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql";
-
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 sqlite3* raw(void* db) {
   return static_cast<sqlite3*>(db);
@@ -278,7 +271,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   int i = 1;
   s.bind(i++, r.name);
   s.bind(i++, r.identity);
-  s.bind(i++, now_iso());
+  s.bind(i++, utc_now_iso());
   for (const std::string* v : {&r.provider, &r.model, &r.model_spec, &r.base_url, &r.params_json,
                                &r.suite, &r.suite_version, &r.suite_hash, &r.dataset_sha256,
                                &r.domain, &r.primary_metric, &r.harness_version, &r.git_revision}) {
@@ -314,7 +307,7 @@ Status SqliteStore::set_run_status(int64_t run_id, const std::string& status,
   s.bind(1, status);
   s.bind(2, message);
   s.bind(3, status);
-  s.bind(4, now_iso());
+  s.bind(4, utc_now_iso());
   s.bind(5, run_id);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "updating run status");
   return Status::ok();
@@ -437,7 +430,7 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     (void)exec("ROLLBACK");
     return e;
   }
-  std::string now = now_iso();
+  std::string now = utc_now_iso();
   for (const SampleRecord& r : records) {
     const Completion& c = r.completion;
     int i = 1;

@@ -10,6 +10,7 @@
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
+#include "harness/strings.h"
 #include "reports/html_report.h"
 #include "reports/leaderboard.h"
 #include "reports/report_json.h"
@@ -37,22 +38,13 @@ std::string format_from_extension(const std::string& path) {
   return ext;
 }
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Gathers usage and the embedded sample selection run by run, so only one run's full texts are
 // in memory at a time.
 Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSummary> rows,
                   std::ostream& out) {
   HtmlReportInput in;
   in.db_path = f.db;
-  in.generated_at = now_iso();
+  in.generated_at = utc_now_iso();
   if (!f.title.empty()) in.title = f.title;
   SampleBudget budget;
   budget.max_not_correct = f.max_samples * 3 / 4;
