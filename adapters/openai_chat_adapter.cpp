@@ -16,23 +16,23 @@ constexpr const char* kDefaultBaseUrl = "https://api.openai.com/v1";
 
 // SPEC parameters forwarded in the request body, and the ones the adapter itself consumes.
 const std::vector<std::string>& body_params() {
-  static const std::vector<std::string> k = {"temperature",
-                                             "top_p",
-                                             "max_tokens",
-                                             "max_completion_tokens",
-                                             "seed",
-                                             "stop",
-                                             "top_k",
-                                             "min_p",
-                                             "frequency_penalty",
-                                             "presence_penalty",
-                                             "repetition_penalty",
-                                             "reasoning_effort"};
-  return k;
+  static const std::vector<std::string> kNames = {"temperature",
+                                                  "top_p",
+                                                  "max_tokens",
+                                                  "max_completion_tokens",
+                                                  "seed",
+                                                  "stop",
+                                                  "top_k",
+                                                  "min_p",
+                                                  "frequency_penalty",
+                                                  "presence_penalty",
+                                                  "repetition_penalty",
+                                                  "reasoning_effort"};
+  return kNames;
 }
 const std::vector<std::string>& control_params() {
-  static const std::vector<std::string> k = {"stream", "api_key_env", "system"};
-  return k;
+  static const std::vector<std::string> kNames = {"stream", "api_key_env", "system"};
+  return kNames;
 }
 
 // Numbers and booleans go into JSON as such; everything else as a string.
@@ -75,7 +75,7 @@ std::string reasoning_of(const JsonValue& msg) {
   return r.empty() ? text_of(msg.find("reasoning")) : r;
 }
 
-Error malformed(std::string what, std::string_view body) {
+Error malformed(const std::string& what, std::string_view body) {
   return make_error(ErrorKind::kMalformedResponse,
                     what + ": " + truncate_for_display(trim(body), 200));
 }

@@ -7,8 +7,8 @@
 namespace assay {
 
 const std::vector<std::string>& index_domains() {
-  static const std::vector<std::string> k = {"science", "health", "math", "coding"};
-  return k;
+  static const std::vector<std::string> kDomains = {"science", "health", "math", "coding"};
+  return kDomains;
 }
 
 std::vector<const RunSummary*> latest_runs(const std::vector<RunSummary>& runs) {

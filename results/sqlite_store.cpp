@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-const char* kSchemaV1 = R"sql(
+constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL DEFAULT '',

@@ -8,10 +8,10 @@
 namespace assay {
 
 const std::vector<std::string>& template_filter_names() {
-  static const std::vector<std::string> k = {"letter", "after", "before",  "remove",
-                                             "trim",   "upper", "lower",   "stem",
-                                             "join",   "json",  "default", "number"};
-  return k;
+  static const std::vector<std::string> kNames = {"letter", "after", "before",  "remove",
+                                                  "trim",   "upper", "lower",   "stem",
+                                                  "join",   "json",  "default", "number"};
+  return kNames;
 }
 
 namespace {

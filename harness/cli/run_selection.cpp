@@ -102,6 +102,7 @@ Result<std::vector<RunSummary>> select_runs(const std::string& selector, const s
     if (c.run.id > it->second.run.id) it->second = std::move(c);
   }
   std::vector<RunSummary> out;
+  out.reserve(by_suite.size());
   for (auto& [suite, r] : by_suite) out.push_back(std::move(r));
   return out;
 }
