@@ -132,4 +132,35 @@ std::string utc_now_iso() {
   return buf;
 }
 
+bool natural_less(std::string_view a, std::string_view b) {
+  size_t i = 0;
+  size_t j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i;
+      size_t je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      // Compare the runs as numbers without converting: skip leading zeros, then length, then
+      // digits.
+      size_t is = i;
+      size_t js = j;
+      while (is + 1 < ie && a[is] == '0') ++is;
+      while (js + 1 < je && b[js] == '0') ++js;
+      if (ie - is != je - js) return ie - is < je - js;
+      int c = a.substr(is, ie - is).compare(b.substr(js, je - js));
+      if (c != 0) return c < 0;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  if (i < a.size() || j < b.size()) return i >= a.size();  // a prefix sorts first
+  return a < b;
+}
+
 }  // namespace assay

@@ -28,6 +28,10 @@ std::string url_decode(std::string_view s);
 /// Shortens `s` to at most `max_bytes` (on a UTF-8 boundary) adding "…" when cut.
 std::string truncate_for_display(std::string_view s, size_t max_bytes);
 
+/// Natural order: digit runs compare as numbers, so "q/2" < "q/10". Ties fall back to plain
+/// byte order, so the order is total.
+bool natural_less(std::string_view a, std::string_view b);
+
 /// The current UTC time as ISO 8601 ("2026-11-22T19:46:42Z").
 std::string utc_now_iso();
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "harness/strings.h"
 #include "results/distributions.h"
 
 namespace assay {
@@ -71,6 +72,9 @@ PairedComparison compare_paired(const std::vector<ScoreObservation>& a,
   for (const auto& [id, y] : qb) {
     if (qa.count(id) == 0) ++r.only_b;
   }
+  std::sort(r.flipped.begin(), r.flipped.end(), [](const FlippedSample& x, const FlippedSample& y) {
+    return natural_less(x.sample_id, y.sample_id);
+  });
   r.n = d.size();
   r.test = r.binary ? "mcnemar-exact" : "paired-t";
   if (r.n == 0) return r;

@@ -1,5 +1,6 @@
 #include "results/sqlite_store.h"
 
+#include <algorithm>
 #include <limits>
 
 #include <sqlite3.h>
@@ -595,6 +596,11 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     score.unscored_reason = scores_q.text(6);
     out[it->second].scores.push_back(std::move(score));
   }
+  // SQL orders ids as text ("q/10" before "q/2"); people read them in natural order.
+  std::stable_sort(out.begin(), out.end(), [](const StoredSample& x, const StoredSample& y) {
+    if (x.sample_id != y.sample_id) return natural_less(x.sample_id, y.sample_id);
+    return x.epoch < y.epoch;
+  });
   if (failed_only) {
     std::vector<StoredSample> kept;
     for (auto& x : out) {

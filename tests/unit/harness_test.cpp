@@ -163,3 +163,15 @@ TEST_CASE("registries suggest the nearest name", "[registry]") {
   REQUIRE_FALSE(miss);
   REQUIRE(miss.error().message.find("did you mean 'alpha'") != std::string::npos);
 }
+
+TEST_CASE("natural order compares digit runs as numbers", "[strings]") {
+  REQUIRE(natural_less("q/2", "q/10"));
+  REQUIRE_FALSE(natural_less("q/10", "q/2"));
+  REQUIRE(natural_less("gsm8k/9", "gsm8k/119"));
+  REQUIRE(natural_less("a", "a1"));
+  REQUIRE_FALSE(natural_less("a1", "a"));
+  REQUIRE(natural_less("x/007", "x/8"));
+  REQUIRE(natural_less("x/07", "x/7") != natural_less("x/7", "x/07"));  // total, not equal
+  REQUIRE(natural_less("mmlu/anatomy/3", "mmlu/astronomy/1"));
+  REQUIRE_FALSE(natural_less("same", "same"));
+}
