@@ -205,7 +205,7 @@ TEST_CASE("re-running a completed command is served from the cache", "[integrati
   REQUIRE(mock.counter("requests_total") == sent + 2 + 40);
 }
 
-TEST_CASE("streaming records TTFT and speed; non-streaming does not", "[integration][stream]") {
+TEST_CASE("streaming records TTFT and speed, non-streaming does not", "[integration][stream]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 20);
   MockServer mock({"--latency-ms", "30", "--chunk-delay-ms", "5"});

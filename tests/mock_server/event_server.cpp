@@ -256,6 +256,8 @@ void EventServer::advance(Conn& c) {
       s.delay_ms = 0;
       impl_->timers.push({Clock::now() + std::chrono::microseconds(static_cast<long>(d * 1000)),
                           c.fd, c.generation});
+      // Send what is due now, so a stream's chunks leave at their own times.
+      if (!c.out.empty()) flush(c);
       return;
     }
     c.out += s.bytes;
