@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "harness/json.h"
+#include "reports/escape.h"
 #include "reports/text_table.h"
 
 namespace assay {
@@ -102,35 +103,6 @@ const char* verdict_upper(GateVerdict v) {
 }
 
 }  // namespace
-
-std::string escape_xml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters even when escaped; drop them.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
-        out += c;
-    }
-  }
-  return out;
-}
 
 void write_comparison_table(std::ostream& out, const std::vector<SuiteComparison>& rows) {
   TextTable t({"suite", "A", "B", "n", "dropped A/B", "A", "B", "B - A", "95% CI", "p", "test",
@@ -290,15 +262,9 @@ void write_gate_markdown(std::ostream& out, const GateReport& report, size_t max
       << ". Paired on shared samples.\n\n"
       << "| suite | verdict | n | baseline | candidate | diff | one-sided bounds | flips +/- |\n"
       << "|---|---|---:|---:|---:|---:|---|---:|\n";
-  // Markdown tables break on '|'; suite names never contain one, but escape defensively.
-  auto cell = [](const std::string& s) {
-    std::string o;
-    for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
-    return o;
-  };
   for (const auto& s : report.suites) {
     const PairedComparison& c = s.paired;
-    out << "| " << cell(s.a.run.suite) << " | "
+    out << "| " << escape_markdown_cell(s.a.run.suite) << " | "
         << (s.gate ? gate_verdict_name(s.gate->verdict) : "-") << " | " << c.n << " | "
         << format_fixed(c.mean_a, 3) << " | " << format_fixed(c.mean_b, 3) << " | "
         << signed_fixed(c.diff, 3) << " | "
@@ -312,7 +278,8 @@ void write_gate_markdown(std::ostream& out, const GateReport& report, size_t max
   }
   out << "\n";
   for (const auto& s : report.suites) {
-    if (s.gate) out << "- **" << cell(s.a.run.suite) << "**: " << s.gate->reason << "\n";
+    if (s.gate)
+      out << "- **" << escape_markdown_cell(s.a.run.suite) << "**: " << s.gate->reason << "\n";
   }
   for (const auto& s : report.suites) {
     const auto& flips = s.paired.flipped;

@@ -54,7 +54,4 @@ void write_gate_junit(std::ostream& out, const GateReport& report);
 /// Markdown for a PR comment or $GITHUB_STEP_SUMMARY.
 void write_gate_markdown(std::ostream& out, const GateReport& report, size_t max_flips);
 
-/// Escapes &, <, >, " and ' for XML and HTML text and attributes.
-std::string escape_xml(std::string_view s);
-
 }  // namespace assay

@@ -9,7 +9,7 @@
 #include "harness/sha256.h"
 #include "harness/strings.h"
 #include "harness/version.h"
-#include "reports/comparison_report.h"
+#include "reports/escape.h"
 #include "reports/html_assets.h"
 #include "reports/leaderboard.h"
 #include "reports/svg_charts.h"

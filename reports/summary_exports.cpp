@@ -2,25 +2,12 @@
 
 #include <string>
 
+#include "reports/escape.h"
 #include "reports/text_table.h"
 
 namespace assay {
 
 namespace {
-
-std::string md_cell(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '|') {
-      o += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      o += ' ';
-    } else {
-      o += c;
-    }
-  }
-  return o;
-}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -42,11 +29,12 @@ void write_summary_markdown(std::ostream& out, const std::vector<RunSummary>& ro
   out << "| model | suite | n | score | 95% CI | unscored |\n|---|---|---:|---:|---|---|\n";
   for (const auto& r : rows) {
     const MetricSummary& m = r.primary;
-    out << "| " << md_cell(r.run.model_spec) << " | " << md_cell(r.run.suite) << " | " << m.n
-        << " | " << (m.n_counted ? format_fixed(m.mean, 3) : "-") << " | "
+    out << "| " << escape_markdown_cell(r.run.model_spec) << " | "
+        << escape_markdown_cell(r.run.suite) << " | " << m.n << " | "
+        << (m.n_counted ? format_fixed(m.mean, 3) : "-") << " | "
         << (m.n_counted ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
                         : "-")
-        << " | " << md_cell(format_unscored(m)) << " |\n";
+        << " | " << escape_markdown_cell(format_unscored(m)) << " |\n";
   }
 }
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "reports/comparison_report.h"
+#include "reports/escape.h"
 
 namespace assay {
 
