@@ -303,14 +303,8 @@ class RunLoop {
           std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(end)));
       pool_.submit([this, batch = std::move(batch)]() mutable {
         for (auto& [i, completion] : batch) {
-          const WorkItem& item = items_[i];
-          SampleRecord rec;
-          rec.sample_id = item.sample->id;
-          rec.epoch = item.epoch;
-          rec.input = item.input_json;
-          rec.target = item.sample->target;
-          rec.request_key = item.key;
-          rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
+          SampleRecord rec = record_for(i);
+          rec.scores = score_outcome(*items_[i].sample, &completion, nullptr, scorers_);
           rec.completion = std::move(completion);
           sink_.write(std::move(rec));
         }
@@ -319,9 +313,8 @@ class RunLoop {
     to_score_.clear();
   }
 
-  void finish_error(size_t i, const Error& error) {
-    ++done_;
-    ++outcome_.errors;
+  // The identity part of a stored record; callers add the outcome and scores.
+  SampleRecord record_for(size_t i) const {
     const WorkItem& item = items_[i];
     SampleRecord rec;
     rec.sample_id = item.sample->id;
@@ -329,9 +322,16 @@ class RunLoop {
     rec.input = item.input_json;
     rec.target = item.sample->target;
     rec.request_key = item.key;
+    return rec;
+  }
+
+  void finish_error(size_t i, const Error& error) {
+    ++done_;
+    ++outcome_.errors;
+    SampleRecord rec = record_for(i);
     rec.error = error;
     rec.completion.attempts = attempts_[i];
-    rec.scores = score_outcome(*item.sample, nullptr, &error, scorers_);
+    rec.scores = score_outcome(*items_[i].sample, nullptr, &error, scorers_);
     sink_.write(std::move(rec));
   }
 

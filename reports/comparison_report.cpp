@@ -1,5 +1,6 @@
 #include "reports/comparison_report.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -90,16 +91,10 @@ JsonValue gate_json(const GateDecision& g) {
                             {"reason", JsonValue(g.reason)}});
 }
 
-const char* verdict_upper(GateVerdict v) {
-  switch (v) {
-    case GateVerdict::kPass:
-      return "PASS";
-    case GateVerdict::kFail:
-      return "FAIL";
-    case GateVerdict::kInconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "INCONCLUSIVE";
+std::string verdict_upper(GateVerdict v) {
+  std::string s = gate_verdict_name(v);
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace
@@ -137,7 +132,7 @@ void write_gate_text(std::ostream& out, const GateReport& report, size_t max_fli
               {false, false, true, true, true, true, false, true, false});
   for (const auto& s : report.suites) {
     const PairedComparison& c = s.paired;
-    std::string note = dropped_text(c) == "-"
+    std::string note = c.only_a == 0 && c.only_b == 0
                            ? ""
                            : "dropped " + std::to_string(c.only_a) + " baseline-only, " +
                                  std::to_string(c.only_b) + " candidate-only";

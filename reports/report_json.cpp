@@ -12,23 +12,13 @@ namespace {
 JsonValue run_object(const RunSummary& r) {
   const RunInfo& run = r.run;
   const MetricSummary& m = r.primary;
-  JsonValue unscored = JsonValue::object();
-  for (const auto& [reason, n] : m.unscored_by_reason) {
-    unscored.set(reason, JsonValue(static_cast<int64_t>(n)));
-  }
   JsonValue summary = JsonValue::object({
       {"metric", JsonValue(run.primary_metric)},
       {"n_samples", JsonValue(r.n_samples)},
-      {"n_scored", JsonValue(static_cast<int64_t>(m.n_scored))},
       {"n_counted", JsonValue(static_cast<int64_t>(m.n_counted))},
-      {"n_errors", JsonValue(static_cast<int64_t>(m.n_errors))},
       {"clusters", JsonValue(static_cast<int64_t>(m.clusters))},
-      {"unscored", unscored},
-      {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
-      {"stderr", m.n_counted ? JsonValue(m.stderr_) : JsonValue()},
-      {"ci_low", m.n_counted ? JsonValue(m.ci_low) : JsonValue()},
-      {"ci_high", m.n_counted ? JsonValue(m.ci_high) : JsonValue()},
   });
+  add_metric_json(summary, m);
   if (!r.pass_at_k.empty()) {
     JsonValue pk = JsonValue::object();
     for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));

@@ -72,14 +72,25 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
   t.write(out);
 }
 
+void add_metric_json(JsonValue& object, const MetricSummary& m) {
+  JsonValue unscored = JsonValue::object();
+  for (const auto& [reason, n] : m.unscored_by_reason) {
+    unscored.set(reason, JsonValue(static_cast<int64_t>(n)));
+  }
+  auto counted = [&m](double v) { return m.n_counted ? JsonValue(v) : JsonValue(); };
+  object.set("n_scored", JsonValue(static_cast<int64_t>(m.n_scored)));
+  object.set("n_errors", JsonValue(static_cast<int64_t>(m.n_errors)));
+  object.set("unscored", std::move(unscored));
+  object.set("score", counted(m.mean));
+  object.set("stderr", counted(m.stderr_));
+  object.set("ci_low", counted(m.ci_low));
+  object.set("ci_high", counted(m.ci_high));
+}
+
 void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
   JsonValue arr = JsonValue::array();
   for (const auto& r : rows) {
     const MetricSummary& m = r.primary;
-    JsonValue unscored = JsonValue::object();
-    for (const auto& [reason, n] : m.unscored_by_reason) {
-      unscored.set(reason, JsonValue(static_cast<int64_t>(n)));
-    }
     JsonValue o = JsonValue::object({
         {"id", JsonValue(r.run.id)},
         {"name", JsonValue(r.run.name)},
@@ -94,16 +105,10 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"metric", JsonValue(r.run.primary_metric)},
         {"n_planned", JsonValue(r.run.n_planned)},
         {"n_samples", JsonValue(r.n_samples)},
-        {"n_scored", JsonValue(static_cast<int64_t>(m.n_scored))},
-        {"n_errors", JsonValue(static_cast<int64_t>(m.n_errors))},
-        {"unscored", unscored},
-        {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
-        {"stderr", m.n_counted ? JsonValue(m.stderr_) : JsonValue()},
-        {"ci_low", m.n_counted ? JsonValue(m.ci_low) : JsonValue()},
-        {"ci_high", m.n_counted ? JsonValue(m.ci_high) : JsonValue()},
         {"dataset_sha256", JsonValue(r.run.dataset_sha256)},
         {"harness_version", JsonValue(r.run.harness_version)},
     });
+    add_metric_json(o, m);
     if (!r.pass_at_k.empty()) {
       JsonValue pk = JsonValue::object();
       for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/json.h"
 #include "results/run_info.h"
 #include "results/statistics.h"
 
@@ -33,6 +34,10 @@ std::string format_unscored(const MetricSummary& s);
 
 /// Writes the model × suite table.
 void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows);
+
+/// Adds a summary's counts and headline statistics to a JSON object: n_scored, n_errors,
+/// unscored (by reason), score, stderr, ci_low, ci_high (null when nothing was counted).
+void add_metric_json(JsonValue& object, const MetricSummary& m);
 
 /// Writes the runs as a JSON array (the `assay runs --json` contract).
 void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows);

@@ -546,8 +546,7 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
       "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, "
       "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
       "COALESCE(error_kind,''), " +
-      (full ? "COALESCE(error_message,''), " : "'', ") +
-      "request_key FROM samples WHERE run_id=? ORDER BY sample_id, epoch";
+      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key FROM samples WHERE run_id=?";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);

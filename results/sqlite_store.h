@@ -54,7 +54,7 @@ class SqliteStore {
   /// also enter the response cache.
   Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records);
 
-  /// Every stored sample of a run with its scores, ordered by sample id and epoch. With
+  /// Every stored sample of a run with its scores, in natural sample-id order, then epoch. With
   /// SampleDetail::kOutcome the text fields (input, target, output, reasoning, error message,
   /// answer, explanation) are left empty: enough for statistics at a fraction of the memory.
   Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false,
