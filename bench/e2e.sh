@@ -23,42 +23,19 @@ MOCK_PID=""
 cleanup() { [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-make_suite() {  # N → $WORK/suite-N.toml
-  local n=$1
-  [ -f "$WORK/suite-$n.toml" ] && return
-  awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-      printf "{\"id\":%d,\"question\":\"Question %d: what number is this? [[answer:%d]]\",\"answer\":\"%d\"}\n", i, i, i, i }' \
-      > "$WORK/rows-$n.jsonl"
-  cat > "$WORK/suite-$n.toml" <<TOML
-name = "bench"
-domain = "math"
-[dataset]
-files = ["rows-$n.jsonl"]
-[sample]
-id = "q/{id}"
-prompt = """Solve it. End with a line "#### ANSWER".
-
-{question}"""
-target = "{answer}"
-[generation]
-temperature = 0.0
-max_tokens = 256
-[scoring]
-scorers = ["gsm8k"]
-TOML
-}
+source bench/numeric_suite.sh
 
 printf "%-8s %-8s %-6s %9s %9s %7s %9s %12s %9s\n" requests lat_ms conc wall_s ideal_s ratio req_per_s cpu_us_per_req rss_mb
 for c in "${cases[@]}"; do
   IFS=: read -r n lat conc <<<"$c"
-  make_suite "$n"
+  suite=$(numeric_suite "$WORK" "$n")
   "$MOCK" --latency-ms "$lat" --port-file "$WORK/port" >/dev/null 2>&1 &
   MOCK_PID=$!
   for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.01; done
   port=$(cat "$WORK/port")
   rm -f "$WORK"/run.db*
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" \
-    "$ASSAY" run -m "openai:mock@http://127.0.0.1:$port/v1" -s "$WORK/suite-$n.toml" \
+    "$ASSAY" run -m "openai:mock@http://127.0.0.1:$port/v1" -s "$suite" \
     --db "$WORK/run.db" --concurrency "$conc" >/dev/null 2>"$WORK/err" || { cat "$WORK/err"; exit 1; }
   kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true; MOCK_PID=""; rm -f "$WORK/port"
   read -r wall user sys rss_kb <"$WORK/time"

@@ -17,23 +17,8 @@ WORK=$(mktemp -d /tmp/assay-report-bench.XXXXXX)
 MOCK_PID=""
 cleanup() { [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-awk -v n="$SAMPLES" 'BEGIN { for (i = 0; i < n; i++)
-    printf "{\"id\":%d,\"question\":\"Question %d: what number is this? Some context to make the prompt realistic in length, as benchmark prompts are. [[answer:%d]]\",\"answer\":\"%d\"}\n", i, i, i, i }' \
-    > "$WORK/rows.jsonl"
-cat > "$WORK/suite.toml" <<TOML
-name = "bench"
-domain = "math"
-[dataset]
-files = ["rows.jsonl"]
-[sample]
-id = "q/{id}"
-prompt = """Solve it. End with a line "#### ANSWER".
-
-{question}"""
-target = "{answer}"
-[scoring]
-scorers = ["gsm8k"]
-TOML
+source bench/numeric_suite.sh
+SUITE=$(numeric_suite "$WORK" "$SAMPLES" " Some context to make the prompt realistic in length, as benchmark prompts are.")
 "$BUILD/tests/mock_server/mock_model_server" --port-file "$WORK/port" >/dev/null 2>&1 &
 MOCK_PID=$!
 for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.01; done
@@ -41,7 +26,7 @@ url="http://127.0.0.1:$(cat "$WORK/port")/v1"
 args=()
 for m in $(seq 1 "$MODELS"); do args+=(--model "openai:model$m-p0.$((50 + 4 * m))@$url"); done
 start=$(date +%s.%N)
-"$ASSAY" run "${args[@]}" --suite "$WORK/suite.toml" --db "$WORK/r.db" --concurrency 64 >/dev/null 2>&1
+"$ASSAY" run "${args[@]}" --suite "$SUITE" --db "$WORK/r.db" --concurrency 64 >/dev/null 2>&1
 echo "database: $MODELS models × $SAMPLES samples in $(echo "$(date +%s.%N) - $start" | bc) s"
 /usr/bin/time -f "%e %M" -o "$WORK/t_html" "$ASSAY" report --db "$WORK/r.db" --out "$WORK/r.html" 2>/dev/null
 /usr/bin/time -f "%e %M" -o "$WORK/t_json" "$ASSAY" report --db "$WORK/r.db" --out "$WORK/r.json" 2>/dev/null
