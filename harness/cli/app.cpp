@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "harness/version.h"
@@ -22,6 +23,15 @@ int exit_code_for(const Error& error) {
 int report_error(const AppContext& ctx, const Error& error) {
   *ctx.err << "assay: error: " << error.message << "\n";
   return exit_code_for(error);
+}
+
+Status write_text_file(const std::string& path, const std::string& text, bool append) {
+  std::ofstream out(path, append ? std::ios::app : std::ios::trunc);
+  if (!out) return make_error(ErrorKind::kIo, "cannot write '" + path + "'");
+  out << text;
+  out.close();
+  if (!out) return make_error(ErrorKind::kIo, "writing '" + path + "' failed");
+  return Status::ok();
 }
 
 std::string default_data_dir() {

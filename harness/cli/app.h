@@ -34,6 +34,9 @@ int exit_code_for(const Error& error);
 /// Prints "assay: error: MESSAGE" to ctx.err and returns exit_code_for(error).
 int report_error(const AppContext& ctx, const Error& error);
 
+/// Writes (or with `append`, appends) `text` to `path`; kIo naming the path on failure.
+Status write_text_file(const std::string& path, const std::string& text, bool append);
+
 /// The default data directory: $ASSAY_DATA_DIR, else $XDG_CACHE_HOME/assay/data, else
 /// ~/.cache/assay/data.
 std::string default_data_dir();

@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -135,15 +134,6 @@ int execute_compare(AppContext& ctx, const CompareFlags& f) {
   return kExitOk;
 }
 
-Status write_file(const std::string& path, const std::string& text, bool append) {
-  std::ofstream out(path, append ? std::ios::app : std::ios::trunc);
-  if (!out) return make_error(ErrorKind::kIo, "cannot write '" + path + "'");
-  out << text;
-  out.close();
-  if (!out) return make_error(ErrorKind::kIo, "writing '" + path + "' failed");
-  return Status::ok();
-}
-
 int execute_gate(AppContext& ctx, const GateFlags& f) {
   if (!(f.alpha > 0 && f.alpha < 0.5)) {
     return report_error(ctx,
@@ -203,17 +193,18 @@ int execute_gate(AppContext& ctx, const GateFlags& f) {
   if (!f.junit.empty()) {
     std::ostringstream x;
     write_gate_junit(x, report);
-    if (Status st = write_file(f.junit, x.str(), false); !st) return report_error(ctx, st.error());
+    if (Status st = write_text_file(f.junit, x.str(), false); !st)
+      return report_error(ctx, st.error());
   }
   std::ostringstream md;
   write_gate_markdown(md, report, f.max_flips);
   if (!f.markdown.empty()) {
-    if (Status st = write_file(f.markdown, md.str(), false); !st) {
+    if (Status st = write_text_file(f.markdown, md.str(), false); !st) {
       return report_error(ctx, st.error());
     }
   }
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
-    if (Status st = write_file(summary, md.str() + "\n", true); !st) {
+    if (Status st = write_text_file(summary, md.str() + "\n", true); !st) {
       return report_error(ctx, st.error());
     }
   }

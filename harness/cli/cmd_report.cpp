@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -108,11 +107,8 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
     *ctx.out << text.str();
     return kExitOk;
   }
-  std::ofstream out(f.out, std::ios::trunc);
-  out << text.str();
-  out.close();
-  if (!out) {
-    return report_error(ctx, make_error(ErrorKind::kIo, "cannot write '" + f.out + "'"));
+  if (Status st = write_text_file(f.out, text.str(), false); !st) {
+    return report_error(ctx, st.error());
   }
   *ctx.err << "assay: wrote " << n_runs << " runs to " << f.out << "\n";
   return kExitOk;
