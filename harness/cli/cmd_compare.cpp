@@ -238,7 +238,8 @@ void add_gate_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "would decide. Paired on shared samples; several suites share alpha (Bonferroni).");
   cmd->add_option("--baseline", f->baseline, "Run id, run name, or a report .json file")
       ->required();
-  cmd->add_option("--candidate", f->candidate, "Run id or run name")->required();
+  cmd->add_option("--candidate", f->candidate, "Run id, run name, or a report .json file")
+      ->required();
   cmd->add_option("--db", f->db, "SQLite results database")->capture_default_str();
   cmd->add_option("--suite", f->suites, "Gate only these suites (default: every suite)");
   cmd->add_option("--max-drop", f->max_drop,
