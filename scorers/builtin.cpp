@@ -3,6 +3,7 @@
 #include "scorers/choice_scorer.h"
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
+#include "scorers/math_scorers.h"
 
 namespace assay {
 
@@ -12,6 +13,12 @@ void register_builtin_scorers(ScorerRegistry& registry) {
                make_choice_scorer);
   registry.add("gsm8k", "GSM8K numeric answer: flexible last number and strict '####'",
                make_gsm8k_scorer);
+  registry.add("math_equiv",
+               "math answer equivalence: last \\boxed{}/Answer: line; exact and numeric comparison",
+               make_math_equiv_scorer);
+  registry.add("math_equiv_hendrycks",
+               "math answer, Hendrycks MATH is_equiv string normalisation (reference-compatible)",
+               make_math_equiv_hendrycks_scorer);
 }
 
 }  // namespace assay

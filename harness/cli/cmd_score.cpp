@@ -96,12 +96,15 @@ int execute_score(AppContext& ctx, const ScoreFlags& f) {
 
 void add_score_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<ScoreFlags>();
+  std::string scorers;
+  for (const auto& e : ctx.scorers.entries()) scorers += "\n  " + e.name + ": " + e.description;
   CLI::App* cmd = app.add_subcommand(
       "score",
       "Grade JSONL lines {\"output\", \"target\", \"choices\"?, \"metadata\"?} with a scorer and "
       "write each line back with \"score\", \"answer\" and \"explanation\" (and \"metrics\" for "
-      "multi-metric scorers). Scorers: exact, choice, gsm8k.");
-  cmd->add_option("--scorer", flags->scorer, "Scorer name")->required();
+      "multi-metric scorers). Scorers:" +
+          scorers);
+  cmd->add_option("--scorer", flags->scorer, "Scorer name (listed above)")->required();
   cmd->add_option("--input", flags->input, "JSONL file, or - for standard input")
       ->capture_default_str();
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_score(ctx, *flags); });
