@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "harness/json.h"
@@ -308,4 +309,55 @@ TEST_CASE("built-in suites run on the real data", "[integration][shared-data]") 
           "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14");
   // The mock answers MMLU in the requested "Answer: X" form, so every answer is extracted.
   REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value IS NOT NULL") == 25);
+}
+
+TEST_CASE("a built-in math suite runs end to end and is graded by math_equiv",
+          "[integration][shared-data][math]") {
+  if (!shared_data_present()) {
+    WARN("skipped: ../shared/data is absent");
+    return;
+  }
+  TempDir dir;
+  // The mock learns each AIME answer from a key matched on the problem's opening words.
+  std::ifstream data(shared_data_dir() + "/aime24/test.jsonl");
+  std::string key;
+  std::string line;
+  while (std::getline(data, line)) {
+    auto row = assay::parse_json(line);
+    REQUIRE(row.is_ok());
+    JsonValue entry = JsonValue::object();
+    entry.set("contains", JsonValue(row->find("problem")->as_string().substr(0, 80)));
+    entry.set("answer", JsonValue(row->find("answer")->as_string()));
+    key += assay::to_json(entry) + "\n";
+  }
+  std::string key_file = dir.file("key.jsonl");
+  write_file(key_file, key);
+  MockServer mock({"--answer-key", key_file, "--accuracy", "0.6", "--seed", "7"});
+  std::string db = dir.file("m.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", "aime-2024",
+           "--repeats", "2", "--data-dir", shared_data_dir(), "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 60);
+  // The mock writes \boxed{X}: every answer is extracted and graded by both scorers.
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value IS NOT "
+                "NULL") == 60);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv_hendrycks' AND value "
+                "IS NOT NULL") == 60);
+  // Integer answers: a sample is correct exactly when the extracted answer is the gold one.
+  int64_t correct = count(db, "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value=1");
+  int64_t matching =
+      count(db,
+            "SELECT COUNT(*) FROM scores s JOIN samples p ON p.run_id=s.run_id AND "
+            "p.sample_id=s.sample_id AND p.epoch=s.epoch WHERE s.metric='math_equiv' "
+            "AND s.answer=p.target");
+  REQUIRE(correct == matching);
+  REQUIRE(correct > 0);
+  REQUIRE(correct < 60);
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND explanation LIKE "
+                "'boxed %'") == 60);
 }

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include "scorers/math_scorers.h"
 #include "suites/builtin.h"
 #include "suites/dataset.h"
 #include "suites/prompt_template.h"
@@ -230,4 +231,59 @@ TEST_CASE("built-in gsm8k and mmlu load the real data with the manifest's record
           "be in the following format: 'Answer: A/B/C/D' (e.g. 'Answer: A').\n\nFind the degree "
           "for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.\n\nA) 0\nB) 4\n"
           "C) 2\nD) 6");
+}
+
+TEST_CASE("built-in math suites load the real data and prompt as AA does and grade their own gold",
+          "[suite][builtin][shared-data][math]") {
+  if (!assay::testing::shared_data_present()) {
+    WARN("skipped: ../shared/data is absent");
+    return;
+  }
+  struct Expected {
+    const char* name;
+    size_t records;
+    const char* first_id;
+    const char* first_target;
+    int repeats;
+  };
+  const Expected suites[] = {
+      {"math-500", 500, "math-500/test/precalculus/807.json", "\\left( 3, \\frac{\\pi}{2} \\right)",
+       3},
+      {"math", 5000, "math/0", "2", 1},
+      {"aime-2024", 30, "aime-2024/60", "204", 10},
+      {"aime-2025", 30, "aime-2025/0", "70", 10},
+      {"amc-2023", 40, "amc-2023/0", "27", 1},
+  };
+  auto scorer = assay::make_math_equiv_scorer();
+  auto reference = assay::make_math_equiv_hendrycks_scorer();
+  for (const Expected& e : suites) {
+    INFO(e.name);
+    auto suite =
+        load_suite(*find_builtin_suite(e.name), assay::testing::shared_data_dir(), std::nullopt);
+    REQUIRE(suite);
+    REQUIRE(suite->samples.size() == e.records);
+    CHECK(suite->spec.repeats == e.repeats);
+    const Sample& first = suite->samples[0];
+    CHECK(first.id == e.first_id);
+    CHECK(first.target.find(e.first_target) != std::string::npos);
+    const std::string& prompt = first.messages[0].content;
+    CHECK(prompt.rfind("Solve the following math problem step by step. Put your answer inside "
+                       "\\boxed{}.\n\n",
+                       0) == 0);
+    const std::string tail = "\n\nRemember to put your answer inside \\boxed{}.";
+    REQUIRE(prompt.size() > tail.size());
+    CHECK(prompt.substr(prompt.size() - tail.size()) == tail);
+    // Every gold answer, written the way the prompt asks, is graded correct by both scorers.
+    for (const Sample& s : suite->samples) {
+      assay::ScoringInput in;
+      std::string output = "Reasoning...\n\\boxed{" + assay::math_gold_answer(s.target) + "}";
+      in.output = output;
+      in.target = s.target;
+      INFO(s.id << ": " << s.target.substr(0, 200));
+      auto got = scorer->score(in);
+      REQUIRE(got[0].value.has_value());
+      CHECK(*got[0].value == 1.0);
+      CHECK(*reference->score(in)[0].value == 1.0);
+    }
+  }
 }
