@@ -263,29 +263,28 @@ class TreeComparator {
   // Equations are equivalent when lhs − rhs of one is a constant non-zero multiple of the other's.
   bool proportional(const MathNode& c, const MathNode& g) {
     std::optional<std::complex<double>> ratio;
-    std::optional<int> valid = over_samples(c, g, [&](const MathValue& a, const MathValue& b) {
-      std::complex<double> za = a.approx();
-      std::complex<double> zb = b.approx();
-      bool a_zero = std::abs(za) <= 1e-12;
-      bool b_zero = std::abs(zb) <= 1e-12;
-      if (a_zero || b_zero) return a_zero == b_zero;
-      if (!ratio) ratio = za / zb;
-      return close(*ratio, za / zb);
-    });
+    std::optional<int> valid =
+        over_samples(c, g, variables_of(c, g), [&](const MathValue& a, const MathValue& b) {
+          std::complex<double> za = a.approx();
+          std::complex<double> zb = b.approx();
+          bool a_zero = std::abs(za) <= 1e-12;
+          bool b_zero = std::abs(zb) <= 1e-12;
+          if (a_zero || b_zero) return a_zero == b_zero;
+          if (!ratio) ratio = za / zb;
+          return close(*ratio, za / zb);
+        });
     if (!valid) return mismatch("the equations differ");
     if (*valid < kMinValidSamples) return mismatch("the equations could not be evaluated");
     how_ = "equivalent equations (checked at " + std::to_string(*valid) + " points)";
     return true;
   }
 
-  // Evaluates `c` and `g` at each sample point of their variables; `check(a, b)` sees the points
-  // where both are defined and returns false to stop. The number of such points, or nullopt when
-  // `check` stopped.
+  // Evaluates `c` and `g` at each sample point of `names` (their variables); `check(a, b)` sees the
+  // points where both are defined and returns false to stop. The number of such points, or nullopt
+  // when `check` stopped.
   template <typename Check>
-  static std::optional<int> over_samples(const MathNode& c, const MathNode& g, Check check) {
-    std::vector<std::string> names;
-    collect_variables(c, names);
-    collect_variables(g, names);
+  static std::optional<int> over_samples(const MathNode& c, const MathNode& g,
+                                         const std::vector<std::string>& names, Check check) {
     int valid = 0;
     for (int p = 0; p < kSamplePoints; ++p) {
       VariableValues vars = assign(names, p);
@@ -309,10 +308,15 @@ class TreeComparator {
     return vars;
   }
 
-  bool equal_scalars(const MathNode& c, const MathNode& g) {
+  static std::vector<std::string> variables_of(const MathNode& c, const MathNode& g) {
     std::vector<std::string> names;
     collect_variables(c, names);
     collect_variables(g, names);
+    return names;
+  }
+
+  bool equal_scalars(const MathNode& c, const MathNode& g) {
+    std::vector<std::string> names = variables_of(c, g);
     if (names.empty()) {
       MathValue a = evaluate_math(c, {});
       MathValue b = evaluate_math(g, {});
@@ -333,11 +337,12 @@ class TreeComparator {
       return same;
     }
     std::string differing;
-    std::optional<int> valid = over_samples(c, g, [&](const MathValue& a, const MathValue& b) {
-      if (close(a.approx(), b.approx())) return true;
-      differing = a.describe() + " vs " + b.describe();
-      return false;
-    });
+    std::optional<int> valid =
+        over_samples(c, g, names, [&](const MathValue& a, const MathValue& b) {
+          if (close(a.approx(), b.approx())) return true;
+          differing = a.describe() + " vs " + b.describe();
+          return false;
+        });
     if (!valid) return mismatch("differ at a sample point: " + differing);
     if (*valid < kMinValidSamples) return mismatch("could not evaluate at enough sample points");
     how_ = "equal as functions of " + std::to_string(names.size()) + " variable(s) at " +

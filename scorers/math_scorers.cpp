@@ -43,9 +43,10 @@ class MathEquivHendrycksScorer final : public Scorer {
   std::string name() const override { return "math_equiv_hendrycks"; }
   std::vector<Score> score(const ScoringInput& in) const override {
     return {score_math("math_equiv_hendrycks", in, [](const std::string& a, const std::string& g) {
-      bool equal = hendrycks_is_equiv(a, g);
+      // is_equiv's own rule, on one stripping of each side (also shown in the explanation).
       auto sa = hendrycks_strip_string(a);
       auto sg = hendrycks_strip_string(g);
+      bool equal = sa && sg ? *sa == *sg : a == g;
       std::string why = sa && sg
                             ? "strip_string gives '" + truncate_for_display(*sa, kShownAnswer) +
                                   "' vs '" + truncate_for_display(*sg, kShownAnswer) + "'"
