@@ -34,6 +34,13 @@ class ModelAdapter {
   /// Parses a 2xx response. kMalformedResponse (transient) when the body is broken.
   virtual Result<Completion> parse_response(const HttpResponse& response) const = 0;
 
+  /// Whether this adapter can answer `sample` at all (checked on a suite's first sample before
+  /// a run starts, so a hopeless run stops with a usage error instead of storing errors).
+  virtual Status check_sample(const Sample& sample) const {
+    (void)sample;
+    return Status::ok();
+  }
+
   /// For local adapters: answers `request` directly (called on a worker thread).
   virtual Result<Completion> complete_local(const Request& request) const {
     (void)request;

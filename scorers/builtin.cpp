@@ -21,4 +21,12 @@ void register_builtin_scorers(ScorerRegistry& registry) {
                make_math_equiv_hendrycks_scorer);
 }
 
+std::string planned_scorer_note(const std::string& name) {
+  if (name == "code_exec") {
+    return "sandboxed code execution (bubblewrap, pass@k) is not built in this version yet; the "
+           "suite loads and renders (`assay suites`, golden prompts) but cannot be scored";
+  }
+  return "";
+}
+
 }  // namespace assay

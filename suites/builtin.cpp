@@ -22,11 +22,26 @@ Result<SuiteSpec> find_builtin_suite(const std::string& name) {
 }
 
 Result<SuiteSpec> resolve_suite(const std::string& name_or_path) {
-  bool looks_like_path =
-      name_or_path.find('/') != std::string::npos ||
-      (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".toml");
-  if (looks_like_path) return load_suite_spec_file(name_or_path);
-  return find_builtin_suite(name_or_path);
+  // "NAME:VALUE" selects the samples whose subset field equals VALUE.
+  std::string base = name_or_path;
+  std::string subset;
+  size_t colon = name_or_path.rfind(':');
+  if (colon != std::string::npos && name_or_path.find('/', colon) == std::string::npos) {
+    base = name_or_path.substr(0, colon);
+    subset = name_or_path.substr(colon + 1);
+  }
+  bool looks_like_path = base.find('/') != std::string::npos ||
+                         (base.size() > 5 && base.substr(base.size() - 5) == ".toml");
+  Result<SuiteSpec> spec = looks_like_path ? load_suite_spec_file(base) : find_builtin_suite(base);
+  if (!spec || colon == std::string::npos) return spec;
+  if (spec->subset_field.empty() || subset.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "suite '" + spec->name + "' (" + spec->origin +
+                          ") has no subsets; 'NAME:VALUE' needs a [sample] subset_field");
+  }
+  spec->subset = subset;
+  spec->name += ":" + subset;
+  return spec;
 }
 
 }  // namespace assay

@@ -25,7 +25,8 @@ std::vector<std::string> builtin_suite_names();
 Result<SuiteSpec> find_builtin_suite(const std::string& name);
 
 /// A built-in name, or a path to a user spec file (anything containing '/' or ending in
-/// ".toml").
+/// ".toml"), optionally followed by ":VALUE" to select one subset (e.g. "mmlu:anatomy"); a suite
+/// without a subset_field rejects ":VALUE" with kInvalidInput.
 Result<SuiteSpec> resolve_suite(const std::string& name_or_path);
 
 }  // namespace assay

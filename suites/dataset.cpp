@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness/strings.h"
+#include "suites/archive_reader.h"
 
 namespace assay {
 
@@ -30,6 +31,10 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 Result<std::string> read_file_maybe_gz(const std::string& path) {
+  std::string archive;
+  std::string member;
+  split_archive_member(path, archive, member);
+  if (!member.empty()) return read_archive_member(archive, member);
   if (ends_with(path, ".gz")) {
     gzFile f = gzopen(path.c_str(), "rb");
     if (f == nullptr) {

@@ -24,7 +24,8 @@ enum class DataFormat { kAuto, kJsonl, kJson, kCsv };
 /// Parses "jsonl", "json", "csv" (or "" for auto); kInvalidInput otherwise.
 Result<DataFormat> parse_data_format(const std::string& name);
 
-/// Reads a whole file, transparently gunzipping ".gz". kNotFound/kIo name the path.
+/// Reads a whole file, transparently gunzipping ".gz"; "archive.zip#member" reads one member of a
+/// zip or tar archive. kNotFound/kIo name the path.
 Result<std::string> read_file_maybe_gz(const std::string& path);
 
 /// Loads every row of `path`. Malformed input is kInvalidInput naming "path:line".

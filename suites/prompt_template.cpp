@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "harness/strings.h"
 
 namespace assay {
 
 const std::vector<std::string>& template_filter_names() {
-  static const std::vector<std::string> kNames = {"letter", "after", "before",  "remove",
-                                                  "trim",   "upper", "lower",   "stem",
-                                                  "join",   "json",  "default", "number"};
+  static const std::vector<std::string> kNames = {"letter",  "after",  "before", "remove", "trim",
+                                                  "upper",   "lower",  "stem",   "join",   "json",
+                                                  "default", "number", "map"};
   return kNames;
 }
 
@@ -155,6 +156,21 @@ Result<std::string> PromptTemplate::render(const TemplateScope& scope) const {
         cur = JsonValue(letter);
       } else if (f.name == "json") {
         cur = JsonValue(to_json(cur));
+      } else if (f.name == "map") {
+        // "map:yes=A,no=B": a closed vocabulary; anything else is a data error, not a pass-through.
+        std::string value(trim(cur.to_text()));
+        std::optional<std::string> mapped;
+        for (const auto& pair : split(f.arg, ',')) {
+          size_t eq = pair.find('=');
+          if (eq != std::string::npos && trim(std::string_view(pair).substr(0, eq)) == value) {
+            mapped = std::string(trim(std::string_view(pair).substr(eq + 1)));
+          }
+        }
+        if (!mapped) {
+          return make_error(ErrorKind::kInvalidInput, where_ + ": field '" + p.text + "' = '" +
+                                                          value + "' is not one of map:" + f.arg);
+        }
+        cur = JsonValue(*mapped);
       } else if (f.name == "join") {
         std::string joined;
         if (cur.is_array()) {

@@ -22,10 +22,12 @@ struct LoadedSuite {
 };
 
 /// Loads and renders `spec`. Relative dataset paths resolve against the spec's base_dir or, for
-/// built-ins, `data_dir`. `limit` keeps the first N samples in dataset order. Errors are
-/// kInvalidInput/kNotFound naming the suite, file, row and field.
+/// built-ins, `data_dir`. `limit` keeps the first N samples in dataset order (after a subset
+/// selection). `epochs` is how many repeats will run: suites that shuffle options per repeat
+/// render that many variants per sample. Errors are kInvalidInput/kNotFound naming the suite,
+/// file, row and field.
 Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
-                               std::optional<size_t> limit);
+                               std::optional<size_t> limit, int epochs = 1);
 
 /// Resolves the spec's dataset file patterns to existing paths (globs expanded, sorted).
 Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,

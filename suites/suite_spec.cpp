@@ -9,6 +9,7 @@
 
 #include "harness/sha256.h"
 #include "harness/strings.h"
+#include "suites/archive_reader.h"
 
 namespace assay {
 namespace {
@@ -50,6 +51,14 @@ class TableReader {
     } else {
       return type_error(key, "a number");
     }
+    return Status::ok();
+  }
+
+  Status boolean(const char* key, bool& out) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return Status::ok();
+    if (!n->is_boolean()) return type_error(key, "true or false");
+    out = n->as_boolean()->get();
     return Status::ok();
   }
 
@@ -131,7 +140,7 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
 
   TableReader top(root, origin,
                   {"name", "version", "domain", "description", "reference", "dataset", "sample",
-                   "generation", "scoring"});
+                   "baseline", "generation", "scoring"});
   ASSAY_TRY(top.check_unknown());
   ASSAY_TRY(top.string("name", s.name));
   ASSAY_TRY(top.string("version", s.version));
@@ -155,12 +164,17 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   if (dataset == nullptr) {
     return make_error(ErrorKind::kInvalidInput, origin + ": a [dataset] table is required");
   }
-  TableReader ds(*dataset, origin + ": [dataset]", {"files", "format", "sha256", "url", "records"});
+  TableReader ds(*dataset, origin + ": [dataset]",
+                 {"files", "format", "sha256", "url", "url_base", "records", "keep_keys_in"});
   ASSAY_TRY(ds.check_unknown());
   std::vector<std::string> files;
   ASSAY_TRY(ds.string_list("files", files));
   std::vector<std::string> shas;
   ASSAY_TRY(ds.string_list("sha256", shas));
+  std::vector<std::string> urls;
+  ASSAY_TRY(ds.string_list("url", urls));
+  std::string url_base;
+  ASSAY_TRY(ds.string("url_base", url_base));
   if (files.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] 'files' is required");
   }
@@ -168,9 +182,35 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput,
                       origin + ": [dataset] 'sha256' must list one digest per file");
   }
-  for (size_t i = 0; i < files.size(); ++i) {
-    s.files.push_back({files[i], shas.empty() ? std::string() : shas[i]});
+  if (urls.size() > 1 && urls.size() != files.size()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ": [dataset] 'url' must be one URL, or one per file");
   }
+  if (!urls.empty() && !url_base.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ": [dataset] set either 'url' or 'url_base', not both");
+  }
+  for (size_t i = 0; i < shas.size(); ++i) {
+    const std::string& h = shas[i];
+    bool hex = h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
+                 return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+               });
+    if (!hex) {
+      return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] sha256 #" +
+                                                      std::to_string(i + 1) + " ('" + h +
+                                                      "') is not 64 lower-case hex digits");
+    }
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    DatasetFileSpec f{files[i], shas.empty() ? std::string() : shas[i], ""};
+    if (urls.size() == files.size()) {
+      f.url = urls[i];
+    } else if (!url_base.empty()) {
+      f.url = url_base + archive_path_of(files[i]);
+    }
+    s.files.push_back(std::move(f));
+  }
+  s.url = urls.empty() ? (s.files.front().url) : urls.front();
   std::string format;
   ASSAY_TRY(ds.string("format", format));
   Result<DataFormat> fmt = parse_data_format(format);
@@ -178,10 +218,17 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] " + fmt.error().message);
   }
   s.format = *fmt;
-  ASSAY_TRY(ds.string("url", s.url));
   std::optional<int64_t> records;
   ASSAY_TRY(ds.integer("records", records));
   if (records) s.expected_records = *records;
+  ASSAY_TRY(ds.string("keep_keys_in", s.keep_keys_in));
+  if (!s.keep_keys_in.empty() &&
+      std::none_of(files.begin(), files.end(),
+                   [&](const std::string& f) { return f == s.keep_keys_in; })) {
+    return make_error(
+        ErrorKind::kInvalidInput,
+        origin + ": [dataset] keep_keys_in '" + s.keep_keys_in + "' must be one of the 'files'");
+  }
 
   const toml::table* sample = top.subtable("sample", st);
   if (!st) return st.error();
@@ -189,8 +236,8 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput, origin + ": a [sample] table is required");
   }
   TableReader sm(*sample, origin + ": [sample]",
-                 {"id", "prompt", "system", "target", "choices", "choices_field", "choice_format",
-                  "metadata"});
+                 {"id", "prompt", "system", "target", "choices", "choices_field", "choice_texts",
+                  "choice_format", "shuffle_choices", "shuffle_seed", "subset_field", "metadata"});
   ASSAY_TRY(sm.check_unknown());
   ASSAY_TRY(sm.string("id", s.id_template));
   ASSAY_TRY(sm.string("prompt", s.prompt_template));
@@ -198,17 +245,57 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   ASSAY_TRY(sm.string("target", s.target_template));
   ASSAY_TRY(sm.string_list("choices", s.choice_fields));
   ASSAY_TRY(sm.string("choices_field", s.choices_field));
+  ASSAY_TRY(sm.string_list("choice_texts", s.choice_texts));
   ASSAY_TRY(sm.string("choice_format", s.choice_format));
   ASSAY_TRY(sm.string_list("metadata", s.metadata_fields));
+  ASSAY_TRY(sm.boolean("shuffle_choices", s.shuffle_choices));
+  std::optional<int64_t> shuffle_seed;
+  ASSAY_TRY(sm.integer("shuffle_seed", shuffle_seed));
+  if (shuffle_seed) {
+    if (*shuffle_seed < 0) return sm.type_error("shuffle_seed", "a non-negative integer");
+    s.shuffle_seed = static_cast<uint64_t>(*shuffle_seed);
+  }
+  ASSAY_TRY(sm.string("subset_field", s.subset_field));
   if (s.prompt_template.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": [sample] 'prompt' is required");
   }
   if (s.target_template.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": [sample] 'target' is required");
   }
-  if (!s.choice_fields.empty() && !s.choices_field.empty()) {
+  int choice_sources = static_cast<int>(!s.choice_fields.empty()) +
+                       static_cast<int>(!s.choices_field.empty()) +
+                       static_cast<int>(!s.choice_texts.empty());
+  if (choice_sources > 1) {
     return make_error(ErrorKind::kInvalidInput,
-                      origin + ": [sample] set either 'choices' or 'choices_field', not both");
+                      origin +
+                          ": [sample] set only one of 'choices', 'choices_field' and "
+                          "'choice_texts'");
+  }
+  if (s.shuffle_choices && s.choice_fields.empty() && s.choice_texts.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin +
+                          ": [sample] 'shuffle_choices' needs a fixed option list ('choices' or "
+                          "'choice_texts')");
+  }
+  if (s.choice_fields.size() > 26 || s.choice_texts.size() > 26) {
+    return make_error(ErrorKind::kInvalidInput, origin + ": [sample] more than 26 choices");
+  }
+  if (!s.subset_field.empty() &&
+      std::none_of(s.metadata_fields.begin(), s.metadata_fields.end(), [&](const std::string& m) {
+        return m == s.subset_field || m.rfind(s.subset_field + "=", 0) == 0;
+      })) {
+    return make_error(ErrorKind::kInvalidInput, origin + ": [sample] subset_field '" +
+                                                    s.subset_field +
+                                                    "' must be one of the 'metadata' keys");
+  }
+
+  const toml::table* baseline = top.subtable("baseline", st);
+  if (!st) return st.error();
+  if (baseline != nullptr) {
+    TableReader b(*baseline, origin + ": [baseline]", {"answer", "answers"});
+    ASSAY_TRY(b.check_unknown());
+    ASSAY_TRY(b.string("answer", s.baseline_answer));
+    ASSAY_TRY(b.string_list("answers", s.baseline_answers));
   }
 
   const toml::table* gen = top.subtable("generation", st);

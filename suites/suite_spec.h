@@ -15,10 +15,12 @@
 namespace assay {
 
 /// One dataset file: a path (relative to the data dir for built-ins, to the spec file for user
-/// suites; may contain a '*' glob) and its expected SHA-256 (optional).
+/// suites; may contain a '*' glob, or name an archive member as "archive.zip#member.json"), its
+/// expected SHA-256 (of the archive for members; optional) and where to download it (optional).
 struct DatasetFileSpec {
   std::string path;
   std::string sha256;
+  std::string url;
 };
 
 /// A parsed suite spec.
@@ -34,8 +36,11 @@ struct SuiteSpec {
 
   std::vector<DatasetFileSpec> files;
   DataFormat format = DataFormat::kAuto;
-  std::string url;                ///< canonical download location, if any
+  std::string url;                ///< canonical source of the first file, if any (recorded)
   int64_t expected_records = -1;  ///< record count of the full dataset, if known
+  /// A path from `files` holding a JSON object whose keys select (and order) the rows of the
+  /// other files by their "_key"; the file's own rows are not samples. Empty = keep every row.
+  std::string keep_keys_in;
 
   std::string id_template = "{_index}";
   std::string prompt_template;
@@ -43,8 +48,16 @@ struct SuiteSpec {
   std::string target_template;
   std::vector<std::string> choice_fields;  ///< option fields, in order (A, B, ...)
   std::string choices_field;               ///< or one field holding a list or {A: ..} object
+  std::vector<std::string> choice_texts;   ///< or the same option texts for every row
   std::string choice_format = "{label}) {text}";
   std::vector<std::string> metadata_fields;
+  bool shuffle_choices = false;  ///< a fresh option order per (row, repeat), simple-evals style
+  uint64_t shuffle_seed = 0;     ///< seeds the Python-compatible shuffle
+  std::string subset_field;      ///< metadata key that `NAME:VALUE` selects on
+  std::string subset;            ///< the selected value ("" = whole suite)
+
+  std::string baseline_answer;                ///< oracle/random answer template ({_answer})
+  std::vector<std::string> baseline_answers;  ///< what `random` picks from when not multiple choice
 
   GenerationParams generation;
   int repeats = 1;

@@ -78,8 +78,8 @@ int run_cli(int argc, char** argv) {
   add_show_command(app, ctx, &exit_code);
   add_suites_command(app, ctx, &exit_code);
   add_score_command(app, ctx, &exit_code);
-  add_planned_command(app, ctx, "data", "Fetch datasets from canonical URLs and verify sha256",
-                      &exit_code);
+  add_data_command(app, ctx, &exit_code);
+  add_index_command(app, ctx, &exit_code);
   add_report_command(app, ctx, &exit_code);
   add_compare_command(app, ctx, &exit_code);
   add_gate_command(app, ctx, &exit_code);

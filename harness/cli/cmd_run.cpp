@@ -6,16 +6,22 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <set>
 
 #include "adapters/curl_transport.h"
 #include "harness/cli/app.h"
+#include "harness/cli/run_selection.h"
 #include "harness/runner.h"
 #include "harness/sha256.h"
 #include "harness/version.h"
+#include "reports/index_report.h"
+#include "reports/leaderboard.h"
 #include "reports/run_summary.h"
 #include "results/result_writer.h"
 #include "results/sqlite_store.h"
+#include "scorers/builtin.h"
 #include "suites/builtin.h"
+#include "suites/index_definition.h"
 #include "suites/suite.h"
 
 namespace assay::cli {
@@ -48,6 +54,7 @@ struct RunFlags {
 };
 
 struct PreparedSuite {
+  bool index_member = false;  ///< came from index:NAME (skippable per model, never an error)
   LoadedSuite suite;
   std::vector<std::unique_ptr<Scorer>> scorers;
   std::vector<const Scorer*> scorer_ptrs;
@@ -93,6 +100,11 @@ Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& na
   for (const auto& scorer_name : spec->scorers) {
     auto entry = ctx.scorers.find(scorer_name);
     if (!entry) {
+      std::string planned = planned_scorer_note(scorer_name);
+      if (!planned.empty()) {
+        return make_error(ErrorKind::kInvalidInput, "suite '" + spec->name + "' needs scorer '" +
+                                                        scorer_name + "': " + planned);
+      }
       return make_error(ErrorKind::kInvalidInput,
                         spec->origin + ": [scoring] " + entry.error().message);
     }
@@ -109,10 +121,48 @@ Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& na
   }
   std::optional<size_t> limit;
   if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
-  Result<LoadedSuite> loaded = load_suite(*spec, data_dir, limit);
+  Result<LoadedSuite> loaded =
+      load_suite(*spec, data_dir, limit, f.repeats > 0 ? f.repeats : spec->repeats);
   if (!loaded) return loaded.error();
   p.suite = std::move(loaded).value();
   return p;
+}
+
+// The runnable members of an index. Members assay does not ship, members whose scorer is not
+// built yet and members whose data is not present are skipped with a warning (the index then
+// reports them missing); any other problem is an error.
+Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
+                                                         const IndexDefinition& index,
+                                                         const RunFlags& f,
+                                                         const std::string& data_dir) {
+  std::vector<PreparedSuite> out;
+  for (const auto& m : index.members) {
+    if (!m.shipped) {
+      *ctx.err << "assay: warning: index " << index.name << ": '" << m.suite
+               << "' is not shipped by assay; it is reported missing\n";
+      continue;
+    }
+    Result<SuiteSpec> spec = find_builtin_suite(m.suite);
+    if (!spec) return spec.error();
+    std::string why;
+    for (const auto& scorer : spec->scorers) {
+      if (!ctx.scorers.find(scorer)) why = planned_scorer_note(scorer);
+    }
+    if (why.empty()) {
+      Result<std::vector<std::string>> files = resolve_dataset_files(*spec, data_dir);
+      if (!files) why = files.error().message;
+    }
+    if (!why.empty()) {
+      *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
+               << "': " << why << "\n";
+      continue;
+    }
+    Result<PreparedSuite> p = prepare_suite(ctx, m.suite, f, data_dir);
+    if (!p) return p.error();
+    for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+    out.push_back(std::move(p).value());
+  }
+  return out;
 }
 
 std::string run_identity(const ModelAdapter& adapter, const std::string& params_json,
@@ -142,11 +192,13 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     std::string input = messages_to_json(s.messages);
     for (int e = 0; e < repeats; ++e) {
       if (!in_shard(shard, s.id, e)) continue;
+      // Suites that shuffle choices per repeat send a different prompt (and target) per epoch.
+      const Sample& view = s.for_epoch(e);
       WorkItem w;
-      w.sample = &s;
+      w.sample = &view;
       w.epoch = e;
-      w.input_json = input;
-      w.key = request_key(adapter.spec(), params_json, input, s.id, e);
+      w.input_json = &view == &s ? input : messages_to_json(view.messages);
+      w.key = request_key(adapter.spec(), params_json, w.input_json, s.id, e);
       items.push_back(std::move(w));
     }
   }
@@ -259,16 +311,47 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
 
   // Everything that can be validated is validated before the first request.
   std::vector<PreparedSuite> suites;
+  std::vector<const IndexDefinition*> indexes;
   for (const auto& name : f.suites) {
-    Result<PreparedSuite> p = prepare_suite(ctx, name, f, data_dir);
-    if (!p) return report_error(ctx, p.error());
-    for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
-    suites.push_back(std::move(p).value());
+    if (!is_index_reference(name)) {
+      Result<PreparedSuite> p = prepare_suite(ctx, name, f, data_dir);
+      if (!p) return report_error(ctx, p.error());
+      for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+      suites.push_back(std::move(p).value());
+      continue;
+    }
+    Result<const IndexDefinition*> index = find_index(name);
+    if (!index) return report_error(ctx, index.error());
+    indexes.push_back(*index);
+    Result<std::vector<PreparedSuite>> members = prepare_index_members(ctx, **index, f, data_dir);
+    if (!members) return report_error(ctx, members.error());
+    for (auto& p : *members) {
+      p.index_member = true;
+      suites.push_back(std::move(p));
+    }
+  }
+  if (suites.empty()) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "none of the requested suites can run here (see the "
+                                        "warnings above)"));
   }
   std::vector<std::unique_ptr<ModelAdapter>> adapters;
+  std::set<std::pair<size_t, size_t>> skipped;  // (adapter, suite) pairs that cannot run
   for (const auto& m : f.models) {
     Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, m);
     if (!a) return report_error(ctx, a.error());
+    for (size_t i = 0; i < suites.size(); ++i) {
+      const PreparedSuite& ps = suites[i];
+      if (ps.suite.samples.empty()) continue;
+      Status ok = (*a)->check_sample(ps.suite.samples.front());
+      if (ok) continue;
+      Error e = ok.error();
+      e.message = "suite '" + ps.suite.spec.name + "': " + e.message;
+      if (!ps.index_member) return report_error(ctx, e);
+      *ctx.err << "assay: warning: skipping " << (*a)->spec().display_name() << " on " << e.message
+               << "\n";
+      skipped.insert({adapters.size(), i});
+    }
     adapters.push_back(std::move(a).value());
   }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
@@ -293,9 +376,12 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
 
   int code = kExitOk;
   std::vector<int64_t> run_ids;
-  for (auto& adapter : adapters) {
-    for (auto& ps : suites) {
+  for (size_t ai = 0; ai < adapters.size(); ++ai) {
+    auto& adapter = adapters[ai];
+    for (size_t si = 0; si < suites.size(); ++si) {
+      PreparedSuite& ps = suites[si];
       if (g_stop) break;
+      if (skipped.count({ai, si})) continue;
       Result<OneRunResult> r = run_one(ctx, f, **store, *transport, pool, *adapter, ps, *shard);
       if (!r) {
         code = report_error(ctx, r.error());
@@ -332,6 +418,20 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     if (run && samples) rows.push_back(summarize_run(*run, *samples));
   }
   if (!rows.empty()) write_summary_table(*ctx.out, rows);
+  if (!indexes.empty()) {
+    // The index reads the newest stored run of every member, so members run earlier count too.
+    Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
+    if (!all) return report_error(ctx, all.error());
+    std::vector<const RunSummary*> latest = latest_runs(*all);
+    std::set<std::string> models;
+    for (const auto& a : adapters) models.insert(a->spec().display_name());
+    for (const IndexDefinition* index : indexes) {
+      std::vector<IndexResult> results = compute_index(*index, latest);
+      std::erase_if(results, [&](const IndexResult& r) { return !models.count(r.model); });
+      *ctx.out << "\n";
+      write_index_table(*ctx.out, results);
+    }
+  }
   return code;
 }
 
@@ -346,13 +446,16 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "whose results are not stored.");
   cmd->add_option("--model,-m", flags->models,
                   "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...], e.g. "
-                  "openai:gpt-4o-mini or openai:qwen2.5-7b@http://127.0.0.1:8000/v1?temperature=0. "
+                  "openai:gpt-4o-mini or openai:qwen2.5-7b@http://127.0.0.1:8000/v1?temperature=0; "
+                  "or the baselines `oracle` (gold answers) and `random` (?seed=N). "
                   "Repeat for several models. API keys come only from the environment "
                   "(OPENAI_API_KEY, or the variable named by ?api_key_env=NAME).")
       ->required();
   cmd->add_option("--suite,-s", flags->suites,
-                  "Built-in suite name (see `assay suites`) or path to a suite .toml file. "
-                  "Repeat for several suites.")
+                  "Built-in suite name (see `assay suites`), NAME:SUBSET for one subset (e.g. "
+                  "mmlu:anatomy), a path to a suite .toml file, or index:NAME to run every "
+                  "member of an index (assay-core, aa-v2) and print the index. Repeat for "
+                  "several suites.")
       ->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_option("--limit", flags->limit,

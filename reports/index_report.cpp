@@ -1,0 +1,112 @@
+#include "reports/index_report.h"
+
+#include <map>
+
+#include "reports/text_table.h"
+
+namespace assay {
+
+std::vector<IndexResult> compute_index(const IndexDefinition& index,
+                                       const std::vector<const RunSummary*>& runs) {
+  std::vector<std::string> models;
+  std::map<std::string, std::map<std::string, const RunSummary*>> by_model;
+  for (const RunSummary* r : runs) {
+    bool member = false;
+    for (const auto& m : index.members) member = member || m.suite == r->run.suite;
+    if (!member) continue;
+    if (!by_model.count(r->run.model_spec)) models.push_back(r->run.model_spec);
+    by_model[r->run.model_spec][r->run.suite] = r;
+  }
+  std::vector<IndexResult> out;
+  for (const auto& model : models) {
+    IndexResult res;
+    res.index = index.name;
+    res.model = model;
+    std::vector<IndexComponent> parts;
+    bool complete = true;
+    for (const auto& m : index.members) {
+      IndexMemberResult mr;
+      mr.member = m;
+      auto it = by_model[model].find(m.suite);
+      if (!m.shipped) {
+        mr.status = "not shipped";
+      } else if (it == by_model[model].end()) {
+        mr.status = "not run";
+      } else if (it->second->primary.n_counted == 0) {
+        mr.run = it->second;
+        mr.status = "no scores";
+      } else {
+        mr.run = it->second;
+        mr.status = "ok";
+        res.covered_weight += m.weight;
+        parts.push_back({m.weight, mr.run->primary.mean, mr.run->primary.stderr_});
+      }
+      complete = complete && mr.status == "ok";
+      res.members.push_back(std::move(mr));
+    }
+    if (complete) res.score = combine_index(parts);
+    out.push_back(std::move(res));
+  }
+  return out;
+}
+
+void write_index_table(std::ostream& out, const std::vector<IndexResult>& results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const IndexResult& r = results[i];
+    if (i) out << "\n";
+    out << "index " << r.index << " · " << r.model << "\n";
+    TextTable t({"suite", "group", "weight", "run", "score", "95% CI", "status"},
+                {false, false, true, true, true, false, false});
+    for (const auto& m : r.members) {
+      bool ok = m.status == "ok";
+      t.add_row({m.member.suite, m.member.group, format_fixed(m.member.weight, 4),
+                 m.run ? std::to_string(m.run->run.id) : "-",
+                 ok ? format_fixed(m.run->primary.mean, 3) : "-",
+                 ok ? "[" + format_fixed(m.run->primary.ci_low, 3) + ", " +
+                          format_fixed(m.run->primary.ci_high, 3) + "]"
+                    : "-",
+                 m.status});
+    }
+    t.write(out);
+    if (r.score) {
+      out << "index " << r.index << " = " << format_fixed(r.score->mean * 100, 1) << "  95% CI ["
+          << format_fixed(r.score->ci_low * 100, 1) << ", "
+          << format_fixed(r.score->ci_high * 100, 1) << "]  (SE "
+          << format_fixed(r.score->se * 100, 2) << ", ×100)\n";
+    } else {
+      out << "index " << r.index << ": incomplete, members with scores cover "
+          << format_fixed(r.covered_weight * 100, 1)
+          << "% of the weight; no index value (missing members are never re-weighted away)\n";
+    }
+  }
+}
+
+JsonValue index_results_json(const std::vector<IndexResult>& results) {
+  JsonValue arr = JsonValue::array();
+  for (const auto& r : results) {
+    JsonValue members = JsonValue::array();
+    for (const auto& m : r.members) {
+      bool ok = m.status == "ok";
+      JsonValue mj = JsonValue::object({{"suite", JsonValue(m.member.suite)},
+                                        {"group", JsonValue(m.member.group)},
+                                        {"weight", JsonValue(m.member.weight)},
+                                        {"status", JsonValue(m.status)}});
+      mj.set("run", m.run ? JsonValue(m.run->run.id) : JsonValue());
+      mj.set("score", ok ? JsonValue(m.run->primary.mean) : JsonValue());
+      mj.set("stderr", ok ? JsonValue(m.run->primary.stderr_) : JsonValue());
+      members.push_back(std::move(mj));
+    }
+    JsonValue o = JsonValue::object({{"index", JsonValue(r.index)},
+                                     {"model", JsonValue(r.model)},
+                                     {"covered_weight", JsonValue(r.covered_weight)},
+                                     {"members", std::move(members)}});
+    o.set("score", r.score ? JsonValue(r.score->mean) : JsonValue());
+    o.set("stderr", r.score ? JsonValue(r.score->se) : JsonValue());
+    o.set("ci_low", r.score ? JsonValue(r.score->ci_low) : JsonValue());
+    o.set("ci_high", r.score ? JsonValue(r.score->ci_high) : JsonValue());
+    arr.push_back(std::move(o));
+  }
+  return arr;
+}
+
+}  // namespace assay

@@ -1,0 +1,46 @@
+#pragma once
+/// An index's value per model, computed from stored runs: each member's primary-metric mean and
+/// SE, combined with the index weights (SE = sqrt(Σ w²·SE²), members independent). A model
+/// missing any member gets no index value (the covered weight says how much is there); nothing
+/// is re-weighted.
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/json.h"
+#include "reports/run_summary.h"
+#include "results/paired_comparison.h"
+#include "suites/index_definition.h"
+
+namespace assay {
+
+/// One member's outcome for one model.
+struct IndexMemberResult {
+  IndexMember member;
+  const RunSummary* run = nullptr;  ///< the newest run of the suite, if any (not owned)
+  std::string status;               ///< "ok", "not run", "not shipped", "no scores"
+};
+
+/// One model's index.
+struct IndexResult {
+  std::string index;
+  std::string model;
+  std::vector<IndexMemberResult> members;
+  double covered_weight = 0;        ///< Σ weights of members with a score
+  std::optional<IndexScore> score;  ///< set only when every member has a score
+};
+
+/// One result per model that ran at least one member, in first-seen order. `runs` are the
+/// newest run per (model, suite) (see latest_runs()); pointers into it are kept.
+std::vector<IndexResult> compute_index(const IndexDefinition& index,
+                                       const std::vector<const RunSummary*>& runs);
+
+/// Writes a members × (weight, score, CI) table per model, then the index line.
+void write_index_table(std::ostream& out, const std::vector<IndexResult>& results);
+
+/// The results as a JSON array (the `assay index --json` contract).
+JsonValue index_results_json(const std::vector<IndexResult>& results);
+
+}  // namespace assay

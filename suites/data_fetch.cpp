@@ -1,0 +1,161 @@
+#include "suites/data_fetch.h"
+
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "harness/sha256.h"
+#include "suites/archive_reader.h"
+#include "suites/suite.h"
+
+namespace assay {
+namespace {
+
+std::string label(const SuiteSpec& spec, const DatasetFileSpec& f) {
+  return "suite '" + spec.name + "', file '" + archive_path_of(f.path) + "'";
+}
+
+std::string local_path(const std::string& data_dir, const DatasetFileSpec& f) {
+  return (std::filesystem::path(data_dir) / archive_path_of(f.path)).string();
+}
+
+DataFileStatus status_of(const DatasetFileSpec& f, const std::string& path) {
+  DataFileStatus st;
+  st.path = path;
+  st.url = f.url;
+  st.expected = f.sha256;
+  if (!std::filesystem::exists(path)) {
+    st.state = "missing";
+    return st;
+  }
+  Result<std::string> digest = sha256_file(path);
+  st.actual = digest ? *digest : "";
+  if (f.sha256.empty()) {
+    st.state = "unpinned";
+  } else {
+    st.state = st.actual == f.sha256 ? "ok" : "mismatch";
+  }
+  return st;
+}
+
+size_t write_to_file(char* data, size_t size, size_t n, void* user) {
+  return std::fwrite(data, size, n, static_cast<std::FILE*>(user)) * size;
+}
+
+// Fetches `url` into `dest` (created or truncated). HTTP errors and short bodies fail.
+Status download(const std::string& url, const std::string& dest, const FetchOptions& options,
+                const std::string& what) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(dest.c_str(), "wb"), std::fclose);
+  if (!out) return make_error(ErrorKind::kIo, what + ": cannot write '" + dest + "'");
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return make_error(ErrorKind::kInternal, "curl_easy_init failed");
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, write_to_file);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, out.get());
+  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "assay-data-pull");
+  CURLcode rc = curl_easy_perform(curl.get());
+  long status = 0;
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+  if (std::fflush(out.get()) != 0) {
+    return make_error(ErrorKind::kIo, what + ": writing '" + dest + "' failed");
+  }
+  if (rc == CURLE_PARTIAL_FILE) {
+    return make_error(ErrorKind::kInvalidInput,
+                      what + ": the download from " + url +
+                          " ended early (truncated body: fewer bytes than Content-Length)");
+  }
+  if (rc != CURLE_OK) {
+    return make_error(ErrorKind::kIo, what + ": downloading " + url + " failed: " +
+                                          (errbuf[0] ? errbuf : curl_easy_strerror(rc)));
+  }
+  if (status >= 400) {
+    return make_error(status == 404 ? ErrorKind::kNotFound : ErrorKind::kIo,
+                      what + ": " + url + " answered HTTP " + std::to_string(status));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::string& data_dir) {
+  std::vector<DataFileStatus> out;
+  for (const auto& f : spec.files) {
+    if (f.path.find('*') != std::string::npos) {
+      SuiteSpec one = spec;
+      one.files = {f};
+      one.base_dir = data_dir;
+      Result<std::vector<std::string>> matches = resolve_dataset_files(one, data_dir);
+      if (!matches) {
+        out.push_back({local_path(data_dir, f), f.url, f.sha256, "", "missing"});
+        continue;
+      }
+      for (const auto& m : *matches) out.push_back(status_of({m, "", ""}, m));
+      continue;
+    }
+    out.push_back(status_of(f, local_path(data_dir, f)));
+  }
+  return out;
+}
+
+Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const std::string& data_dir,
+                                                 const FetchOptions& options) {
+  static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!curl_ready) return make_error(ErrorKind::kInternal, "curl_global_init failed");
+  std::vector<DataFileStatus> out;
+  for (const auto& f : spec.files) {
+    std::string what = label(spec, f);
+    std::string dest = local_path(data_dir, f);
+    DataFileStatus now = status_of(f, dest);
+    if (now.state == "ok" && !options.force) {
+      out.push_back(now);
+      continue;
+    }
+    if (f.url.empty() || f.path.find('*') != std::string::npos) {
+      return make_error(ErrorKind::kNotFound,
+                        what + ": no canonical download URL is known" +
+                            (f.sha256.empty() ? "" : " (expected sha256 " + f.sha256 + ")") +
+                            "; place a copy there yourself or pass --data-dir");
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(dest).parent_path(), ec);
+    if (ec) {
+      return make_error(ErrorKind::kIo,
+                        what + ": cannot create the directory for '" + dest + "': " + ec.message());
+    }
+    std::string part = dest + ".part";
+    Status st = download(f.url, part, options, what);
+    if (!st) {
+      std::filesystem::remove(part, ec);
+      Error e = st.error();
+      if (!f.sha256.empty()) e.message += " (expected sha256 " + f.sha256 + ")";
+      return e;
+    }
+    Result<std::string> digest = sha256_file(part);
+    if (!digest) return digest.error();
+    if (!f.sha256.empty() && *digest != f.sha256) {
+      std::filesystem::remove(part, ec);
+      return make_error(ErrorKind::kInvalidInput, what + ": checksum mismatch for " + f.url +
+                                                      ": expected sha256 " + f.sha256 + ", got " +
+                                                      *digest + "; the download was discarded");
+    }
+    std::filesystem::rename(part, dest, ec);
+    if (ec) {
+      return make_error(ErrorKind::kIo,
+                        what + ": cannot move the download into '" + dest + "': " + ec.message());
+    }
+    DataFileStatus done = status_of(f, dest);
+    out.push_back(done);
+  }
+  return out;
+}
+
+}  // namespace assay
