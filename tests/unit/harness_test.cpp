@@ -21,6 +21,21 @@ TEST_CASE("parse_json builds objects in file order and round-trips", "[json]") {
   REQUIRE(to_json(*v) == R"({"b":1,"a":[true,null,2.5,"x\ny"],"c":{"d":"é"}})");
 }
 
+TEST_CASE("parse_json reads Python's big integers and NaN, and leaves strings alone", "[json]") {
+  auto v = parse_json(
+      R"({"big": [12345678901234567890, -98765432109876543210], "f": NaN, "g": -Infinity,
+          "s": "NaN 12345678901234567890", "small": 42})");
+  REQUIRE(v);
+  CHECK(v->find("big")->items()[0].as_double() == Approx(1.2345678901234567e19));
+  CHECK(v->find("big")->items()[1].as_double() == Approx(-9.876543210987654e19));
+  CHECK(v->find("f")->is_null());
+  CHECK(v->find("g")->is_null());
+  CHECK(v->find("s")->as_string() == "NaN 12345678901234567890");
+  CHECK(v->find("small")->as_int() == 42);
+  CHECK_FALSE(parse_json("{\"a\": NaNa}"));
+  CHECK_FALSE(parse_json("[1, 2"));
+}
+
 TEST_CASE("parse_json reports invalid JSON as invalid input", "[json]") {
   auto v = parse_json("{\"a\": ");
   REQUIRE_FALSE(v);
