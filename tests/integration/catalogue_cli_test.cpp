@@ -43,7 +43,7 @@ JsonValue runs_json(const std::string& db) {
 
 }  // namespace
 
-TEST_CASE("oracle scores 100% on every built-in suite with data; random sits at chance",
+TEST_CASE("oracle scores 100% on every built-in suite with data, random sits at chance",
           "[integration][catalogue][shared-data]") {
   if (!shared_data_present()) {
     WARN("skipped: ../shared/data is absent");

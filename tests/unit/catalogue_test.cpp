@@ -250,7 +250,7 @@ TEST_CASE("built-in catalogue suites load the manifest's record counts and pin t
   }
 }
 
-TEST_CASE("NAME:VALUE selects one subset; unknown values suggest the nearest",
+TEST_CASE("NAME:VALUE selects one subset, and unknown values suggest the nearest",
           "[catalogue][subset][shared-data]") {
   if (!assay::testing::shared_data_present()) {
     WARN("skipped: ../shared/data is absent");
@@ -279,7 +279,7 @@ TEST_CASE("NAME:VALUE selects one subset; unknown values suggest the nearest",
   CHECK(none.error().message.find("has no subsets") != std::string::npos);
 }
 
-TEST_CASE("archive members are read in place; a missing member lists what is there",
+TEST_CASE("archive members are read in place, and a missing member lists what is there",
           "[catalogue][dataset][shared-data]") {
   if (!assay::testing::shared_data_present()) {
     WARN("skipped: ../shared/data is absent");
