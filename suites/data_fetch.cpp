@@ -108,8 +108,8 @@ std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::str
 
 Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const std::string& data_dir,
                                                  const FetchOptions& options) {
-  static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!curl_ready) return make_error(ErrorKind::kInternal, "curl_global_init failed");
+  static const bool kCurlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!kCurlReady) return make_error(ErrorKind::kInternal, "curl_global_init failed");
   std::vector<DataFileStatus> out;
   for (const auto& f : spec.files) {
     std::string what = label(spec, f);

@@ -22,7 +22,7 @@ std::vector<IndexMember> equal_domains(
 }  // namespace
 
 const std::vector<IndexDefinition>& builtin_indexes() {
-  static const std::vector<IndexDefinition> k = {
+  static const std::vector<IndexDefinition> kIndexes = {
       {"assay-core",
        "science, health, math and coding at 25% each; each domain is the mean of its suites",
        "assay's own construct (no Artificial Analysis index includes health): science = "
@@ -45,7 +45,7 @@ const std::vector<IndexDefinition>& builtin_indexes() {
         {"livecodebench", 1.0 / 8, "coding", false},
         {"scicode", 1.0 / 8, "coding", false}}},
   };
-  return k;
+  return kIndexes;
 }
 
 bool is_index_reference(const std::string& suite_argument) {
