@@ -48,18 +48,27 @@ Completion local_completion(std::string text) {
   return c;
 }
 
-class OracleAdapter final : public ModelAdapter {
+// What both baselines share: a SPEC, no HTTP, no parameters sent anywhere.
+class BaselineAdapter : public ModelAdapter {
  public:
-  explicit OracleAdapter(ModelSpec spec) : spec_(std::move(spec)) {}
+  explicit BaselineAdapter(ModelSpec spec) : spec_(std::move(spec)) {}
   const ModelSpec& spec() const override { return spec_; }
-  std::string params_json(const GenerationParams&) const override { return "{}"; }
   bool uses_http() const override { return false; }
   Result<HttpRequest> build_request(const Request&) const override {
-    return make_error(ErrorKind::kInternal, "oracle: no HTTP");
+    return make_error(ErrorKind::kInternal, spec_.provider + ": no HTTP");
   }
   Result<Completion> parse_response(const HttpResponse&) const override {
-    return make_error(ErrorKind::kInternal, "oracle: no HTTP");
+    return make_error(ErrorKind::kInternal, spec_.provider + ": no HTTP");
   }
+
+ private:
+  ModelSpec spec_;
+};
+
+class OracleAdapter final : public BaselineAdapter {
+ public:
+  using BaselineAdapter::BaselineAdapter;
+  std::string params_json(const GenerationParams&) const override { return "{}"; }
   Status check_sample(const Sample& sample) const override {
     return check_format(sample, "oracle");
   }
@@ -69,25 +78,14 @@ class OracleAdapter final : public ModelAdapter {
     return local_completion(
         fill_answer_slot(request.sample->answer_format, request.sample->target));
   }
-
- private:
-  ModelSpec spec_;
 };
 
-class RandomAdapter final : public ModelAdapter {
+class RandomAdapter final : public BaselineAdapter {
  public:
-  RandomAdapter(ModelSpec spec, uint64_t seed) : spec_(std::move(spec)), seed_(seed) {}
-  const ModelSpec& spec() const override { return spec_; }
+  RandomAdapter(ModelSpec spec, uint64_t seed) : BaselineAdapter(std::move(spec)), seed_(seed) {}
   Status check_sample(const Sample& sample) const override { return check_random(sample); }
   std::string params_json(const GenerationParams&) const override {
     return to_json(JsonValue::object({{"seed", JsonValue(static_cast<int64_t>(seed_))}}));
-  }
-  bool uses_http() const override { return false; }
-  Result<HttpRequest> build_request(const Request&) const override {
-    return make_error(ErrorKind::kInternal, "random: no HTTP");
-  }
-  Result<Completion> parse_response(const HttpResponse&) const override {
-    return make_error(ErrorKind::kInternal, "random: no HTTP");
   }
   Result<Completion> complete_local(const Request& request) const override {
     const Sample& s = *request.sample;
@@ -104,7 +102,6 @@ class RandomAdapter final : public ModelAdapter {
   }
 
  private:
-  ModelSpec spec_;
   uint64_t seed_;
 };
 

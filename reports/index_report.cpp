@@ -6,6 +6,20 @@
 
 namespace assay {
 
+const char* index_member_status_name(IndexMemberStatus status) {
+  switch (status) {
+    case IndexMemberStatus::kOk:
+      return "ok";
+    case IndexMemberStatus::kNotRun:
+      return "not run";
+    case IndexMemberStatus::kNotShipped:
+      return "not shipped";
+    case IndexMemberStatus::kNoScores:
+      return "no scores";
+  }
+  return "?";
+}
+
 std::vector<IndexResult> compute_index(const IndexDefinition& index,
                                        const std::vector<const RunSummary*>& runs) {
   std::vector<std::string> models;
@@ -29,19 +43,19 @@ std::vector<IndexResult> compute_index(const IndexDefinition& index,
       mr.member = m;
       auto it = by_model[model].find(m.suite);
       if (!m.shipped) {
-        mr.status = "not shipped";
+        mr.status = IndexMemberStatus::kNotShipped;
       } else if (it == by_model[model].end()) {
-        mr.status = "not run";
+        mr.status = IndexMemberStatus::kNotRun;
       } else if (it->second->primary.n_counted == 0) {
         mr.run = it->second;
-        mr.status = "no scores";
+        mr.status = IndexMemberStatus::kNoScores;
       } else {
         mr.run = it->second;
-        mr.status = "ok";
+        mr.status = IndexMemberStatus::kOk;
         res.covered_weight += m.weight;
         parts.push_back({m.weight, mr.run->primary.mean, mr.run->primary.stderr_});
       }
-      complete = complete && mr.status == "ok";
+      complete = complete && mr.status == IndexMemberStatus::kOk;
       res.members.push_back(std::move(mr));
     }
     if (complete) res.score = combine_index(parts);
@@ -58,14 +72,14 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
     TextTable t({"suite", "group", "weight", "run", "score", "95% CI", "status"},
                 {false, false, true, true, true, false, false});
     for (const auto& m : r.members) {
-      bool ok = m.status == "ok";
+      bool ok = m.status == IndexMemberStatus::kOk;
       t.add_row({m.member.suite, m.member.group, format_fixed(m.member.weight, 4),
                  m.run ? std::to_string(m.run->run.id) : "-",
                  ok ? format_fixed(m.run->primary.mean, 3) : "-",
                  ok ? "[" + format_fixed(m.run->primary.ci_low, 3) + ", " +
                           format_fixed(m.run->primary.ci_high, 3) + "]"
                     : "-",
-                 m.status});
+                 index_member_status_name(m.status)});
     }
     t.write(out);
     if (r.score) {
@@ -86,11 +100,11 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
   for (const auto& r : results) {
     JsonValue members = JsonValue::array();
     for (const auto& m : r.members) {
-      bool ok = m.status == "ok";
+      bool ok = m.status == IndexMemberStatus::kOk;
       JsonValue mj = JsonValue::object({{"suite", JsonValue(m.member.suite)},
                                         {"group", JsonValue(m.member.group)},
                                         {"weight", JsonValue(m.member.weight)},
-                                        {"status", JsonValue(m.status)}});
+                                        {"status", JsonValue(index_member_status_name(m.status))}});
       mj.set("run", m.run ? JsonValue(m.run->run.id) : JsonValue());
       mj.set("score", ok ? JsonValue(m.run->primary.mean) : JsonValue());
       mj.set("stderr", ok ? JsonValue(m.run->primary.stderr_) : JsonValue());

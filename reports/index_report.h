@@ -9,18 +9,29 @@
 #include <string>
 #include <vector>
 
+#include "harness/index_types.h"
 #include "harness/json.h"
 #include "reports/run_summary.h"
 #include "results/paired_comparison.h"
-#include "suites/index_definition.h"
 
 namespace assay {
+
+/// Why a member does or does not count.
+enum class IndexMemberStatus {
+  kOk,          ///< a run with counted scores
+  kNotRun,      ///< no stored run of the suite for this model
+  kNotShipped,  ///< assay has no suite for it
+  kNoScores,    ///< a run, but nothing counted
+};
+
+/// "ok", "not run", "not shipped", "no scores" (tables and JSON).
+const char* index_member_status_name(IndexMemberStatus status);
 
 /// One member's outcome for one model.
 struct IndexMemberResult {
   IndexMember member;
   const RunSummary* run = nullptr;  ///< the newest run of the suite, if any (not owned)
-  std::string status;               ///< "ok", "not run", "not shipped", "no scores"
+  IndexMemberStatus status = IndexMemberStatus::kNotRun;
 };
 
 /// One model's index.

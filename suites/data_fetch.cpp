@@ -11,6 +11,21 @@
 #include "suites/suite.h"
 
 namespace assay {
+
+const char* data_state_name(DataState state) {
+  switch (state) {
+    case DataState::kOk:
+      return "ok";
+    case DataState::kMissing:
+      return "missing";
+    case DataState::kMismatch:
+      return "mismatch";
+    case DataState::kUnpinned:
+      return "unpinned";
+  }
+  return "?";
+}
+
 namespace {
 
 std::string label(const SuiteSpec& spec, const DatasetFileSpec& f) {
@@ -27,15 +42,15 @@ DataFileStatus status_of(const DatasetFileSpec& f, const std::string& path) {
   st.url = f.url;
   st.expected = f.sha256;
   if (!std::filesystem::exists(path)) {
-    st.state = "missing";
+    st.state = DataState::kMissing;
     return st;
   }
   Result<std::string> digest = sha256_file(path);
   st.actual = digest ? *digest : "";
   if (f.sha256.empty()) {
-    st.state = "unpinned";
+    st.state = DataState::kUnpinned;
   } else {
-    st.state = st.actual == f.sha256 ? "ok" : "mismatch";
+    st.state = st.actual == f.sha256 ? DataState::kOk : DataState::kMismatch;
   }
   return st;
 }
@@ -92,10 +107,9 @@ std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::str
     if (f.path.find('*') != std::string::npos) {
       SuiteSpec one = spec;
       one.files = {f};
-      one.base_dir = data_dir;
       Result<std::vector<std::string>> matches = resolve_dataset_files(one, data_dir);
       if (!matches) {
-        out.push_back({local_path(data_dir, f), f.url, f.sha256, "", "missing"});
+        out.push_back({local_path(data_dir, f), f.url, f.sha256, "", DataState::kMissing});
         continue;
       }
       for (const auto& m : *matches) out.push_back(status_of({m, "", ""}, m));
@@ -115,7 +129,7 @@ Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const st
     std::string what = label(spec, f);
     std::string dest = local_path(data_dir, f);
     DataFileStatus now = status_of(f, dest);
-    if (now.state == "ok" && !options.force) {
+    if (now.state == DataState::kOk && !options.force) {
       out.push_back(now);
       continue;
     }

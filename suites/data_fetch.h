@@ -12,14 +12,24 @@
 
 namespace assay {
 
+/// What is known about one local dataset file.
+enum class DataState {
+  kOk,        ///< present and matching its pinned sha256
+  kMissing,   ///< not there
+  kMismatch,  ///< present, different sha256
+  kUnpinned,  ///< present, no pinned sha256 to verify against
+};
+
+/// "ok", "missing", "mismatch", "unpinned" (tables and JSON).
+const char* data_state_name(DataState state);
+
 /// The state of one dataset file of a suite.
 struct DataFileStatus {
   std::string path;      ///< where it is (or would be) in the data directory (archive part)
   std::string url;       ///< where `pull` fetches it ("" = no canonical URL known)
   std::string expected;  ///< pinned sha256 ("" = not pinned)
   std::string actual;    ///< sha256 of the local file ("" when absent)
-  /// "ok", "missing", "mismatch", or "unpinned" (present, nothing to verify against).
-  std::string state;
+  DataState state = DataState::kMissing;
 };
 
 /// Status of every file `spec` needs under `data_dir` (globs are resolved against the directory

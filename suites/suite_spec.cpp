@@ -210,7 +210,6 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     }
     s.files.push_back(std::move(f));
   }
-  s.url = urls.empty() ? (s.files.front().url) : urls.front();
   std::string format;
   ASSAY_TRY(ds.string("format", format));
   Result<DataFormat> fmt = parse_data_format(format);

@@ -36,7 +36,6 @@ struct SuiteSpec {
 
   std::vector<DatasetFileSpec> files;
   DataFormat format = DataFormat::kAuto;
-  std::string url;                ///< canonical source of the first file, if any (recorded)
   int64_t expected_records = -1;  ///< record count of the full dataset, if known
   /// A path from `files` holding a JSON object whose keys select (and order) the rows of the
   /// other files by their "_key"; the file's own rows are not samples. Empty = keep every row.

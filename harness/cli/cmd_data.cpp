@@ -52,9 +52,10 @@ Result<std::vector<SuiteSpec>> specs_for(const std::vector<std::string>& names) 
 void add_rows(TextTable& t, JsonValue& arr, const SuiteSpec& spec,
               const std::vector<DataFileStatus>& files) {
   for (const auto& f : files) {
-    t.add_row({spec.name, f.state, f.path, f.expected.empty() ? "(not pinned)" : f.expected});
+    t.add_row({spec.name, data_state_name(f.state), f.path,
+               f.expected.empty() ? "(not pinned)" : f.expected});
     arr.push_back(JsonValue::object({{"suite", JsonValue(spec.name)},
-                                     {"state", JsonValue(f.state)},
+                                     {"state", JsonValue(data_state_name(f.state))},
                                      {"path", JsonValue(f.path)},
                                      {"url", JsonValue(f.url)},
                                      {"expected_sha256", JsonValue(f.expected)},
@@ -89,7 +90,7 @@ int execute_data(AppContext& ctx, const std::string& action, const DataFlags& f)
         continue;
       }
       for (const auto& s : *got) {
-        if (s.state == "unpinned") {
+        if (s.state == DataState::kUnpinned) {
           *ctx.err << "assay: warning: suite '" << spec.name << "': " << s.path
                    << " has no pinned checksum to verify against; its sha256 is " << s.actual
                    << "\n";
@@ -102,11 +103,11 @@ int execute_data(AppContext& ctx, const std::string& action, const DataFlags& f)
     add_rows(t, arr, spec, files);
     if (action != "verify") continue;
     for (const auto& s : files) {
-      if (s.state == "mismatch") {
+      if (s.state == DataState::kMismatch) {
         *ctx.err << "assay: error: suite '" << spec.name << "': checksum mismatch for '" << s.path
                  << "': expected sha256 " << s.expected << ", got " << s.actual << "\n";
         code = kExitUsage;
-      } else if (s.state == "missing" && !f.names.empty()) {
+      } else if (s.state == DataState::kMissing && !f.names.empty()) {
         *ctx.err << "assay: error: suite '" << spec.name << "': '" << s.path << "' is missing"
                  << (s.expected.empty() ? "" : " (expected sha256 " + s.expected + ")")
                  << "; run `assay data pull " << spec.name << "`\n";

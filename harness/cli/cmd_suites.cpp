@@ -24,8 +24,8 @@ struct SuitesFlags {
 std::string data_state(const std::vector<DataFileStatus>& files) {
   std::string state = "cached";
   for (const auto& f : files) {
-    if (f.state == "missing") return "missing";
-    if (f.state == "mismatch") state = "mismatch";
+    if (f.state == DataState::kMissing) return "missing";
+    if (f.state == DataState::kMismatch) state = "mismatch";
   }
   return state;
 }

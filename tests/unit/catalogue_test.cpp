@@ -376,7 +376,7 @@ TEST_CASE("an index combines its members' means and SEs and never re-weights mis
   CHECK(results[0].covered_weight == Approx(1.0));
   CHECK_FALSE(results[1].score);
   CHECK(results[1].covered_weight == Approx(0.5));
-  CHECK(results[1].members[1].status == "not run");
+  CHECK(results[1].members[1].status == IndexMemberStatus::kNotRun);
   std::ostringstream out;
   write_index_table(out, results);
   CHECK(out.str().find("index t = 65.0") != std::string::npos);
@@ -469,15 +469,15 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
   auto good = pull_dataset(spec_for("/good.jsonl"), dir.path(), options);
   REQUIRE(good);
   REQUIRE(good->size() == 1);
-  CHECK((*good)[0].state == "ok");
+  CHECK((*good)[0].state == DataState::kOk);
   CHECK(assay::testing::read_file(dest) == body);
   auto status = dataset_status(spec_for("/good.jsonl"), dir.path());
-  CHECK(status[0].state == "ok");
+  CHECK(status[0].state == DataState::kOk);
   // Already verified: a second pull does not download (the server would now say 404).
   auto again = pull_dataset(spec_for("/gone.jsonl"), dir.path(), options);
   REQUIRE(again);
   write_file(dest, "changed\n");
-  CHECK(dataset_status(spec_for("/good.jsonl"), dir.path())[0].state == "mismatch");
+  CHECK(dataset_status(spec_for("/good.jsonl"), dir.path())[0].state == DataState::kMismatch);
   auto loaded = load_suite(spec_for("/good.jsonl"), dir.path(), std::nullopt);
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error().message.find("expected sha256 " + body_sha) != std::string::npos);
