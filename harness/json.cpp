@@ -302,4 +302,74 @@ std::string to_json(const JsonValue& value) {
   return out;
 }
 
+namespace {
+
+// Index just past the JSON string starting at text[i] (a '"'), or npos when unterminated.
+size_t skip_json_string(std::string_view text, size_t i) {
+  for (++i; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Index just past the value starting at text[i]: strings, nested containers, or a bare token.
+size_t skip_json_value(std::string_view text, size_t i) {
+  if (i >= text.size()) return std::string_view::npos;
+  if (text[i] == '"') return skip_json_string(text, i);
+  if (text[i] == '{' || text[i] == '[') {
+    int depth = 0;
+    while (i < text.size()) {
+      char c = text[i];
+      if (c == '"') {
+        i = skip_json_string(text, i);
+        if (i == std::string_view::npos) return i;
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (--depth == 0) return i + 1;
+      }
+      ++i;
+    }
+    return std::string_view::npos;
+  }
+  while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' &&
+         !std::isspace(static_cast<unsigned char>(text[i]))) {
+    ++i;
+  }
+  return i;
+}
+
+size_t skip_space(std::string_view text, size_t i) {
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
+}
+
+}  // namespace
+
+std::optional<std::string_view> raw_json_member(std::string_view text, std::string_view key) {
+  size_t i = skip_space(text, 0);
+  if (i >= text.size() || text[i] != '{') return std::nullopt;
+  i = skip_space(text, i + 1);
+  while (i < text.size() && text[i] == '"') {
+    size_t key_end = skip_json_string(text, i);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    std::string_view k = text.substr(i + 1, key_end - i - 2);
+    i = skip_space(text, key_end);
+    if (i >= text.size() || text[i] != ':') return std::nullopt;
+    i = skip_space(text, i + 1);
+    size_t value_end = skip_json_value(text, i);
+    if (value_end == std::string_view::npos) return std::nullopt;
+    if (k == key) return text.substr(i, value_end - i);
+    i = skip_space(text, value_end);
+    if (i >= text.size() || text[i] != ',') return std::nullopt;
+    i = skip_space(text, i + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace assay

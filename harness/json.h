@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,5 +83,11 @@ void append_json_string(std::string& out, std::string_view s);
 
 /// Appends a double in the shortest round-trip form (integers without ".0"; NaN/inf as null).
 void append_json_number(std::string& out, double v);
+
+/// The source text of member `key` of the JSON object `object_text`, exactly as written (so
+/// values no JsonValue holds exactly, such as Python's big integers, reach a consumer intact);
+/// nullopt when the text is not an object or has no such top-level member. Keys with escapes
+/// are compared as written. Does not validate the rest of the document.
+std::optional<std::string_view> raw_json_member(std::string_view object_text, std::string_view key);
 
 }  // namespace assay

@@ -29,6 +29,12 @@ class Scorer {
   virtual std::vector<std::string> metrics() const { return {name()}; }
   /// One Score per metric, in metrics() order.
   virtual std::vector<Score> score(const ScoringInput& input) const = 0;
+  /// Whether the scorer can work on this machine (e.g. the code sandbox exists); checked before
+  /// a run sends any request. The error names what is missing and how to fix it.
+  virtual Status ready() const { return Status::ok(); }
+  /// How this scorer grades, where a run must record it (e.g. "code sandbox: bubblewrap");
+  /// empty when there is nothing to record.
+  virtual std::string environment() const { return ""; }
 };
 
 /// A Score with a value of 1 or 0.

@@ -107,6 +107,7 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"n_samples", JsonValue(r.n_samples)},
         {"dataset_sha256", JsonValue(r.run.dataset_sha256)},
         {"harness_version", JsonValue(r.run.harness_version)},
+        {"scoring_env", JsonValue(r.run.scoring_env)},
     });
     add_metric_json(o, m);
     if (!r.pass_at_k.empty()) {

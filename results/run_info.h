@@ -35,6 +35,7 @@ struct RunInfo {
   int repeats = 1;
   int64_t limit = -1;
   int64_t n_planned = 0;  ///< (sample, epoch) pairs the run should hold
+  std::string scoring_env;  ///< how scorers graded, e.g. "code sandbox: bubblewrap (...)"
 };
 
 /// Usage and speed of a run's answered requests (samples stored without an error). Means are

@@ -12,7 +12,11 @@
 namespace assay {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+
+// v2: runs.scoring_env records how code was executed (the sandbox, or its absence).
+constexpr const char* kSchemaV2 =
+    "ALTER TABLE runs ADD COLUMN scoring_env TEXT NOT NULL DEFAULT '';";
 
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -159,7 +163,7 @@ constexpr const char* kRunColumns =
     "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned";
+    "n_planned, scoring_env";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -188,6 +192,7 @@ RunInfo read_run(const Stmt& s) {
   r.repeats = static_cast<int>(s.i64(22, 1));
   r.limit = s.i64(23, -1);
   r.n_planned = s.i64(24);
+  r.scoring_env = s.text(25);
   return r;
 }
 
@@ -253,11 +258,16 @@ Status SqliteStore::migrate() {
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
-  Status st = exec(std::string("BEGIN IMMEDIATE;") + kSchemaV1 + "PRAGMA user_version=1; COMMIT;");
-  if (!st) {
-    Status rollback = exec("ROLLBACK;");
-    (void)rollback;
-    return make_error(ErrorKind::kIo, "migration to schema 1 failed: " + st.error().message);
+  const char* steps[] = {kSchemaV1, kSchemaV2};
+  for (int64_t to = version + 1; to <= kSchemaVersion; ++to) {
+    Status st = exec(std::string("BEGIN IMMEDIATE;") + steps[to - 1] +
+                     "PRAGMA user_version=" + std::to_string(to) + "; COMMIT;");
+    if (!st) {
+      Status rollback = exec("ROLLBACK;");
+      (void)rollback;
+      return make_error(ErrorKind::kIo, "migration to schema " + std::to_string(to) +
+                                            " failed: " + st.error().message);
+    }
   }
   return Status::ok();
 }
@@ -267,7 +277,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned) VALUES (?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env) VALUES (?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -283,6 +293,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.repeats);
   s.bind(i++, r.limit);
   s.bind(i++, r.n_planned);
+  s.bind(i++, r.scoring_env);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }

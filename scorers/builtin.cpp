@@ -7,7 +7,7 @@
 
 namespace assay {
 
-void register_builtin_scorers(ScorerRegistry& registry) {
+void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& settings) {
   registry.add("exact", "normalised exact match of the whole output", make_exact_scorer);
   registry.add("choice", "multiple-choice letter, Artificial Analysis regex list",
                make_choice_scorer);
@@ -19,14 +19,10 @@ void register_builtin_scorers(ScorerRegistry& registry) {
   registry.add("math_equiv_hendrycks",
                "math answer, Hendrycks MATH is_equiv string normalisation (reference-compatible)",
                make_math_equiv_hendrycks_scorer);
-}
-
-std::string planned_scorer_note(const std::string& name) {
-  if (name == "code_exec") {
-    return "sandboxed code execution (bubblewrap, pass@k) is not built in this version yet; the "
-           "suite loads and renders (`assay suites`, golden prompts) but cannot be scored";
-  }
-  return "";
+  registry.add("code_exec",
+               "run the answer's code against the sample's tests in a bubblewrap sandbox "
+               "(HumanEval, EvalPlus, stdin/stdout); pass/fail by a per-run sentinel",
+               [&settings] { return make_code_exec_scorer(settings.code_exec); });
 }
 
 }  // namespace assay

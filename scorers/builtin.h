@@ -7,6 +7,7 @@
 
 #include "harness/registry.h"
 #include "harness/scorer.h"
+#include "scorers/code/code_exec_scorer.h"
 
 namespace assay {
 
@@ -15,11 +16,13 @@ using ScorerFactory = std::function<std::unique_ptr<Scorer>()>;
 /// The scorer table ("exact", "choice", "gsm8k", ...).
 using ScorerRegistry = Registry<ScorerFactory>;
 
-/// Adds every built-in scorer to `registry`.
-void register_builtin_scorers(ScorerRegistry& registry);
+/// Settings read by scorer factories when they are called (set from command-line flags before
+/// any scorer is made). Must outlive the registry.
+struct ScorerSettings {
+  CodeExecOptions code_exec;
+};
 
-/// For a scorer name that built-in suites use but this version does not build yet, why not
-/// (e.g. "code_exec"); empty for every other name.
-std::string planned_scorer_note(const std::string& name);
+/// Adds every built-in scorer to `registry`; factories read `settings` when called.
+void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& settings);
 
 }  // namespace assay

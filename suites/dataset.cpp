@@ -84,7 +84,7 @@ Result<std::vector<DataRow>> parse_jsonl_rows(std::string_view text, const std::
       return make_error(ErrorKind::kInvalidInput, origin + ":" + std::to_string(line_no) +
                                                       ": expected a JSON object per line");
     }
-    rows.push_back({std::move(v).value(), origin, line_no});
+    rows.push_back({std::move(v).value(), origin, line_no, 0, std::string(line)});
   }
   return rows;
 }
@@ -161,7 +161,7 @@ Result<std::vector<DataRow>> parse_csv_rows(std::string_view text, const std::st
     }
     JsonValue obj = JsonValue::object();
     for (size_t c = 0; c < header.size(); ++c) obj.set(header[c], JsonValue(records[r][c]));
-    rows.push_back({std::move(obj), origin, record_lines[r]});
+    rows.push_back({std::move(obj), origin, record_lines[r], 0, {}});
   }
   return rows;
 }
@@ -198,13 +198,13 @@ Result<std::vector<DataRow>> load_rows(const std::string& path, DataFormat forma
         return make_error(ErrorKind::kInvalidInput,
                           path + ": element " + std::to_string(i) + " is not an object");
       }
-      rows.push_back({item, path, 0});
+      rows.push_back({item, path, 0, 0, {}});
     }
   } else if (doc->is_object()) {
     for (const auto& [key, item] : doc->members()) {
       JsonValue obj = item.is_object() ? item : JsonValue::object({{"value", item}});
       obj.set("_key", JsonValue(key));
-      rows.push_back({std::move(obj), path, 0});
+      rows.push_back({std::move(obj), path, 0, 0, {}});
     }
   } else {
     return make_error(ErrorKind::kInvalidInput, path + ": expected a JSON array or object");

@@ -16,6 +16,7 @@ struct DataRow {
   std::string file;        ///< path as given to the loader
   size_t line = 0;         ///< 1-based line (JSONL/CSV) or 0 when not line-based
   size_t row_in_file = 0;  ///< 0-based position among the file's records
+  std::string source;      ///< the record's text as written (JSONL rows only, else empty)
 };
 
 /// File formats; kAuto picks from the extension (after stripping ".gz").

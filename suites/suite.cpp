@@ -249,6 +249,17 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
       s.metadata.set(key, JsonValue(std::move(val).value()));
     }
   }
+  for (const auto& key : spec.metadata_raw_fields) {
+    std::optional<std::string_view> raw = raw_json_member(row.source, key);
+    if (!raw) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec.origin + ": [sample] metadata_raw: " +
+                            (row.source.empty() ? std::string("needs a JSONL dataset")
+                                                : "the row has no field '" + key + "'") +
+                            " (row at " + loc + ")");
+    }
+    s.metadata.set(key, JsonValue(std::string(*raw)));
+  }
   if (!t.baseline.empty()) {
     extra.emplace_back("_answer", kAnswerSlot);
     Result<std::string> fmt = t.baseline.render({&row.fields, &extra});

@@ -236,7 +236,8 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   }
   TableReader sm(*sample, origin + ": [sample]",
                  {"id", "prompt", "system", "target", "choices", "choices_field", "choice_texts",
-                  "choice_format", "shuffle_choices", "shuffle_seed", "subset_field", "metadata"});
+                  "choice_format", "shuffle_choices", "shuffle_seed", "subset_field", "metadata",
+                  "metadata_raw"});
   ASSAY_TRY(sm.check_unknown());
   ASSAY_TRY(sm.string("id", s.id_template));
   ASSAY_TRY(sm.string("prompt", s.prompt_template));
@@ -247,6 +248,7 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   ASSAY_TRY(sm.string_list("choice_texts", s.choice_texts));
   ASSAY_TRY(sm.string("choice_format", s.choice_format));
   ASSAY_TRY(sm.string_list("metadata", s.metadata_fields));
+  ASSAY_TRY(sm.string_list("metadata_raw", s.metadata_raw_fields));
   ASSAY_TRY(sm.boolean("shuffle_choices", s.shuffle_choices));
   std::optional<int64_t> shuffle_seed;
   ASSAY_TRY(sm.integer("shuffle_seed", shuffle_seed));

@@ -50,6 +50,9 @@ struct SuiteSpec {
   std::vector<std::string> choice_texts;   ///< or the same option texts for every row
   std::string choice_format = "{label}) {text}";
   std::vector<std::string> metadata_fields;
+  /// Fields copied into the metadata as their JSON source text (a string), for values a
+  /// JsonValue would not keep exactly (big integers, NaN); JSONL datasets only.
+  std::vector<std::string> metadata_raw_fields;
   bool shuffle_choices = false;  ///< a fresh option order per (row, repeat), simple-evals style
   uint64_t shuffle_seed = 0;     ///< seeds the Python-compatible shuffle
   std::string subset_field;      ///< metadata key that `NAME:VALUE` selects on

@@ -41,6 +41,29 @@ std::string default_data_dir() {
   return ".assay-data";
 }
 
+void add_code_exec_flags(CLI::App& cmd, CodeExecOptions& options) {
+  cmd.add_flag("--unsafe-no-sandbox", options.unsafe_no_sandbox,
+               "code_exec: run model-written code WITHOUT the bubblewrap sandbox (resource limits "
+               "and a scrubbed environment only; the host's files and network are reachable). "
+               "Recorded with the run");
+  cmd.add_option("--sandboxes", options.max_parallel,
+                 "code_exec: programs run at once (default: one per core)");
+  cmd.add_option("--exec-timeout", options.timeout_seconds,
+                 "code_exec: wall seconds per test program (per test case for stdin/stdout "
+                 "tests; ×6 for a whole differential-test job)")
+      ->capture_default_str();
+}
+
+Status check_code_exec_flags(const CodeExecOptions& options) {
+  if (options.max_parallel < 0 || options.max_parallel > 1024) {
+    return make_error(ErrorKind::kInvalidInput, "--sandboxes must be between 0 and 1024");
+  }
+  if (!(options.timeout_seconds > 0) || options.timeout_seconds > 86400) {
+    return make_error(ErrorKind::kInvalidInput, "--exec-timeout must be between 0 and 86400 s");
+  }
+  return Status::ok();
+}
+
 namespace {
 
 // Commands named by the DESIGN §4 contract that this version does not implement yet. They are
@@ -64,7 +87,7 @@ int run_cli(int argc, char** argv) {
   ctx.out = &std::cout;
   ctx.err = &std::cerr;
   register_builtin_adapters(ctx.adapters);
-  register_builtin_scorers(ctx.scorers);
+  register_builtin_scorers(ctx.scorers, ctx.scorer_settings);
 
   CLI::App app{
       "assay: evaluate language models on science, health, math and coding suites.\n"

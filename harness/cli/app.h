@@ -24,8 +24,9 @@ inline constexpr int kExitInterrupted = 130;
 struct AppContext {
   AdapterRegistry adapters{"model provider"};
   ScorerRegistry scorers{"scorer"};
-  std::ostream* out = nullptr;  ///< results (tables, JSON)
-  std::ostream* err = nullptr;  ///< progress, logs, errors
+  ScorerSettings scorer_settings;  ///< set from flags before scorers are made
+  std::ostream* out = nullptr;     ///< results (tables, JSON)
+  std::ostream* err = nullptr;     ///< progress, logs, errors
 };
 
 /// Exit code for an error: 2 for input/usage problems, 1 otherwise.
@@ -36,6 +37,12 @@ int report_error(const AppContext& ctx, const Error& error);
 
 /// Writes (or with `append`, appends) `text` to `path`; kIo naming the path on failure.
 Status write_text_file(const std::string& path, const std::string& text, bool append);
+
+/// Adds --unsafe-no-sandbox, --sandboxes and --exec-timeout (the code_exec scorer's settings).
+void add_code_exec_flags(CLI::App& cmd, CodeExecOptions& options);
+
+/// kInvalidInput when the code_exec flags are out of range.
+Status check_code_exec_flags(const CodeExecOptions& options);
 
 /// The default data directory: $ASSAY_DATA_DIR, else $XDG_CACHE_HOME/assay/data, else
 /// ~/.cache/assay/data.

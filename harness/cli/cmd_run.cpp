@@ -51,6 +51,7 @@ struct RunFlags {
   double connect_timeout_s = 10;
   double idle_timeout_s = 120;
   double grace_s = 10;
+  CodeExecOptions code_exec;
 };
 
 struct PreparedSuite {
@@ -59,6 +60,7 @@ struct PreparedSuite {
   std::vector<std::unique_ptr<Scorer>> scorers;
   std::vector<const Scorer*> scorer_ptrs;
   std::string primary_metric;
+  std::string scoring_env;  ///< what the scorers record about how they grade (the sandbox)
 };
 
 struct Shard {
@@ -100,15 +102,17 @@ Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& na
   for (const auto& scorer_name : spec->scorers) {
     auto entry = ctx.scorers.find(scorer_name);
     if (!entry) {
-      std::string planned = planned_scorer_note(scorer_name);
-      if (!planned.empty()) {
-        return make_error(ErrorKind::kInvalidInput, "suite '" + spec->name + "' needs scorer '" +
-                                                        scorer_name + "': " + planned);
-      }
       return make_error(ErrorKind::kInvalidInput,
                         spec->origin + ": [scoring] " + entry.error().message);
     }
     p.scorers.push_back((*entry)->factory());
+    if (Status ready = p.scorers.back()->ready(); !ready) {
+      Error e = ready.error();
+      e.message = "suite '" + spec->name + "', scorer '" + scorer_name + "': " + e.message;
+      return e;
+    }
+    std::string env = p.scorers.back()->environment();
+    if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
     for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
   }
   for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
@@ -146,7 +150,12 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
     if (!spec) return spec.error();
     std::string why;
     for (const auto& scorer : spec->scorers) {
-      if (!ctx.scorers.find(scorer)) why = planned_scorer_note(scorer);
+      auto entry = ctx.scorers.find(scorer);
+      if (!entry) {
+        why = entry.error().message;
+      } else if (Status ready = (*entry)->factory()->ready(); !ready) {
+        why = ready.error().message;
+      }
     }
     if (why.empty()) {
       Result<std::vector<std::string>> files = resolve_dataset_files(*spec, data_dir);
@@ -168,10 +177,14 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
 std::string run_identity(const ModelAdapter& adapter, const std::string& params_json,
                          const PreparedSuite& s, const RunFlags& f, int repeats) {
   const ModelSpec& m = adapter.spec();
-  return sha256_hex(m.provider + "\n" + m.model + "\n" + strip_credentials(m.base_url) + "\n" +
-                    params_json + "\n" + s.suite.spec.name + "\n" + s.suite.spec.spec_hash + "\n" +
-                    s.suite.dataset_sha256 + "\n" + std::to_string(f.limit) + "\n" +
-                    std::to_string(repeats) + "\n" + std::to_string(f.seed) + "\n" + f.shard);
+  return sha256_hex(
+      m.provider + "\n" + m.model + "\n" + strip_credentials(m.base_url) + "\n" + params_json +
+      "\n" + s.suite.spec.name + "\n" + s.suite.spec.spec_hash + "\n" + s.suite.dataset_sha256 +
+      "\n" + std::to_string(f.limit) + "\n" + std::to_string(repeats) + "\n" +
+      std::to_string(f.seed) + "\n" + f.shard +
+      // Unsandboxed code execution is a different run, never resumed into a
+      // sandboxed one (or the reverse).
+      (f.code_exec.unsafe_no_sandbox && !s.scoring_env.empty() ? "\nunsandboxed" : ""));
 }
 
 struct OneRunResult {
@@ -242,6 +255,7 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     run.repeats = repeats;
     run.limit = f.limit;
     run.n_planned = static_cast<int64_t>(planned);
+    run.scoring_env = ps.scoring_env;
     Result<int64_t> id = store.create_run(run);
     if (!id) return id.error();
     result.run_id = *id;
@@ -307,6 +321,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   }
   Result<Shard> shard = parse_shard(f.shard);
   if (!shard) return report_error(ctx, shard.error());
+  if (Status ok = check_code_exec_flags(f.code_exec); !ok) return report_error(ctx, ok.error());
+  ctx.scorer_settings.code_exec = f.code_exec;
   std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
 
   // Everything that can be validated is validated before the first request.
@@ -490,6 +506,7 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--grace", flags->grace_s,
                   "After Ctrl-C, seconds to let in-flight requests finish before cancelling")
       ->capture_default_str();
+  add_code_exec_flags(*cmd, flags->code_exec);
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_run(ctx, *flags); });
 }
 

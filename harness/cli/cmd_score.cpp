@@ -16,12 +16,19 @@ namespace {
 struct ScoreFlags {
   std::string scorer;
   std::string input = "-";
+  CodeExecOptions code_exec;
 };
 
 int execute_score(AppContext& ctx, const ScoreFlags& f) {
+  if (Status ok = check_code_exec_flags(f.code_exec); !ok) return report_error(ctx, ok.error());
+  ctx.scorer_settings.code_exec = f.code_exec;
   auto entry = ctx.scorers.find(f.scorer);
   if (!entry) return report_error(ctx, make_error(ErrorKind::kInvalidInput, entry.error().message));
   std::unique_ptr<Scorer> scorer = (*entry)->factory();
+  if (Status ready = scorer->ready(); !ready) return report_error(ctx, ready.error());
+  if (std::string env = scorer->environment(); !env.empty()) {
+    *ctx.err << "assay: " << env << "\n";
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   std::string origin = "<stdin>";
@@ -107,6 +114,7 @@ void add_score_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--scorer", flags->scorer, "Scorer name (listed above)")->required();
   cmd->add_option("--input", flags->input, "JSONL file, or - for standard input")
       ->capture_default_str();
+  add_code_exec_flags(*cmd, flags->code_exec);
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_score(ctx, *flags); });
 }
 
