@@ -1,6 +1,8 @@
 #include "reports/run_summary.h"
 
+#include <algorithm>
 #include <cmath>
+#include <ostream>
 
 #include "harness/json.h"
 #include "reports/text_table.h"
@@ -8,7 +10,22 @@
 
 namespace assay {
 
-RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples) {
+std::vector<int> pass_k_values(int repeats, const std::vector<int>& wanted) {
+  std::vector<int> ks;
+  if (wanted.empty()) {
+    ks = {1, repeats};
+  } else {
+    for (int k : wanted) {
+      if (k >= 1 && k <= repeats) ks.push_back(k);
+    }
+  }
+  std::sort(ks.begin(), ks.end());
+  ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+  return ks;
+}
+
+RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples,
+                         const std::vector<int>& ks) {
   std::vector<ScoreObservation> obs;
   obs.reserve(samples.size());
   for (const auto& s : samples) {
@@ -28,17 +45,17 @@ RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& sa
     }
     obs.push_back(std::move(o));
   }
-  return summarize_observations(run, std::move(obs), static_cast<int64_t>(samples.size()));
+  return summarize_observations(run, std::move(obs), static_cast<int64_t>(samples.size()), ks);
 }
 
 RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,
-                                  int64_t n_samples) {
+                                  int64_t n_samples, const std::vector<int>& ks) {
   RunSummary out;
   out.run = run;
   out.n_samples = n_samples;
   out.primary = summarize_metric(observations);
   if (run.repeats > 1 && out.primary.binary && out.primary.n_counted > 0) {
-    for (int k : {1, run.repeats}) {
+    for (int k : pass_k_values(run.repeats, ks)) {
       double v = mean_pass_at_k(observations, k);
       if (!std::isnan(v)) out.pass_at_k[k] = v;
     }
@@ -70,6 +87,19 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
                    : "-"});
   }
   t.write(out);
+}
+
+void write_pass_at_k(std::ostream& out, const std::vector<RunSummary>& rows) {
+  bool header = false;
+  for (const auto& r : rows) {
+    if (r.pass_at_k.empty()) continue;
+    if (!header) out << "\npass@k (unbiased estimator, per question over its repeats):\n";
+    header = true;
+    out << "  run " << r.run.id << " " << r.run.model_spec << " × " << r.run.suite
+        << " (n=" << r.run.repeats << "):";
+    for (const auto& [k, v] : r.pass_at_k) out << " pass@" << k << " " << format_fixed(v, 3);
+    out << "\n";
+  }
 }
 
 void add_metric_json(JsonValue& object, const MetricSummary& m) {

@@ -22,12 +22,22 @@ struct RunSummary {
   std::map<int, double> pass_at_k;  ///< k → mean pass@k, for runs with repeats and 0/1 scores
 };
 
-/// Builds the summary of `run` from its stored samples (primary metric only).
-RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples);
+/// The k values of pass@k reported for a run with `repeats` samples per question: `wanted`
+/// when given (values above `repeats` dropped), else 1 and `repeats`.
+std::vector<int> pass_k_values(int repeats, const std::vector<int>& wanted);
+
+/// Builds the summary of `run` from its stored samples (primary metric only). pass@k (unbiased
+/// estimator) is computed for runs with repeats and 0/1 scores, for pass_k_values(repeats, ks).
+RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples,
+                         const std::vector<int>& ks = {});
 
 /// Builds the summary from observations already extracted (e.g. read from a JSON report).
 RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,
-                                  int64_t n_samples);
+                                  int64_t n_samples, const std::vector<int>& ks = {});
+
+/// Writes "pass@k (unbiased, per question over its repeats):" and one line per run that has
+/// pass@k values; nothing when none has.
+void write_pass_at_k(std::ostream& out, const std::vector<RunSummary>& rows);
 
 /// "no_answer 3, error:timeout 1" (sorted by reason), or "-" when none.
 std::string format_unscored(const MetricSummary& s);

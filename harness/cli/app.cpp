@@ -50,7 +50,7 @@ void add_code_exec_flags(CLI::App& cmd, CodeExecOptions& options) {
                  "code_exec: programs run at once (default: one per core)");
   cmd.add_option("--exec-timeout", options.timeout_seconds,
                  "code_exec: wall seconds per test program (per test case for stdin/stdout "
-                 "tests; ×6 for a whole differential-test job)")
+                 "tests; ×12 for a whole differential-test job, reference included)")
       ->capture_default_str();
 }
 

@@ -52,6 +52,7 @@ struct RunFlags {
   double idle_timeout_s = 120;
   double grace_s = 10;
   CodeExecOptions code_exec;
+  std::vector<int> pass_k;
 };
 
 struct PreparedSuite {
@@ -431,9 +432,12 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     Result<RunInfo> run = (*store)->find_run(std::to_string(id));
     Result<std::vector<StoredSample>> samples =
         (*store)->samples(id, false, SampleDetail::kOutcome);
-    if (run && samples) rows.push_back(summarize_run(*run, *samples));
+    if (run && samples) rows.push_back(summarize_run(*run, *samples, f.pass_k));
   }
-  if (!rows.empty()) write_summary_table(*ctx.out, rows);
+  if (!rows.empty()) {
+    write_summary_table(*ctx.out, rows);
+    write_pass_at_k(*ctx.out, rows);
+  }
   if (!indexes.empty()) {
     // The index reads the newest stored run of every member, so members run earlier count too.
     Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
@@ -507,6 +511,7 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                   "After Ctrl-C, seconds to let in-flight requests finish before cancelling")
       ->capture_default_str();
   add_code_exec_flags(*cmd, flags->code_exec);
+  add_pass_k_option(*cmd, flags->pass_k);
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_run(ctx, *flags); });
 }
 

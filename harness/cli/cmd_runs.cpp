@@ -20,12 +20,13 @@ struct ReadFlags {
   bool json = false;
   std::string run;
   bool failed = false;
+  std::vector<int> pass_k;
 };
 
 int execute_runs(AppContext& ctx, const ReadFlags& f) {
   auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
-  auto all = summarize_all_runs(**store);
+  auto all = summarize_all_runs(**store, f.pass_k);
   if (!all) return report_error(ctx, all.error());
   const std::vector<RunSummary>& rows = *all;
   if (f.json) {
@@ -34,6 +35,7 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
     *ctx.err << "assay: no runs in " << f.db << "\n";
   } else {
     write_summary_table(*ctx.out, rows);
+    write_pass_at_k(*ctx.out, rows);
   }
   return kExitOk;
 }
@@ -88,6 +90,7 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
   }
   *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
            << run->status << ", metric " << run->primary_metric << ")\n";
+  if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
   TextTable t({"sample", "epoch", "score", "answer", "target", "note"},
               {false, true, true, false, false, false});
   for (const auto& s : *samples) {
@@ -116,7 +119,8 @@ void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--json", flags->json,
                 "Print a JSON array (id, name, model, suite, status, n_samples, n_scored, "
-                "n_errors, score, ci_low, ci_high, ...)");
+                "n_errors, score, ci_low, ci_high, pass_at_k, scoring_env, ...)");
+  add_pass_k_option(*cmd, flags->pass_k);
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_runs(ctx, *flags); });
 }
 

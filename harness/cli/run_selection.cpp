@@ -1,5 +1,7 @@
 #include "harness/cli/run_selection.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -17,14 +19,22 @@ Result<std::unique_ptr<SqliteStore>> open_existing_db(const std::string& db) {
                     "no database '" + db + "' (run `assay run` first, or pass --db FILE)");
 }
 
-Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store) {
+void add_pass_k_option(CLI::App& cmd, std::vector<int>& ks) {
+  cmd.add_option("--pass-k", ks,
+                 "k values for pass@k on runs with repeats (unbiased estimator; k above the "
+                 "repeats is skipped), e.g. --pass-k 1,5,10 (default: 1 and the repeats)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+}
+
+Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store, const std::vector<int>& ks) {
   Result<std::vector<RunInfo>> runs = store.list_runs();
   if (!runs) return runs.error();
   std::vector<RunSummary> out;
   for (const auto& r : *runs) {
     auto samples = store.samples(r.id, false, SampleDetail::kOutcome);
     if (!samples) return samples.error();
-    out.push_back(summarize_run(r, *samples));
+    out.push_back(summarize_run(r, *samples, ks));
   }
   return out;
 }

@@ -6,6 +6,10 @@
 #include <vector>
 
 #include "harness/result.h"
+
+namespace CLI {
+class App;
+}
 #include "reports/run_summary.h"
 #include "results/sqlite_store.h"
 
@@ -14,8 +18,13 @@ namespace assay::cli {
 /// Opens an existing database; kNotFound naming the path (and what to do) when it is absent.
 Result<std::unique_ptr<SqliteStore>> open_existing_db(const std::string& db);
 
-/// Summaries (primary metric, per-sample observations) of every run in `db`, oldest first.
-Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store);
+/// Summaries (primary metric, per-sample observations) of every run in `db`, oldest first;
+/// pass@k for the k values `ks` (default: 1 and the run's repeats).
+Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store,
+                                                   const std::vector<int>& ks = {});
+
+/// Adds --pass-k to `cmd`, storing the k values in `ks`.
+void add_pass_k_option(CLI::App& cmd, std::vector<int>& ks);
 
 /// Resolves a selector to one run per suite: a run id, a run name (every run with that name:
 /// `assay run --name` names all its runs), or a `.json` file written by `assay report --format

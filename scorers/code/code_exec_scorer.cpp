@@ -19,8 +19,9 @@ namespace assay {
 namespace {
 
 constexpr size_t kStderrExcerpt = 600;
-constexpr double kDifferentialWallFactor = 6;
-constexpr int kSigXcpu = SIGXCPU;  // whole EvalPlus-style job, × timeout_seconds
+// A whole differential-test job (reference outputs, then the candidate), × timeout_seconds.
+constexpr double kDifferentialWallFactor = 12;
+constexpr int kSigXcpu = SIGXCPU;
 
 // Bounds how many sandboxes run at once (each is a process tree on a core).
 class Gate {

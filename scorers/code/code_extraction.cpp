@@ -50,6 +50,7 @@ ExtractedCode extract_code(std::string_view output, const std::vector<std::strin
     size_t body_begin;
     size_t body_end;
     bool closed;
+    size_t indent;  // the opening fence's indentation, removed from body lines (CommonMark)
   };
   std::vector<Block> blocks;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -61,16 +62,28 @@ ExtractedCode extract_code(std::string_view output, const std::vector<std::strin
              trim(lines[j].text).find_first_not_of('`') == std::string_view::npos))
       ++j;
     size_t body_begin = lines[i].end;
+    size_t indent = lines[i].text.find_first_not_of(" \t");
     if (j < lines.size()) {
-      blocks.push_back({tag, body_begin, lines[j].begin, true});
+      blocks.push_back({tag, body_begin, lines[j].begin, true, indent});
       i = j;
     } else {
-      blocks.push_back({tag, body_begin, output.size(), false});
+      blocks.push_back({tag, body_begin, output.size(), false, indent});
       break;
     }
   }
   auto take = [&](const Block& b, std::string rule) {
-    std::string code(output.substr(b.body_begin, b.body_end - b.body_begin));
+    std::string_view body = output.substr(b.body_begin, b.body_end - b.body_begin);
+    std::string code;
+    if (b.indent == 0) {
+      code = body;
+    } else {
+      for (const Line& l : split_lines(body)) {
+        size_t strip = std::min(b.indent, l.text.find_first_not_of(" \t") == std::string_view::npos
+                                              ? l.text.size()
+                                              : l.text.find_first_not_of(" \t"));
+        code.append(body.substr(l.begin + strip, l.end - l.begin - strip));
+      }
+    }
     return ExtractedCode{std::move(code), std::move(rule)};
   };
   for (const auto& b : blocks) {

@@ -35,6 +35,8 @@ constexpr int64_t kMaxResultBytes = 1 << 20;
 // After the main process exits, how long descendants holding the pipes may keep writing
 // (unsandboxed daemons; in bubblewrap the PID namespace dies with its init).
 constexpr int kDrainMs = 200;
+// After a kill, how long to wait for the tree's processes to be gone.
+constexpr int kSettleMs = 2000;
 constexpr uid_t kNobody = 65534;
 
 std::string errno_text(const std::string& what) {
@@ -302,6 +304,19 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
     reap(0);
   } else {
     ::kill(-pid, SIGKILL);  // descendants left in the group (unsandboxed)
+  }
+  // Every process of the tree holds the output pipes until it dies (in bubblewrap, the PID
+  // namespace is torn down asynchronously after its init is killed): wait briefly for the
+  // end-of-file so that an execution returns with its processes gone.
+  Clock::time_point settle = Clock::now() + std::chrono::milliseconds(kSettleMs);
+  while (!(out_eof && err_eof) && Clock::now() < settle) {
+    pollfd p[2] = {{out->read.get(), POLLIN, 0}, {err->read.get(), POLLIN, 0}};
+    if (::poll(p, 2, 20) < 0 && errno != EINTR) break;
+    std::string discard;
+    bool ignored = false;
+    if (!out_eof) read_into(out->read.get(), discard, 1 << 16, out_eof, ignored);
+    discard.clear();
+    if (!err_eof) read_into(err->read.get(), discard, 1 << 16, err_eof, ignored);
   }
   r.wall_ms = ms_since(start);
   r.cpu_ms = cpu_ms(usage);
