@@ -6,7 +6,7 @@ if [ "${ASSAY_SKIP_APT:-0}" = 1 ]; then exit 0; fi
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libsqlite3-dev sqlite3
-  libcli11-dev libtomlplusplus-dev zlib1g-dev libarchive-dev
+  libcli11-dev libtomlplusplus-dev zlib1g-dev libarchive-dev bubblewrap python3 util-linux
   catch2 libbenchmark-dev
   python3 clang-format clang-tidy bc
   chromium fonts-dejavu-core

@@ -28,8 +28,8 @@ using Clock = std::chrono::steady_clock;
 // Child-side descriptors are moved at or above this number before fork, so the child's dup2
 // onto 0..N never overwrites a descriptor it still has to copy.
 constexpr int kHighFd = 64;
-constexpr int kSecretFd = 3;
-constexpr int kResultFd = 4;
+// The child's descriptors: 0 stdin, 1 stdout, 2 stderr, 3 the secret, 4 the result pipe, then
+// one per file for bubblewrap's --file.
 constexpr int kFirstFileFd = 5;
 constexpr int64_t kMaxResultBytes = 1 << 20;
 // After the main process exits, how long descendants holding the pipes may keep writing
@@ -225,6 +225,7 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
   }
   for (auto& f : file_fds) child_side.push_back(std::move(f));
   std::vector<int> fds;
+  fds.reserve(child_side.size());
   for (const auto& f : child_side) fds.push_back(f.get());
 
   std::vector<char*> argv = c_strings(plan.argv);
