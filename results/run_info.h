@@ -34,7 +34,7 @@ struct RunInfo {
   std::string shard;  ///< "I/N" or ""
   int repeats = 1;
   int64_t limit = -1;
-  int64_t n_planned = 0;  ///< (sample, epoch) pairs the run should hold
+  int64_t n_planned = 0;    ///< (sample, epoch) pairs the run should hold
   std::string scoring_env;  ///< how scorers graded, e.g. "code sandbox: bubblewrap (...)"
 };
 
