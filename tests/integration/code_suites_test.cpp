@@ -10,20 +10,12 @@
 #include <set>
 
 #include "harness/json.h"
-#include "tests/support/test_support.h"
+#include "tests/integration/fixtures.h"
 
 using namespace assay;
 using namespace assay::testing;
 
 namespace {
-
-JsonValue runs_json(const std::string& db) {
-  ProcessResult r = run({assay_binary(), "runs", "--db", db, "--json"});
-  REQUIRE(r.exit_code == 0);
-  auto v = parse_json(r.out);
-  REQUIRE(v);
-  return *v;
-}
 
 // sample_id → value of `metric` in run `run_id`.
 std::map<std::string, double> metric_values(const std::string& db, int64_t run_id,
@@ -158,7 +150,7 @@ TEST_CASE("GPT-4's released HumanEval and MBPP generations re-scored against is_
   }
 }
 
-TEST_CASE("code runs record their sandbox; --unsafe-no-sandbox is a separate, labelled run",
+TEST_CASE("code runs record their sandbox and --unsafe-no-sandbox is a separate labelled run",
           "[integration][code]") {
   TempDir dir;
   std::string suite = tiny_suite(dir);

@@ -2,8 +2,11 @@
 // Fixture suites for integration tests: N questions whose prompts carry the answer in a
 // [[answer:X]] marker the mock model server understands.
 
+#include <catch2/catch.hpp>
+
 #include <string>
 
+#include "harness/json.h"
 #include "tests/support/test_support.h"
 
 namespace assay::testing {
@@ -36,6 +39,15 @@ max_tokens = 256
 scorers = ["gsm8k"]
 )");
   return dir.file("suite.toml");
+}
+
+/// `assay runs --db DB --json`, parsed (REQUIREs success).
+inline JsonValue runs_json(const std::string& db) {
+  ProcessResult r = run({assay_binary(), "runs", "--db", db, "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto v = parse_json(r.out);
+  REQUIRE(v);
+  return *v;
 }
 
 }  // namespace assay::testing
