@@ -169,7 +169,7 @@ const char* const kReportJs = R"js(
   const prov = $("provenance").tBodies[0];
   data.runs.forEach((r) => {
     const tr = el("tr");
-    [r.id, r.model, r.suite, r.suite_version, r.suite_hash.slice(0, 12), r.dataset_sha256.slice(0, 12), r.params, r.harness + " (" + r.git + ")", r.created, r.status].forEach((v) => tr.appendChild(el("td", v)));
+    [r.id, r.model, r.suite, r.suite_version, r.suite_hash.slice(0, 12), r.dataset_sha256.slice(0, 12), r.params, r.scoring_env || "", r.harness + " (" + r.git + ")", r.created, r.status].forEach((v) => tr.appendChild(el("td", v)));
     tr.cells[4].title = r.suite_hash;
     tr.cells[5].title = r.dataset_sha256;
     prov.appendChild(tr);

@@ -170,6 +170,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"suite_version", JsonValue(r->run.suite_version)},
         {"suite_hash", JsonValue(r->run.suite_hash)},
         {"dataset_sha256", JsonValue(r->run.dataset_sha256)},
+        {"scoring_env", JsonValue(r->run.scoring_env)},
         {"params", JsonValue(r->run.params_json)},
         {"harness", JsonValue(r->run.harness_version)},
         {"git", JsonValue(r->run.git_revision)},
@@ -369,7 +370,8 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
       << "<div id=\"sample-detail\" hidden></div></section>\n";
   out << "<section><h2>Provenance</h2><table id=\"provenance\"><thead><tr><th>Run</th>"
       << "<th>Model</th><th>Suite</th><th>Version</th><th>Spec sha256</th>"
-      << "<th>Dataset sha256</th><th>Parameters</th><th>Harness</th><th>Created</th>"
+      << "<th>Dataset "
+         "sha256</th><th>Parameters</th><th>Scoring</th><th>Harness</th><th>Created</th>"
       << "<th>Status</th></tr></thead><tbody></tbody></table></section>\n";
   out << "</main>\n<script type=\"application/json\" id=\"assay-data\">"
       << script_safe_json(build_data(in, shown, board)) << "</script>\n<script>" << js

@@ -9,6 +9,7 @@
 #include "harness/cli/app.h"
 #include "harness/json.h"
 #include "harness/strings.h"
+#include "harness/thread_pool.h"
 
 namespace assay::cli {
 namespace {
@@ -18,6 +19,60 @@ struct ScoreFlags {
   std::string input = "-";
   CodeExecOptions code_exec;
 };
+
+constexpr size_t kBatchLines = 256;
+
+// One input line, validated.
+struct ScoreLine {
+  JsonValue row;
+  std::string target;
+  std::vector<std::string> choices;
+  std::vector<Score> scores;
+};
+
+Result<ScoreLine> parse_score_line(const std::string& line, const std::string& where) {
+  Result<JsonValue> row = parse_json(line);
+  if (!row) return make_error(ErrorKind::kInvalidInput, where + ": " + row.error().message);
+  if (!row->is_object()) {
+    return make_error(ErrorKind::kInvalidInput, where + ": expected a JSON object");
+  }
+  const JsonValue* output = row->find("output");
+  const JsonValue* target = row->find("target");
+  if (output == nullptr || !output->is_string()) {
+    return make_error(ErrorKind::kInvalidInput, where + ": missing string field 'output'");
+  }
+  if (target == nullptr) {
+    return make_error(ErrorKind::kInvalidInput, where + ": missing field 'target'");
+  }
+  ScoreLine l;
+  if (const JsonValue* c = row->find("choices")) {
+    if (!c->is_array()) {
+      return make_error(ErrorKind::kInvalidInput, where + ": 'choices' must be a list of strings");
+    }
+    for (const auto& item : c->items()) l.choices.push_back(item.to_text());
+  }
+  l.target = target->to_text();
+  l.row = std::move(row).value();
+  return l;
+}
+
+// The input row with score, answer, explanation (and unscored_reason, metrics) added.
+JsonValue scored_row(const ScoreLine& l) {
+  JsonValue out = l.row;
+  const Score& primary = l.scores.front();
+  out.set("score", primary.value ? JsonValue(*primary.value) : JsonValue());
+  out.set("answer", JsonValue(primary.answer));
+  out.set("explanation", JsonValue(primary.explanation));
+  if (!primary.value) out.set("unscored_reason", JsonValue(primary.unscored_reason));
+  if (l.scores.size() > 1) {
+    JsonValue metrics = JsonValue::object();
+    for (const auto& s : l.scores) {
+      metrics.set(s.metric, s.value ? JsonValue(*s.value) : JsonValue());
+    }
+    out.set("metrics", metrics);
+  }
+  return out;
+}
 
 int execute_score(AppContext& ctx, const ScoreFlags& f) {
   if (Status ok = check_code_exec_flags(f.code_exec); !ok) return report_error(ctx, ok.error());
@@ -41,61 +96,40 @@ int execute_score(AppContext& ctx, const ScoreFlags& f) {
     in = &file;
     origin = f.input;
   }
+  // Lines are read in batches, graded in parallel (scorers are thread-safe; code execution is
+  // bounded by --sandboxes inside the scorer) and written back in input order.
+  ThreadPool pool(0);
+  std::vector<ScoreLine> batch;
+  auto flush = [&] {
+    for (auto& l : batch) {
+      pool.submit([&l, &scorer] {
+        ScoringInput input;
+        input.output = l.row.find("output")->as_string();
+        input.target = l.target;
+        input.choices = &l.choices;
+        input.metadata = l.row.find("metadata");
+        l.scores = scorer->score(input);
+      });
+    }
+    pool.wait_idle();
+    for (const auto& l : batch) *ctx.out << to_json(scored_row(l)) << "\n";
+    ctx.out->flush();
+    batch.clear();
+  };
   std::string line;
   size_t line_no = 0;
   while (std::getline(*in, line)) {
     ++line_no;
     if (trim(line).empty()) continue;
-    std::string where = origin + ":" + std::to_string(line_no);
-    Result<JsonValue> row = parse_json(line);
-    if (!row) {
-      return report_error(ctx,
-                          make_error(ErrorKind::kInvalidInput, where + ": " + row.error().message));
+    Result<ScoreLine> parsed = parse_score_line(line, origin + ":" + std::to_string(line_no));
+    if (!parsed) {
+      flush();  // the lines before the bad one are still graded and written
+      return report_error(ctx, parsed.error());
     }
-    if (!row->is_object()) {
-      return report_error(ctx,
-                          make_error(ErrorKind::kInvalidInput, where + ": expected a JSON object"));
-    }
-    const JsonValue* output = row->find("output");
-    const JsonValue* target = row->find("target");
-    if (output == nullptr || !output->is_string()) {
-      return report_error(
-          ctx, make_error(ErrorKind::kInvalidInput, where + ": missing string field 'output'"));
-    }
-    if (target == nullptr) {
-      return report_error(ctx,
-                          make_error(ErrorKind::kInvalidInput, where + ": missing field 'target'"));
-    }
-    std::vector<std::string> choices;
-    if (const JsonValue* c = row->find("choices")) {
-      if (!c->is_array()) {
-        return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                            where + ": 'choices' must be a list of strings"));
-      }
-      for (const auto& item : c->items()) choices.push_back(item.to_text());
-    }
-    std::string target_text = target->to_text();
-    ScoringInput input;
-    input.output = output->as_string();
-    input.target = target_text;
-    input.choices = &choices;
-    input.metadata = row->find("metadata");
-    std::vector<Score> scores = scorer->score(input);
-    JsonValue out = *row;
-    const Score& primary = scores.front();
-    out.set("score", primary.value ? JsonValue(*primary.value) : JsonValue());
-    out.set("answer", JsonValue(primary.answer));
-    out.set("explanation", JsonValue(primary.explanation));
-    if (!primary.value) out.set("unscored_reason", JsonValue(primary.unscored_reason));
-    if (scores.size() > 1) {
-      JsonValue metrics = JsonValue::object();
-      for (const auto& s : scores) {
-        metrics.set(s.metric, s.value ? JsonValue(*s.value) : JsonValue());
-      }
-      out.set("metrics", metrics);
-    }
-    *ctx.out << to_json(out) << "\n";
+    batch.push_back(std::move(parsed).value());
+    if (batch.size() >= kBatchLines) flush();
   }
+  flush();
   return kExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "harness/json.h"
 #include "tests/integration/fixtures.h"
@@ -194,4 +195,31 @@ TEST_CASE("without bubblewrap a code suite stops before any request and names th
                             {{"PATH", dir.path()}}, "{\"output\": \"x\", \"target\": \"\"}\n");
   CHECK(score.exit_code == 2);
   CHECK(score.err.find("apt-get install bubblewrap") != std::string::npos);
+}
+
+TEST_CASE(
+    "assay score grades code lines in parallel, in input order, and keeps lines before a "
+    "bad one",
+    "[integration][code]") {
+  std::string input;
+  for (int answer : {42, 0, 42, 42, 7}) {
+    input +=
+        R"({"output": "```python\ndef solve():\n    return )" + std::to_string(answer) +
+        R"(\n```", "target": "", "metadata": {"test": "def check(f):\n    assert f() == 42\n", "entry_point": "solve"}})" +
+        "\n";
+  }
+  input += "{not json}\n";
+  ProcessResult r = run({assay_binary(), "score", "--scorer", "code_exec"}, {}, input);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("<stdin>:6") != std::string::npos);
+  std::vector<double> scores;
+  std::istringstream lines(r.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto v = parse_json(line);
+    REQUIRE(v);
+    scores.push_back(v->find("score")->as_double());
+    CHECK(v->find("metrics")->find("code_exec_base") != nullptr);
+  }
+  CHECK(scores == std::vector<double>{1, 0, 1, 1, 0});
 }

@@ -141,3 +141,16 @@ TEST_CASE("charts escape labels and draw the Pareto frontier", "[report][svg]") 
   std::string pts = sc.substr(start + 18, sc.find('"', start + 18) - start - 18);
   REQUIRE(std::count(pts.begin(), pts.end(), ',') == 2);
 }
+
+TEST_CASE("the provenance data says how each run's code was executed", "[report][html]") {
+  HtmlReportInput in;
+  in.runs = {run_of(1, "m", "humaneval", "coding", {1, 0}), run_of(2, "m", "gsm8k", "math", {1})};
+  in.runs[0].run.scoring_env = "code sandbox: none (--unsafe-no-sandbox)";
+  std::ostringstream out;
+  write_html_report(out, in);
+  std::string html = out.str();
+  CHECK(html.find("<th>Scoring</th>") != std::string::npos);
+  CHECK(html.find(R"x("scoring_env":"code sandbox: none (--unsafe-no-sandbox)")x") !=
+        std::string::npos);
+  CHECK(html.find(R"("scoring_env":"")") != std::string::npos);
+}
