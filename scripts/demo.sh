@@ -81,6 +81,13 @@ for i in "${!models[@]}"; do
   "$ASSAY" run --model "${models[$i]}" --suite gsm8k --suite mmlu --limit "$LIMIT" \
       --data-dir "$DATA_DIR" --db "$OUT/assay.db" --name "model-$i" --concurrency 32
 done
+if [ -f "$DATA_DIR/humaneval/HumanEval.jsonl.gz" ]; then
+  echo
+  echo "== code execution: HumanEval's canonical solutions (the oracle baseline) run in the"
+  echo "   bubblewrap sandbox; every one should pass (docs/code-execution.md)"
+  "$ASSAY" run --model oracle --suite humaneval --data-dir "$DATA_DIR" --db "$OUT/assay.db" \
+      --name oracle-humaneval
+fi
 echo
 echo "== assay runs"
 "$ASSAY" runs --db "$OUT/assay.db"
