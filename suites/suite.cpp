@@ -138,6 +138,14 @@ Result<std::vector<DataRow>> select_rows_by_keys(const SuiteSpec& spec, std::vec
   return out;
 }
 
+/// "ORIGIN: [sample] KEY: the row has no field 'FIELD' (row at LOC)".
+Error missing_field(const SuiteSpec& spec, const std::string& key, const std::string& field,
+                    const std::string& loc) {
+  return make_error(ErrorKind::kInvalidInput, spec.origin + ": [sample] " + key +
+                                                  ": the row has no field '" + field +
+                                                  "' (row at " + loc + ")");
+}
+
 /// Option texts of one row, in label order (A, B, ...).
 Result<std::vector<std::string>> row_choices(const SuiteSpec& spec, const DataRow& row,
                                              const std::string& loc) {
@@ -146,12 +154,7 @@ Result<std::vector<std::string>> row_choices(const SuiteSpec& spec, const DataRo
   if (!spec.choice_fields.empty()) {
     for (const auto& field : spec.choice_fields) {
       const JsonValue* v = row.fields.find(field);
-      if (v == nullptr) {
-        return make_error(ErrorKind::kInvalidInput, spec.origin +
-                                                        ": [sample] choices: the row has no "
-                                                        "field '" +
-                                                        field + "' (row at " + loc + ")");
-      }
+      if (v == nullptr) return missing_field(spec, "choices", field, loc);
       texts.push_back(v->to_text());
     }
   } else if (!spec.choices_field.empty()) {
@@ -236,12 +239,7 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
   for (const auto& [key, tmpl] : t.metadata) {
     if (!tmpl) {
       const JsonValue* v = row.fields.find(key);
-      if (v == nullptr) {
-        return make_error(ErrorKind::kInvalidInput, spec.origin +
-                                                        ": [sample] metadata: the row has no "
-                                                        "field '" +
-                                                        key + "' (row at " + loc + ")");
-      }
+      if (v == nullptr) return missing_field(spec, "metadata", key, loc);
       s.metadata.set(key, *v);
     } else {
       Result<std::string> val = tmpl->render(scope);
@@ -251,13 +249,13 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
   }
   for (const auto& key : spec.metadata_raw_fields) {
     std::optional<std::string_view> raw = raw_json_member(row.source, key);
-    if (!raw) {
-      return make_error(ErrorKind::kInvalidInput,
-                        spec.origin + ": [sample] metadata_raw: " +
-                            (row.source.empty() ? std::string("needs a JSONL dataset")
-                                                : "the row has no field '" + key + "'") +
-                            " (row at " + loc + ")");
+    if (row.source.empty()) {
+      return make_error(ErrorKind::kInvalidInput, spec.origin +
+                                                      ": [sample] metadata_raw needs a JSONL "
+                                                      "dataset (row at " +
+                                                      loc + ")");
     }
+    if (!raw) return missing_field(spec, "metadata_raw", key, loc);
     s.metadata.set(key, JsonValue(std::string(*raw)));
   }
   if (!t.baseline.empty()) {

@@ -94,22 +94,20 @@ bool in_shard(const Shard& shard, const std::string& sample_id, int epoch) {
   return h % shard.count == shard.index;
 }
 
-Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
-                                    const RunFlags& f, const std::string& data_dir) {
-  Result<SuiteSpec> spec = resolve_suite(name);
-  if (!spec) return spec.error();
-  PreparedSuite p;
+// Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
+// sandbox); sets the primary metric and what the scorers record about how they grade.
+Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& p) {
   std::vector<std::string> metrics;
-  for (const auto& scorer_name : spec->scorers) {
+  for (const auto& scorer_name : spec.scorers) {
     auto entry = ctx.scorers.find(scorer_name);
     if (!entry) {
       return make_error(ErrorKind::kInvalidInput,
-                        spec->origin + ": [scoring] " + entry.error().message);
+                        spec.origin + ": [scoring] " + entry.error().message);
     }
     p.scorers.push_back((*entry)->factory());
     if (Status ready = p.scorers.back()->ready(); !ready) {
       Error e = ready.error();
-      e.message = "suite '" + spec->name + "', scorer '" + scorer_name + "': " + e.message;
+      e.message = "suite '" + spec.name + "', scorer '" + scorer_name + "': " + e.message;
       return e;
     }
     std::string env = p.scorers.back()->environment();
@@ -117,25 +115,41 @@ Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& na
     for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
   }
   for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
-  p.primary_metric = spec->primary_metric.empty() ? metrics.front() : spec->primary_metric;
+  p.primary_metric = spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
   if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
-    return make_error(ErrorKind::kInvalidInput, spec->origin + ": [scoring] primary metric '" +
+    return make_error(ErrorKind::kInvalidInput, spec.origin + ": [scoring] primary metric '" +
                                                     p.primary_metric +
                                                     "' is not produced by its scorers" +
                                                     did_you_mean(p.primary_metric, metrics));
   }
+  return Status::ok();
+}
+
+// Loads `spec`'s samples into `p` (the --limit and --repeats of the run).
+Status load_samples(const SuiteSpec& spec, const RunFlags& f, const std::string& data_dir,
+                    PreparedSuite& p) {
   std::optional<size_t> limit;
   if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
   Result<LoadedSuite> loaded =
-      load_suite(*spec, data_dir, limit, f.repeats > 0 ? f.repeats : spec->repeats);
+      load_suite(spec, data_dir, limit, f.repeats > 0 ? f.repeats : spec.repeats);
   if (!loaded) return loaded.error();
   p.suite = std::move(loaded).value();
+  return Status::ok();
+}
+
+Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
+                                    const RunFlags& f, const std::string& data_dir) {
+  Result<SuiteSpec> spec = resolve_suite(name);
+  if (!spec) return spec.error();
+  PreparedSuite p;
+  if (Status st = add_scorers(ctx, *spec, p); !st) return st.error();
+  if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
   return p;
 }
 
-// The runnable members of an index. Members assay does not ship, members whose scorer is not
-// built yet and members whose data is not present are skipped with a warning (the index then
-// reports them missing); any other problem is an error.
+// The runnable members of an index. Members assay does not ship, members whose data is not
+// present and members whose scorers cannot work here (no code sandbox) are skipped with a
+// warning (the index then reports them missing); any other problem is an error.
 Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
                                                          const IndexDefinition& index,
                                                          const RunFlags& f,
@@ -149,28 +163,18 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
     }
     Result<SuiteSpec> spec = find_builtin_suite(m.suite);
     if (!spec) return spec.error();
-    std::string why;
-    for (const auto& scorer : spec->scorers) {
-      auto entry = ctx.scorers.find(scorer);
-      if (!entry) {
-        why = entry.error().message;
-      } else if (Status ready = (*entry)->factory()->ready(); !ready) {
-        why = ready.error().message;
-      }
-    }
-    if (why.empty()) {
-      Result<std::vector<std::string>> files = resolve_dataset_files(*spec, data_dir);
-      if (!files) why = files.error().message;
-    }
-    if (!why.empty()) {
+    PreparedSuite p;
+    p.index_member = true;
+    Status usable = resolve_dataset_files(*spec, data_dir).status();
+    if (usable) usable = add_scorers(ctx, *spec, p);
+    if (!usable) {
       *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
-               << "': " << why << "\n";
+               << "': " << usable.error().message << "\n";
       continue;
     }
-    Result<PreparedSuite> p = prepare_suite(ctx, m.suite, f, data_dir);
-    if (!p) return p.error();
-    for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
-    out.push_back(std::move(p).value());
+    if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
+    for (const auto& w : p.suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -342,10 +346,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     indexes.push_back(*index);
     Result<std::vector<PreparedSuite>> members = prepare_index_members(ctx, **index, f, data_dir);
     if (!members) return report_error(ctx, members.error());
-    for (auto& p : *members) {
-      p.index_member = true;
-      suites.push_back(std::move(p));
-    }
+    for (auto& p : *members) suites.push_back(std::move(p));
   }
   if (suites.empty()) {
     return report_error(ctx, make_error(ErrorKind::kInvalidInput,

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <random>
+#include <semaphore>
 #include <thread>
 
 #include "harness/json.h"
@@ -21,43 +20,16 @@ namespace {
 constexpr size_t kStderrExcerpt = 600;
 // A whole differential-test job (reference outputs, then the candidate), × timeout_seconds.
 constexpr double kDifferentialWallFactor = 12;
-constexpr int kSigXcpu = SIGXCPU;
 
-// Bounds how many sandboxes run at once (each is a process tree on a core).
-class Gate {
- public:
-  explicit Gate(int slots) : free_(std::max(1, slots)) {}
-  void enter() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return free_ > 0; });
-    --free_;
-  }
-  void leave() {
-    {
-      std::lock_guard lock(mu_);
-      ++free_;
-    }
-    cv_.notify_one();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int free_;
-};
-
+// 128 random bits as hex.
 std::string random_secret() {
   std::random_device rd;
-  std::string out;
-  const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 8; ++i) {
+  std::string bytes;
+  for (int i = 0; i < 4; ++i) {
     uint32_t v = rd();
-    for (int j = 0; j < 4; ++j) {
-      out += hex[(v >> (j * 8 + 4)) & 0xF];
-      out += hex[(v >> (j * 8)) & 0xF];
-    }
+    bytes.append(reinterpret_cast<const char*>(&v), sizeof(v));
   }
-  return out;
+  return to_hex(bytes);
 }
 
 std::string tail(const std::string& text, size_t n) {
@@ -88,6 +60,16 @@ std::string verdict_name(Verdict v) {
   return "error";
 }
 
+// "killed by signal N", or a timeout when the signal is the CPU limit's.
+Verdict signal_verdict(int sig, std::string* detail) {
+  if (sig == SIGXCPU) {
+    *detail = "timeout: CPU time limit";
+    return Verdict::kTimeout;
+  }
+  *detail = "failed: killed by signal " + std::to_string(sig);
+  return Verdict::kFailed;
+}
+
 struct Outcome {
   Verdict all = Verdict::kError;
   Verdict base = Verdict::kError;
@@ -106,25 +88,17 @@ class CodeExecScorer final : public Scorer {
       : sandbox_(std::move(sandbox)),
         options_(options),
         language_(python_language()),
-        gate_(options.max_parallel > 0
-                  ? options.max_parallel
-                  : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))) {}
+        ready_(check_ready(sandbox_, language_)),
+        slots_(options.max_parallel > 0 ? options.max_parallel
+                                        : static_cast<std::ptrdiff_t>(
+                                              std::max(1U, std::thread::hardware_concurrency()))) {}
 
   std::string name() const override { return kCodeExecMetric; }
   std::vector<std::string> metrics() const override {
     return {kCodeExecMetric, kCodeExecBaseMetric};
   }
 
-  Status ready() const override {
-    if (!sandbox_) return sandbox_.error();
-    if (::access(language_.command.front().c_str(), X_OK) != 0) {
-      return make_error(ErrorKind::kNotFound,
-                        "the code_exec scorer runs " + language_.name + " programs with " +
-                            language_.command.front() +
-                            ", which is not installed (Debian: apt-get install python3)");
-    }
-    return Status::ok();
-  }
+  Status ready() const override { return ready_; }
 
   std::string environment() const override {
     if (!sandbox_) return "";
@@ -132,7 +106,7 @@ class CodeExecScorer final : public Scorer {
   }
 
   std::vector<Score> score(const ScoringInput& input) const override {
-    if (Status ok = ready(); !ok) return both_unscored("error:sandbox", ok.error().message);
+    if (!ready_) return both_unscored("error:sandbox", ready_.error().message);
     ExtractedCode code = extract_code(input.output, language_.fence_tags);
     if (trim(code.code).empty()) {
       return both_unscored("no_answer", "no code in the output (" + code.rule + ")");
@@ -149,6 +123,19 @@ class CodeExecScorer final : public Scorer {
   }
 
  private:
+  // Checked once: whether the sandbox started and the language's interpreter exists.
+  static Status check_ready(const Result<std::shared_ptr<const Sandbox>>& sandbox,
+                            const CodeLanguage& language) {
+    if (!sandbox) return sandbox.error();
+    if (::access(language.command.front().c_str(), X_OK) != 0) {
+      return make_error(ErrorKind::kNotFound,
+                        "the code_exec scorer runs " + language.name + " programs with " +
+                            language.command.front() +
+                            ", which is not installed (Debian: apt-get install python3)");
+    }
+    return Status::ok();
+  }
+
   std::vector<Score> both_unscored(const std::string& reason, const std::string& why) const {
     return {unscored(kCodeExecMetric, reason, why), unscored(kCodeExecBaseMetric, reason, why)};
   }
@@ -244,9 +231,9 @@ class CodeExecScorer final : public Scorer {
     request.files = {{language_.driver_file, std::string(language_.driver_source)},
                      {"job.json", to_json(job.json)}};
     request.secret = random_secret();
-    gate_.enter();
-    Result<ExecutionResult> r = (*sandbox_)->run(request, limits);
-    gate_.leave();
+    slots_.acquire();
+    Result<ExecutionResult> r = (*sandbox_)->run(request, limits);  // never throws
+    slots_.release();
     Outcome o;
     if (!r) {
       o.detail = "could not run the program: " + r.error().message;
@@ -278,15 +265,15 @@ class CodeExecScorer final : public Scorer {
         const JsonValue* passed = g.find("passed");
         const JsonValue* total = g.find("total");
         const JsonValue* failure = g.find("failure");
+        const JsonValue* timed_out = g.find("timed_out");
         bool ok = passed && total && passed->as_int() == total->as_int() &&
                   (failure == nullptr || field_text(failure).empty());
         detail += (detail.empty() ? "" : ", ") + name + " " +
                   std::to_string(passed ? passed->as_int() : 0) + "/" +
                   std::to_string(total ? total->as_int() : 0);
         if (!ok) {
-          std::string f = field_text(failure);
-          if (f.find("time limit exceeded") != std::string::npos) timeout = true;
-          detail += " (" + f + ")";
+          if (timed_out != nullptr && timed_out->as_bool()) timeout = true;
+          detail += " (" + field_text(failure) + ")";
           all = false;
           if (name == "base") base = false;
         }
@@ -300,27 +287,23 @@ class CodeExecScorer final : public Scorer {
     }
     Verdict v = Verdict::kFailed;
     switch (r.termination) {
-      case Termination::kWallTimeout:
+      case Termination::kWallTimeout: {
         v = Verdict::kTimeout;
-        o.detail = "timeout: killed after " + format_seconds(wall) + " s of wall time";
+        std::string seconds;
+        append_json_number(seconds, wall);
+        o.detail = "timeout: killed after " + seconds + " s of wall time";
         break;
+      }
       case Termination::kOutputLimit:
         o.detail = "failed: killed for writing more than the output limit";
         break;
       case Termination::kSignaled:
-        o.detail = "failed: killed by signal " + std::to_string(r.signal);
+        v = signal_verdict(r.signal, &o.detail);
         break;
       case Termination::kExited: {
         int code = r.exit_code;
         if (code > 128) {
-          // bubblewrap reports a signalled child as 128 + signal.
-          int sig = code - 128;
-          if (sig == kSigXcpu) {
-            v = Verdict::kTimeout;
-            o.detail = "timeout: CPU time limit";
-          } else {
-            o.detail = "failed: killed by signal " + std::to_string(sig);
-          }
+          v = signal_verdict(code - 128, &o.detail);  // bubblewrap: 128 + the child's signal
         } else if (code == 0) {
           o.detail = "failed: exited with code 0 before the tests finished (no sentinel)";
         } else {
@@ -329,27 +312,17 @@ class CodeExecScorer final : public Scorer {
         break;
       }
     }
-    if (r.termination == Termination::kSignaled && r.signal == kSigXcpu) {
-      v = Verdict::kTimeout;
-      o.detail = "timeout: CPU time limit";
-    }
     o.detail += err;
     o.all = v;
     o.base = v;
     return o;
   }
 
-  static std::string format_seconds(double s) {
-    std::string t = std::to_string(s);
-    while (!t.empty() && t.back() == '0') t.pop_back();
-    if (!t.empty() && t.back() == '.') t.pop_back();
-    return t;
-  }
-
   Result<std::shared_ptr<const Sandbox>> sandbox_;
   CodeExecOptions options_;
   const CodeLanguage& language_;
-  mutable Gate gate_;
+  Status ready_;
+  mutable std::counting_semaphore<> slots_;  // sandboxes running at once
 };
 
 }  // namespace

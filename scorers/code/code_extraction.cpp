@@ -33,12 +33,20 @@ bool is_fence(std::string_view line, std::string* info) {
   size_t n = t.find_first_not_of('`');
   std::string_view rest = n == std::string_view::npos ? std::string_view() : t.substr(n);
   if (rest.find('`') != std::string_view::npos) return false;  // inline code, not a fence
-  if (info != nullptr) {
-    std::string_view tag = trim(rest);
-    size_t space = tag.find_first_of(" \t{");
-    *info = to_lower(std::string(tag.substr(0, space)));
-  }
+  std::string_view tag = trim(rest);
+  *info = to_lower(std::string(tag.substr(0, tag.find_first_of(" \t{"))));
   return true;
+}
+
+// A fence with no info string: the only kind that closes a block.
+bool is_closing_fence(std::string_view line) {
+  std::string info;
+  return is_fence(line, &info) && info.empty();
+}
+
+size_t leading_blanks(std::string_view line) {
+  size_t n = line.find_first_not_of(" \t");
+  return n == std::string_view::npos ? line.size() : n;
 }
 
 }  // namespace
@@ -57,12 +65,9 @@ ExtractedCode extract_code(std::string_view output, const std::vector<std::strin
     std::string tag;
     if (!is_fence(lines[i].text, &tag)) continue;
     size_t j = i + 1;
-    while (j < lines.size() &&
-           !(is_fence(lines[j].text, nullptr) &&
-             trim(lines[j].text).find_first_not_of('`') == std::string_view::npos))
-      ++j;
+    while (j < lines.size() && !is_closing_fence(lines[j].text)) ++j;
     size_t body_begin = lines[i].end;
-    size_t indent = lines[i].text.find_first_not_of(" \t");
+    size_t indent = leading_blanks(lines[i].text);
     if (j < lines.size()) {
       blocks.push_back({tag, body_begin, lines[j].begin, true, indent});
       i = j;
@@ -78,9 +83,7 @@ ExtractedCode extract_code(std::string_view output, const std::vector<std::strin
       code = body;
     } else {
       for (const Line& l : split_lines(body)) {
-        size_t strip = std::min(b.indent, l.text.find_first_not_of(" \t") == std::string_view::npos
-                                              ? l.text.size()
-                                              : l.text.find_first_not_of(" \t"));
+        size_t strip = std::min(b.indent, leading_blanks(l.text));
         code.append(body.substr(l.begin + strip, l.end - l.begin - strip));
       }
     }

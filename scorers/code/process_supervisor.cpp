@@ -128,15 +128,6 @@ void read_into(int fd, std::string& out, int64_t cap, bool& eof, bool& overflow)
   }
 }
 
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-double cpu_ms(const rusage& ru) {
-  return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
-         ru.ru_stime.tv_usec / 1e3;
-}
-
 }  // namespace
 
 void ScopedFd::reset(int fd) {
@@ -211,7 +202,6 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
   bool result_overflow = false;
   bool reaped = false;
   int status = 0;
-  rusage usage{};
   Clock::time_point deadline =
       start + std::chrono::microseconds(static_cast<int64_t>(plan.limits.wall_seconds * 1e6));
   Clock::time_point drain_deadline{};
@@ -219,7 +209,7 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
 
   auto reap = [&](int flags) {
     if (reaped) return;
-    pid_t w = wait4(pid, &status, flags, &usage);
+    pid_t w = waitpid(pid, &status, flags);
     if (w == pid) {
       reaped = true;
       drain_deadline = Clock::now() + std::chrono::milliseconds(kDrainMs);
@@ -282,8 +272,6 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
     discard.clear();
     if (!err_eof) read_into(err->read.get(), discard, 1 << 16, err_eof, ignored);
   }
-  r.wall_ms = ms_since(start);
-  r.cpu_ms = cpu_ms(usage);
   if (timed_out) {
     r.termination = Termination::kWallTimeout;
   } else if (overflow) {

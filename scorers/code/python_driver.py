@@ -1,7 +1,8 @@
 # assay's Python test driver. It runs inside the sandbox as `python3 -I -B driver.py`, next to
 # job.json (written by the code_exec scorer). It reads a per-execution secret from fd 3, runs the
 # job, and only when every test has been run writes one JSON line to fd 4:
-#   {"sentinel": SECRET, "groups": {NAME: {"passed": P, "total": T, "failure": TEXT}, ...}}
+#   {"sentinel": SECRET, "groups": {NAME: {"passed": P, "total": T, "failure": TEXT,
+#                                          "timed_out": BOOL}, ...}}
 # The scorer treats an execution without that line (early exit, crash, kill) as failed, so
 # `sys.exit(0)` or `os._exit(0)` in model code can never pass.
 import builtins
@@ -14,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 _SECRET = os.read(3, 256).decode("ascii")
 os.close(3)
@@ -73,7 +73,7 @@ def run_program(job):
     scope = {"__name__": "__main__", "__builtins__": builtins}
     exec(code, scope)
     sys.stdout.flush()
-    _finish({"tests": {"passed": 1, "total": 1, "failure": ""}})
+    _finish({"tests": {"passed": 1, "total": 1, "failure": "", "timed_out": False}})
 
 
 # ---- mode "evalplus": differential testing against the canonical solution (MBPP+) ----
@@ -226,7 +226,7 @@ def run_evalplus(job):
     floor = float(job.get("min_time_limit", 1.0))
     for name, group in inputs.items():
         outs, times = expected[name]
-        passed, failure = 0, ""
+        passed, failure, timed_out = 0, "", False
         for i, inp in enumerate(group):
             shown = _short(repr(inp), 160)
             try:
@@ -243,13 +243,15 @@ def run_evalplus(job):
                         name, i, shown, _short(repr(outs[i]), 120), _short(repr(out), 120))
             except TestTimeout:
                 failure = "%s input #%d %s: time limit exceeded" % (name, i, shown)
+                timed_out = True
             except BaseException as e:  # model code may raise anything, even SystemExit
                 failure = "%s input #%d %s: %s: %s" % (name, i, shown, type(e).__name__,
                                                      _short(e, 160))
             if failure:
                 break
             passed += 1
-        groups[name] = {"passed": passed, "total": len(group), "failure": failure}
+        groups[name] = {"passed": passed, "total": len(group), "failure": failure,
+                        "timed_out": timed_out}
     _finish(groups)
 
 
@@ -257,8 +259,7 @@ def run_evalplus(job):
 
 
 def _lines(text):
-    lines = [line.strip() for line in text.strip().splitlines()]
-    return lines
+    return [line.strip() for line in text.strip().splitlines()]
 
 
 def _same_output(got, want):
@@ -290,7 +291,7 @@ def run_stdio(job):
         f.write(job["program"])
     tests = job["tests"]
     limit = float(job.get("test_timeout", 6.0))
-    passed, failure = 0, ""
+    passed, failure, timed_out = 0, "", False
     for i, test in enumerate(tests):
         try:
             done = subprocess.run([sys.executable, "-I", "-B", "solution.py"],
@@ -298,6 +299,7 @@ def run_stdio(job):
                                   timeout=limit)
         except subprocess.TimeoutExpired:
             failure = "test #%d: time limit exceeded" % i
+            timed_out = True
             break
         if done.returncode != 0:
             failure = "test #%d: exit code %d: %s" % (i, done.returncode,
@@ -308,7 +310,8 @@ def run_stdio(job):
                                                         _short(repr(done.stdout), 120))
             break
         passed += 1
-    _finish({"tests": {"passed": passed, "total": len(tests), "failure": failure}})
+    _finish({"tests": {"passed": passed, "total": len(tests), "failure": failure,
+                       "timed_out": timed_out}})
 
 
 def main():

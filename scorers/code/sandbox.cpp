@@ -50,7 +50,7 @@ constexpr char kPrlimit[] = "/usr/bin/prlimit";
 class BubblewrapSandbox final : public Sandbox {
  public:
   explicit BubblewrapSandbox(std::string bwrap)
-      : bwrap_(std::move(bwrap)), as_root_(geteuid() == 0) {}
+      : bwrap_(std::move(bwrap)), as_root_(geteuid() == 0), system_args_(system_binds()) {}
 
   Result<ExecutionResult> run(const ExecutionRequest& request,
                               const SandboxLimits& limits) const override {
@@ -59,20 +59,7 @@ class BubblewrapSandbox final : public Sandbox {
     plan.drop_to_nobody = as_root_;
     std::vector<std::string>& a = plan.argv;
     a = {bwrap_, "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"};
-    // The system, read-only; merged-/usr symlinks stay symlinks.
-    for (const char* dir : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
-      std::error_code ec;
-      fs::file_status st = fs::symlink_status(dir, ec);
-      if (ec || !fs::exists(st)) continue;
-      if (fs::is_symlink(st)) {
-        a.insert(a.end(), {"--symlink", fs::read_symlink(dir, ec).string(), dir});
-      } else {
-        a.insert(a.end(), {"--ro-bind", dir, dir});
-      }
-    }
-    for (const char* file : {"/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"}) {
-      if (::access(file, R_OK) == 0) a.insert(a.end(), {"--ro-bind", file, file});
-    }
+    a.insert(a.end(), system_args_.begin(), system_args_.end());
     a.insert(a.end(), {"--proc", "/proc", "--dev", "/dev", "--size",
                        std::to_string(limits.tmp_bytes), "--tmpfs", "/tmp", "--dir", kWorkDir});
     std::vector<ScopedFd> file_fds;
@@ -102,8 +89,29 @@ class BubblewrapSandbox final : public Sandbox {
   }
 
  private:
+  // The host system, read-only (merged-/usr symlinks stay symlinks), as bwrap arguments. The
+  // layout does not change while assay runs, so it is read once.
+  static std::vector<std::string> system_binds() {
+    std::vector<std::string> a;
+    for (const char* dir : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+      std::error_code ec;
+      fs::file_status st = fs::symlink_status(dir, ec);
+      if (ec || !fs::exists(st)) continue;
+      if (fs::is_symlink(st)) {
+        a.insert(a.end(), {"--symlink", fs::read_symlink(dir, ec).string(), dir});
+      } else {
+        a.insert(a.end(), {"--ro-bind", dir, dir});
+      }
+    }
+    for (const char* file : {"/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"}) {
+      if (::access(file, R_OK) == 0) a.insert(a.end(), {"--ro-bind", file, file});
+    }
+    return a;
+  }
+
   std::string bwrap_;
   bool as_root_;
+  std::vector<std::string> system_args_;
 };
 
 class UnsandboxedRunner final : public Sandbox {

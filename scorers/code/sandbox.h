@@ -58,8 +58,6 @@ struct ExecutionResult {
   std::string stdout_text;  ///< at most max_output_bytes
   std::string stderr_text;  ///< at most max_output_bytes
   std::string result_text;  ///< what the program wrote to fd 4 (at most 1 MiB)
-  double wall_ms = 0;
-  double cpu_ms = 0;  ///< user + system time of the tree's reaped processes
 };
 
 /// Starts programs under limits. Implementations are thread-safe: run() may be called from many
