@@ -6,13 +6,29 @@
 #include <sqlite3.h>
 
 #include "harness/strings.h"
-
-#include <ctime>
+#include "results/sqlite_statement.h"
 
 namespace assay {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
+
+// v3: merged_shards records which shard runs `assay merge` combined into a run.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE IF NOT EXISTS merged_shards (
+  run_id INTEGER NOT NULL,
+  shard_index INTEGER NOT NULL,
+  shard_count INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  source_run_id INTEGER NOT NULL,
+  n_planned INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  status_message TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, shard_index)
+) WITHOUT ROWID;
+)sql";
 
 // v2: runs.scoring_env records how code was executed (the sandbox, or its absence).
 constexpr const char* kSchemaV2 =
@@ -103,99 +119,6 @@ sqlite3* raw(void* db) {
   return static_cast<sqlite3*>(db);
 }
 
-Error db_error(sqlite3* db, const std::string& what) {
-  return make_error(ErrorKind::kIo, what + ": " + sqlite3_errmsg(db));
-}
-
-/// A prepared statement that finalizes itself.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
-  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
-  /// Binds -1 (not reported) as NULL.
-  void bind_count(int i, int64_t v) {
-    if (v < 0) {
-      bind_null(i);
-    } else {
-      bind(i, v);
-    }
-  }
-  int step() { return sqlite3_step(stmt_); }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::string text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  int64_t i64(int col, int64_t if_null = 0) const {
-    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
-                                                          : sqlite3_column_int64(stmt_, col);
-  }
-  double f64(int col, double if_null = 0) const {
-    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
-                                                          : sqlite3_column_double(stmt_, col);
-  }
-  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
-constexpr const char* kRunColumns =
-    "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
-    "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
-    "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned, scoring_env";
-
-RunInfo read_run(const Stmt& s) {
-  RunInfo r;
-  r.id = s.i64(0);
-  r.name = s.text(1);
-  r.identity = s.text(2);
-  r.created_at = s.text(3);
-  r.finished_at = s.text(4);
-  r.status = s.text(5);
-  r.status_message = s.text(6);
-  r.provider = s.text(7);
-  r.model = s.text(8);
-  r.model_spec = s.text(9);
-  r.base_url = s.text(10);
-  r.params_json = s.text(11);
-  r.suite = s.text(12);
-  r.suite_version = s.text(13);
-  r.suite_hash = s.text(14);
-  r.dataset_sha256 = s.text(15);
-  r.domain = s.text(16);
-  r.primary_metric = s.text(17);
-  r.harness_version = s.text(18);
-  r.git_revision = s.text(19);
-  r.seed = s.i64(20);
-  r.shard = s.text(21);
-  r.repeats = static_cast<int>(s.i64(22, 1));
-  r.limit = s.i64(23, -1);
-  r.n_planned = s.i64(24);
-  r.scoring_env = s.text(25);
-  return r;
-}
-
 }  // namespace
 
 std::string sample_epoch_key(const std::string& sample_id, int epoch) {
@@ -258,7 +181,7 @@ Status SqliteStore::migrate() {
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
-  const char* steps[] = {kSchemaV1, kSchemaV2};
+  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3};
   for (int64_t to = version + 1; to <= kSchemaVersion; ++to) {
     Status st = exec(std::string("BEGIN IMMEDIATE;") + steps[to - 1] +
                      "PRAGMA user_version=" + std::to_string(to) + "; COMMIT;");
@@ -322,6 +245,15 @@ Status SqliteStore::set_run_status(int64_t run_id, const std::string& status,
   s.bind(4, utc_now_iso());
   s.bind(5, run_id);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "updating run status");
+  return Status::ok();
+}
+
+Status SqliteStore::set_run_planned(int64_t run_id, int64_t n_planned) {
+  Stmt s(raw(db_), "UPDATE runs SET n_planned=? WHERE id=?");
+  if (!s.ok()) return db_error(raw(db_), "preparing run update");
+  s.bind(1, n_planned);
+  s.bind(2, run_id);
+  if (s.step() != SQLITE_DONE) return db_error(raw(db_), "updating planned samples");
   return Status::ok();
 }
 

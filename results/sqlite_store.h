@@ -36,6 +36,8 @@ class SqliteStore {
   Result<std::optional<RunInfo>> find_resumable_run(const std::string& identity);
   /// Updates status (and finished_at when not "started").
   Status set_run_status(int64_t run_id, const std::string& status, const std::string& message);
+  /// Sets how many (sample, epoch) pairs the run should hold (a resumed merge of shards).
+  Status set_run_planned(int64_t run_id, int64_t n_planned);
   /// All runs, oldest first.
   Result<std::vector<RunInfo>> list_runs();
 
@@ -62,6 +64,10 @@ class SqliteStore {
 
   /// Runs raw SQL (tests and migrations).
   Status exec(const std::string& sql);
+
+  /// The connection's sqlite3* (as void*) for the other results/ modules (database_merge);
+  /// owned by the store, same one-thread-at-a-time rule.
+  void* native_handle() const { return db_; }
 
  private:
   explicit SqliteStore(void* db) : db_(db) {}

@@ -64,24 +64,6 @@ Status check_code_exec_flags(const CodeExecOptions& options) {
   return Status::ok();
 }
 
-namespace {
-
-// Commands named by the DESIGN §4 contract that this version does not implement yet. They are
-// listed in `--help` and fail with one clear message rather than CLI11's "unknown subcommand", so
-// scripts written against the contract learn why they stopped.
-void add_planned_command(CLI::App& app, const AppContext& ctx, const std::string& name,
-                         const std::string& description, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(name, description + " [not built yet]");
-  cmd->allow_extras();
-  cmd->callback([&ctx, name, exit_code] {
-    *ctx.err << "assay: error: `assay " << name
-             << "` is not built in this version yet; see the README's roadmap\n";
-    *exit_code = kExitUsage;
-  });
-}
-
-}  // namespace
-
 int run_cli(int argc, char** argv) {
   AppContext ctx;
   ctx.out = &std::cout;
@@ -106,7 +88,7 @@ int run_cli(int argc, char** argv) {
   add_report_command(app, ctx, &exit_code);
   add_compare_command(app, ctx, &exit_code);
   add_gate_command(app, ctx, &exit_code);
-  add_planned_command(app, ctx, "merge", "Combine shard databases", &exit_code);
+  add_merge_command(app, ctx, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -12,12 +12,12 @@
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
 #include "harness/runner.h"
-#include "harness/sha256.h"
 #include "harness/version.h"
 #include "reports/index_report.h"
 #include "reports/leaderboard.h"
 #include "reports/run_summary.h"
 #include "results/result_writer.h"
+#include "results/run_identity.h"
 #include "results/sqlite_store.h"
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
@@ -179,17 +179,34 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
   return out;
 }
 
-std::string run_identity(const ModelAdapter& adapter, const std::string& params_json,
-                         const PreparedSuite& s, const RunFlags& f, int repeats) {
-  const ModelSpec& m = adapter.spec();
-  return sha256_hex(
-      m.provider + "\n" + m.model + "\n" + strip_credentials(m.base_url) + "\n" + params_json +
-      "\n" + s.suite.spec.name + "\n" + s.suite.spec.spec_hash + "\n" + s.suite.dataset_sha256 +
-      "\n" + std::to_string(f.limit) + "\n" + std::to_string(repeats) + "\n" +
-      std::to_string(f.seed) + "\n" + f.shard +
-      // Unsandboxed code execution is a different run, never resumed into a
-      // sandboxed one (or the reverse).
-      (f.code_exec.unsafe_no_sandbox && !s.scoring_env.empty() ? "\nunsandboxed" : ""));
+// The stored description of one (model, suite) run; its identity decides resumption.
+RunInfo describe_run(const RunFlags& f, const ModelAdapter& adapter, const std::string& params_json,
+                     const PreparedSuite& ps, int repeats) {
+  const SuiteSpec& spec = ps.suite.spec;
+  RunInfo run;
+  run.name = f.name;
+  run.provider = adapter.spec().provider;
+  run.model = adapter.spec().model;
+  run.model_spec = adapter.spec().display_name();
+  run.base_url = strip_credentials(adapter.spec().base_url);
+  run.params_json = params_json;
+  run.suite = spec.name;
+  run.suite_version = spec.version;
+  run.suite_hash = spec.spec_hash;
+  run.dataset_sha256 = ps.suite.dataset_sha256;
+  run.domain = spec.domain;
+  run.primary_metric = ps.primary_metric;
+  run.harness_version = kHarnessVersion;
+  run.git_revision = kGitRevision;
+  run.seed = f.seed;
+  run.shard = f.shard;
+  run.repeats = repeats;
+  run.limit = f.limit;
+  run.scoring_env = ps.scoring_env;
+  // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
+  // reverse).
+  run.identity = run_identity(run, f.code_exec.unsafe_no_sandbox && !ps.scoring_env.empty());
+  return run;
 }
 
 struct OneRunResult {
@@ -222,7 +239,7 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
   }
   const size_t planned = items.size();
 
-  std::string identity = run_identity(adapter, params_json, ps, f, repeats);
+  std::string identity = describe_run(f, adapter, params_json, ps, repeats).identity;
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
   if (!resumable) return resumable.error();
   OneRunResult result;
@@ -237,30 +254,14 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status
              << "): " << before - items.size() << " of " << planned << " samples already stored\n";
     Status st = store.set_run_status(result.run_id, "started", "");
+    // A run merged from some of its shards planned only theirs; this process plans them all.
+    if (st && (*resumable)->n_planned != static_cast<int64_t>(planned)) {
+      st = store.set_run_planned(result.run_id, static_cast<int64_t>(planned));
+    }
     if (!st) return st.error();
   } else {
-    RunInfo run;
-    run.name = f.name;
-    run.identity = identity;
-    run.provider = adapter.spec().provider;
-    run.model = adapter.spec().model;
-    run.model_spec = adapter.spec().display_name();
-    run.base_url = strip_credentials(adapter.spec().base_url);
-    run.params_json = params_json;
-    run.suite = spec.name;
-    run.suite_version = spec.version;
-    run.suite_hash = spec.spec_hash;
-    run.dataset_sha256 = ps.suite.dataset_sha256;
-    run.domain = spec.domain;
-    run.primary_metric = ps.primary_metric;
-    run.harness_version = kHarnessVersion;
-    run.git_revision = kGitRevision;
-    run.seed = f.seed;
-    run.shard = f.shard;
-    run.repeats = repeats;
-    run.limit = f.limit;
+    RunInfo run = describe_run(f, adapter, params_json, ps, repeats);
     run.n_planned = static_cast<int64_t>(planned);
-    run.scoring_env = ps.scoring_env;
     Result<int64_t> id = store.create_run(run);
     if (!id) return id.error();
     result.run_id = *id;

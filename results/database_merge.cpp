@@ -1,0 +1,515 @@
+#include "results/database_merge.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "results/run_identity.h"
+#include "results/sqlite_statement.h"
+#include "results/sqlite_store.h"
+
+namespace assay {
+namespace {
+
+constexpr const char* kSampleColumns =
+    "sample_id, epoch, input, target, output, reasoning, finish_reason, tokens_in, tokens_out, "
+    "tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, "
+    "error_kind, error_message, request_key, stored_at";
+constexpr const char* kScoreColumns =
+    "sample_id, epoch, metric, value, answer, explanation, unscored_reason";
+constexpr const char* kCacheColumns =
+    "request_key, output, reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
+    "tokens_cached, latency_ms, ttft_ms, output_tps, stored_at";
+constexpr const char* kRunCopyColumns =
+    "name, identity, created_at, finished_at, status, status_message, provider, model, "
+    "model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
+    "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, n_planned, "
+    "scoring_env";
+constexpr const char* kMergedShardColumns =
+    "shard_index, shard_count, source, source_run_id, n_planned, status, status_message, "
+    "created_at, finished_at";
+
+struct ShardOf {
+  int64_t index = 0;
+  int64_t count = 1;
+};
+
+std::optional<ShardOf> parse_shard_text(const std::string& text) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  try {
+    ShardOf s{std::stoll(text.substr(0, slash)), std::stoll(text.substr(slash + 1))};
+    if (s.count >= 1 && s.index >= 0 && s.index < s.count) return s;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+/// One run of one input database.
+struct SourceRun {
+  size_t input = 0;
+  RunInfo run;
+  std::optional<ShardOf> shard;  ///< set for shard runs
+};
+
+/// The shard runs of one evaluation, and the output run they merge into.
+struct ShardGroup {
+  std::vector<const SourceRun*> members;
+  std::string identity;  ///< the unsharded run's identity
+  int64_t target = 0;    ///< output run id, 0 until known
+  int64_t shard_count = 0;
+};
+
+std::string group_key(const RunInfo& r) {
+  return r.model_spec + "\x1f" + r.suite;
+}
+
+/// The fields that define an evaluation, named as a user knows them.
+std::vector<std::pair<const char*, std::string>> defining_fields(const SourceRun& s) {
+  const RunInfo& r = s.run;
+  return {{"provider", r.provider},
+          {"model", r.model},
+          {"base URL", r.base_url},
+          {"generation parameters", r.params_json},
+          {"suite version", r.suite_version},
+          {"suite spec hash", r.suite_hash},
+          {"dataset sha256", r.dataset_sha256},
+          {"--limit", std::to_string(r.limit)},
+          {"--repeats", std::to_string(r.repeats)},
+          {"--seed", std::to_string(r.seed)},
+          {"shard count", std::to_string(s.shard ? s.shard->count : 1)},
+          {"code sandbox", ran_unsandboxed(r) ? "off (--unsafe-no-sandbox)" : "on"}};
+}
+
+std::string clip(const std::string& s) {
+  return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+}
+
+Status exec_sql(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    return make_error(ErrorKind::kIo, msg);
+  }
+  return Status::ok();
+}
+
+/// Attaches `path` as schema "src" and checks it is an assay database of this schema version.
+Status attach_source(sqlite3* db, const std::string& path) {
+  Stmt attach(db, "ATTACH DATABASE ? AS src");
+  if (!attach.ok()) return db_error(db, "preparing attach");
+  attach.bind(1, path);
+  if (attach.step() != SQLITE_DONE) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "cannot read '" + path + "' as a results database: " + sqlite3_errmsg(db));
+  }
+  auto fail = [&](Error e) {
+    (void)exec_sql(db, "DETACH DATABASE src");
+    return e;
+  };
+  Stmt version(db, "PRAGMA src.user_version");
+  if (!version.ok() || version.step() != SQLITE_ROW) {
+    return fail(make_error(ErrorKind::kInvalidInput,
+                           "'" + path + "' is not an SQLite database: " + sqlite3_errmsg(db)));
+  }
+  int64_t v = version.i64(0);
+  if (v == 0) {
+    return fail(make_error(ErrorKind::kInvalidInput,
+                           "'" + path + "' is not an assay results database (no schema version)"));
+  }
+  if (v != SqliteStore::schema_version()) {
+    return fail(make_error(
+        ErrorKind::kInvalidInput,
+        "'" + path + "' has schema version " + std::to_string(v) + ", this assay writes " +
+            std::to_string(SqliteStore::schema_version()) +
+            (v < SqliteStore::schema_version()
+                 ? "; open it once with this assay (`assay runs --db " + path + "`) to upgrade it"
+                 : "; use the newer assay that wrote it")));
+  }
+  return Status::ok();
+}
+
+Result<std::vector<RunInfo>> source_runs(sqlite3* db) {
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM src.runs ORDER BY id";
+  Stmt s(db, sql.c_str());
+  if (!s.ok()) return db_error(db, "reading runs");
+  std::vector<RunInfo> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_run(s));
+  if (rc != SQLITE_DONE) return db_error(db, "reading runs");
+  return out;
+}
+
+/// Output run already holding merged shards of `identity`, and their shard count.
+Result<std::optional<std::pair<int64_t, int64_t>>> find_merged_target(sqlite3* db,
+                                                                      const std::string& identity) {
+  Stmt s(db,
+         "SELECT r.id, (SELECT MAX(shard_count) FROM main.merged_shards m WHERE m.run_id=r.id) "
+         "FROM main.runs r WHERE r.identity=? AND EXISTS (SELECT 1 FROM main.merged_shards m "
+         "WHERE m.run_id=r.id) ORDER BY r.id DESC LIMIT 1");
+  if (!s.ok()) return db_error(db, "preparing merged-run lookup");
+  s.bind(1, identity);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional(std::pair(s.i64(0), s.i64(1)));
+  if (rc != SQLITE_DONE) return db_error(db, "looking up merged runs");
+  return std::optional<std::pair<int64_t, int64_t>>();
+}
+
+/// Runs one statement with integer parameters; returns sqlite3_changes().
+Result<int64_t> run_with_ids(sqlite3* db, const std::string& sql,
+                             std::initializer_list<int64_t> params, const std::string& what) {
+  Stmt s(db, sql.c_str());
+  if (!s.ok()) return db_error(db, "preparing " + what);
+  int i = 1;
+  for (int64_t p : params) s.bind(i++, p);
+  if (s.step() != SQLITE_DONE) return db_error(db, what);
+  return static_cast<int64_t>(sqlite3_changes(db));
+}
+
+/// Creates the output run for a shard group: the first shard's description, unsharded.
+Result<int64_t> create_group_run(SqliteStore& store, const ShardGroup& g) {
+  RunInfo r = g.members.front()->run;
+  r.shard.clear();
+  r.identity = g.identity;
+  r.n_planned = 0;
+  return store.create_run(r);
+}
+
+/// The output run an unsharded source run is copied into (found again on a second merge by its
+/// identity and start time).
+Result<int64_t> copy_target(sqlite3* db, const RunInfo& r) {
+  // A run merged from shards has the identity of the unsharded run and may share its start
+  // second, so a copy only matches a run that is (or is not) a merge like its source.
+  Stmt find(db,
+            "SELECT id FROM main.runs r WHERE identity=? AND created_at=? AND EXISTS (SELECT 1 "
+            "FROM main.merged_shards m WHERE m.run_id=r.id) = EXISTS (SELECT 1 FROM "
+            "src.merged_shards m WHERE m.run_id=?) ORDER BY id LIMIT 1");
+  if (!find.ok()) return db_error(db, "preparing run lookup");
+  find.bind(1, r.identity);
+  find.bind(2, r.created_at);
+  find.bind(3, r.id);
+  if (find.step() == SQLITE_ROW) {
+    int64_t id = find.i64(0);
+    Result<int64_t> upd = run_with_ids(
+        db,
+        "UPDATE main.runs SET (finished_at, status, status_message, n_planned) = (SELECT "
+        "finished_at, status, status_message, n_planned FROM src.runs WHERE id=?) WHERE id=?",
+        {r.id, id}, "updating a copied run");
+    if (!upd) return upd.error();
+    return id;
+  }
+  Result<int64_t> ins =
+      run_with_ids(db,
+                   std::string("INSERT INTO main.runs (") + kRunCopyColumns + ") SELECT " +
+                       kRunCopyColumns + " FROM src.runs WHERE id=?",
+                   {r.id}, "copying a run");
+  if (!ins) return ins.error();
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db));
+}
+
+/// Copies one source run's samples and scores into output run `target`; returns the samples.
+Result<int64_t> copy_samples(sqlite3* db, int64_t source_run, int64_t target) {
+  Result<int64_t> n =
+      run_with_ids(db,
+                   std::string("INSERT OR REPLACE INTO main.samples (run_id, ") + kSampleColumns +
+                       ") SELECT ?, " + kSampleColumns + " FROM src.samples WHERE run_id=?",
+                   {target, source_run}, "copying samples");
+  if (!n) return n.error();
+  Result<int64_t> scores =
+      run_with_ids(db,
+                   std::string("INSERT OR REPLACE INTO main.scores (run_id, ") + kScoreColumns +
+                       ") SELECT ?, " + kScoreColumns + " FROM src.scores WHERE run_id=?",
+                   {target, source_run}, "copying scores");
+  if (!scores) return scores.error();
+  return *n;
+}
+
+Status record_shard(sqlite3* db, int64_t target, const SourceRun& s, const std::string& path) {
+  Stmt ins(db, (std::string("INSERT OR REPLACE INTO main.merged_shards (run_id, ") +
+                kMergedShardColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?)")
+                   .c_str());
+  if (!ins.ok()) return db_error(db, "preparing shard record");
+  const RunInfo& r = s.run;
+  int i = 1;
+  ins.bind(i++, target);
+  ins.bind(i++, s.shard->index);
+  ins.bind(i++, s.shard->count);
+  ins.bind(i++, path);
+  ins.bind(i++, r.id);
+  ins.bind(i++, r.n_planned);
+  ins.bind(i++, r.status);
+  ins.bind(i++, r.status_message);
+  ins.bind(i++, r.created_at);
+  ins.bind(i++, r.finished_at);
+  if (ins.step() != SQLITE_DONE) return db_error(db, "recording a merged shard");
+  return Status::ok();
+}
+
+/// Sets a merged run's planned count, dates and status from the shards it holds.
+Status finish_group_run(sqlite3* db, int64_t run_id) {
+  Stmt q(db,
+         "SELECT shard_index, shard_count, n_planned, status, status_message, created_at, "
+         "finished_at FROM main.merged_shards WHERE run_id=? ORDER BY shard_index");
+  if (!q.ok()) return db_error(db, "preparing shard query");
+  q.bind(1, run_id);
+  std::set<int64_t> present;
+  int64_t count = 0;
+  int64_t planned = 0;
+  std::string created;
+  std::string finished;
+  std::string unfinished;
+  std::string notes;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    std::string label = std::to_string(q.i64(0)) + "/" + std::to_string(q.i64(1));
+    present.insert(q.i64(0));
+    count = q.i64(1);
+    planned += q.i64(2);
+    std::string status = q.text(3);
+    if (status != "completed") unfinished += "; shard " + label + " is " + status;
+    if (!q.text(4).empty()) notes += "; shard " + label + ": " + q.text(4);
+    if (created.empty() || q.text(5) < created) created = q.text(5);
+    if (q.text(6) > finished) finished = q.text(6);
+  }
+  if (rc != SQLITE_DONE) return db_error(db, "reading merged shards");
+  std::string missing;
+  for (int64_t i = 0; i < count; ++i) {
+    if (!present.count(i)) {
+      missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+    }
+  }
+  bool complete = missing.empty() && unfinished.empty();
+  std::string status = complete ? "completed" : "interrupted";
+  std::string message = "merged " + std::to_string(present.size()) + " of " +
+                        std::to_string(count) + " shards" +
+                        (missing.empty() ? "" : "; missing " + missing) + unfinished + notes;
+  if (!complete) {
+    message += "; `assay run` with the same flags and no --shard on this database runs the rest";
+  }
+  Stmt upd(db,
+           "UPDATE main.runs SET n_planned=?, created_at=?, finished_at=?, status=?, "
+           "status_message=? WHERE id=?");
+  if (!upd.ok()) return db_error(db, "preparing merged-run update");
+  upd.bind(1, planned);
+  upd.bind(2, created);
+  upd.bind(3, finished);
+  upd.bind(4, status);
+  upd.bind(5, message);
+  upd.bind(6, run_id);
+  if (upd.step() != SQLITE_DONE) return db_error(db, "updating a merged run");
+  return Status::ok();
+}
+
+Result<int64_t> count_samples(sqlite3* db, int64_t run_id) {
+  Stmt q(db, "SELECT COUNT(*) FROM main.samples WHERE run_id=?");
+  if (!q.ok()) return db_error(db, "preparing sample count");
+  q.bind(1, run_id);
+  if (q.step() != SQLITE_ROW) return db_error(db, "counting samples");
+  return q.i64(0);
+}
+
+/// Checks that the shards of each group describe one evaluation; sets identities.
+Status check_groups(std::map<std::string, ShardGroup>& groups,
+                    const std::vector<std::string>& inputs) {
+  for (auto& [key, g] : groups) {
+    const SourceRun& first = *g.members.front();
+    auto first_fields = defining_fields(first);
+    for (const SourceRun* m : g.members) {
+      auto fields = defining_fields(*m);
+      for (size_t f = 0; f < fields.size(); ++f) {
+        if (fields[f].second == first_fields[f].second) continue;
+        return make_error(
+            ErrorKind::kInvalidInput,
+            "cannot merge: '" + inputs[first.input] + "' run " + std::to_string(first.run.id) +
+                " (" + first.run.model_spec + " × " + first.run.suite + ", shard " +
+                first.run.shard + ") and '" + inputs[m->input] + "' run " +
+                std::to_string(m->run.id) + " (shard " + m->run.shard + ") differ in " +
+                fields[f].first + " ('" + clip(first_fields[f].second) + "' vs '" +
+                clip(fields[f].second) +
+                "'); shards of one evaluation must come from the same model and suite specs "
+                "and flags");
+      }
+    }
+    RunInfo unsharded = first.run;
+    unsharded.shard.clear();
+    g.identity = run_identity(unsharded, ran_unsandboxed(first.run));
+    g.shard_count = first.shard->count;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<MergeOutcome> merge_databases(const std::string& out_path,
+                                     const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  if (inputs.empty()) return make_error(ErrorKind::kInvalidInput, "no input databases given");
+  std::error_code ec;
+  fs::path out_canonical = fs::weakly_canonical(out_path, ec);
+  for (const auto& in : inputs) {
+    if (!fs::is_regular_file(in, ec)) {
+      return make_error(ErrorKind::kNotFound, "input database '" + in + "' not found");
+    }
+    if (fs::equivalent(in, out_canonical, ec)) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "input '" + in + "' is the output database; choose another --out");
+    }
+  }
+  // Read every input's runs and check them before the output is opened, on a connection of
+  // its own, so that refused inputs leave no output file behind.
+  std::vector<SourceRun> sources;
+  {
+    sqlite3* reader = nullptr;
+    if (sqlite3_open(":memory:", &reader) != SQLITE_OK) {
+      sqlite3_close(reader);
+      return make_error(ErrorKind::kIo, "cannot open an in-memory SQLite connection");
+    }
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> close_reader(reader, sqlite3_close);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (Status st = attach_source(reader, inputs[i]); !st) return st.error();
+      Result<std::vector<RunInfo>> runs = source_runs(reader);
+      Status detached = exec_sql(reader, "DETACH DATABASE src");
+      if (!runs) return make_error(runs.error().kind, inputs[i] + ": " + runs.error().message);
+      if (!detached) return detached.error();
+      for (auto& r : *runs) {
+        SourceRun s{i, std::move(r), std::nullopt};
+        if (!s.run.shard.empty()) {
+          s.shard = parse_shard_text(s.run.shard);
+          if (!s.shard) {
+            return make_error(ErrorKind::kInvalidInput,
+                              "'" + inputs[i] + "' run " + std::to_string(s.run.id) +
+                                  ": unreadable shard '" + s.run.shard + "' (expected I/N)");
+          }
+        }
+        sources.push_back(std::move(s));
+      }
+    }
+  }
+  std::map<std::string, ShardGroup> groups;
+  std::vector<std::string> group_order;
+  for (const auto& s : sources) {
+    if (!s.shard) continue;
+    auto [it, fresh] = groups.try_emplace(group_key(s.run));
+    if (fresh) group_order.push_back(it->first);
+    it->second.members.push_back(&s);
+  }
+  if (Status st = check_groups(groups, inputs); !st) return st.error();
+
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(out_path);
+  if (!store) return store.error();
+  auto* db = static_cast<sqlite3*>((*store)->native_handle());
+  // A merge writes in big transactions; a larger page cache keeps the B-tree pages of the
+  // sample and cache tables resident (shards interleave sample ids, so inserts are not in key
+  // order).
+  if (Status st = exec_sql(db, "PRAGMA cache_size=-131072"); !st) return st.error();
+  for (auto& [key, g] : groups) {
+    Result<std::optional<std::pair<int64_t, int64_t>>> existing =
+        find_merged_target(db, g.identity);
+    if (!existing) return existing.error();
+    if (!*existing) continue;
+    if ((*existing)->second != g.shard_count) {
+      return make_error(
+          ErrorKind::kInvalidInput,
+          "cannot merge: '" + out_path + "' run " + std::to_string((*existing)->first) +
+              " already holds shards of " + std::to_string((*existing)->second) + " for " +
+              g.members.front()->run.model_spec + " × " + g.members.front()->run.suite +
+              "; the inputs are shards of " + std::to_string(g.shard_count));
+    }
+    g.target = (*existing)->first;
+  }
+
+  MergeOutcome outcome;
+  std::vector<int64_t> order;             // output runs in the order first met
+  std::map<int64_t, std::string> copied;  // output run → the unsharded run copied into it
+  auto note_run = [&](int64_t id) {
+    if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
+  };
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (Status st = attach_source(db, inputs[i]); !st) return st.error();
+    auto copy_input = [&]() -> Status {
+      if (Status st = exec_sql(db, "BEGIN IMMEDIATE"); !st) return st;
+      Result<int64_t> cached =
+          run_with_ids(db,
+                       std::string("INSERT OR IGNORE INTO main.response_cache (") + kCacheColumns +
+                           ") SELECT " + kCacheColumns + " FROM src.response_cache",
+                       {}, "copying cached responses");
+      if (!cached) return cached.error();
+      for (const SourceRun& s : sources) {
+        if (s.input != i) continue;
+        int64_t target = 0;
+        if (s.shard) {
+          ShardGroup& g = groups.at(group_key(s.run));
+          if (g.target == 0) {
+            Result<int64_t> id = create_group_run(**store, g);
+            if (!id) return id.error();
+            g.target = *id;
+          }
+          target = g.target;
+        } else {
+          Result<int64_t> id = copy_target(db, s.run);
+          if (!id) return id.error();
+          target = *id;
+          copied[target] = "copy of run " + std::to_string(s.run.id) + " of '" + inputs[i] + "'";
+        }
+        Result<int64_t> n = copy_samples(db, s.run.id, target);
+        if (!n) return n.error();
+        outcome.samples_written += *n;
+        if (s.shard) {
+          if (Status st = record_shard(db, target, s, inputs[i]); !st) return st;
+        } else {
+          Result<int64_t> kept =
+              run_with_ids(db,
+                           std::string("INSERT OR REPLACE INTO main.merged_shards (run_id, ") +
+                               kMergedShardColumns + ") SELECT ?, " + kMergedShardColumns +
+                               " FROM src.merged_shards WHERE run_id=?",
+                           {target, s.run.id}, "copying shard records");
+          if (!kept) return kept.error();
+        }
+        note_run(target);
+      }
+      return exec_sql(db, "COMMIT");
+    };
+    Status wrote = copy_input();
+    if (!wrote) (void)exec_sql(db, "ROLLBACK");
+    Status detached = exec_sql(db, "DETACH DATABASE src");
+    if (!wrote) {
+      return make_error(wrote.error().kind,
+                        "merging '" + inputs[i] + "': " + wrote.error().message);
+    }
+    if (!detached) return detached.error();
+  }
+  for (const auto& key : group_order) {
+    if (Status st = finish_group_run(db, groups.at(key).target); !st) return st.error();
+  }
+
+  for (int64_t id : order) {
+    Result<RunInfo> run = (*store)->find_run(std::to_string(id));
+    if (!run) return run.error();
+    Result<int64_t> n = count_samples(db, id);
+    if (!n) return n.error();
+    MergedRun m;
+    m.run_id = id;
+    m.model_spec = run->model_spec;
+    m.suite = run->suite;
+    m.samples = *n;
+    m.n_planned = run->n_planned;
+    m.status = run->status;
+    m.status_message = run->status_message;
+    std::string shards;
+    for (const auto& [key, g] : groups) {
+      if (g.target != id) continue;
+      std::set<int64_t> idx;
+      for (const SourceRun* s : g.members) idx.insert(s->shard->index);
+      for (int64_t x : idx) shards += (shards.empty() ? "" : ",") + std::to_string(x);
+      m.origin = "shards " + shards + " of " + std::to_string(g.shard_count);
+    }
+    if (m.origin.empty()) m.origin = copied[id];
+    outcome.runs.push_back(std::move(m));
+  }
+  return outcome;
+}
+
+}  // namespace assay

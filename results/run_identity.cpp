@@ -1,0 +1,21 @@
+#include "results/run_identity.h"
+
+#include "harness/sha256.h"
+
+namespace assay {
+
+std::string run_identity(const RunInfo& run, bool unsandboxed) {
+  // The field order and separators are part of every stored identity: changing them would stop
+  // existing databases from resuming.
+  return sha256_hex(run.provider + "\n" + run.model + "\n" + run.base_url + "\n" + run.params_json +
+                    "\n" + run.suite + "\n" + run.suite_hash + "\n" + run.dataset_sha256 + "\n" +
+                    std::to_string(run.limit) + "\n" + std::to_string(run.repeats) + "\n" +
+                    std::to_string(run.seed) + "\n" + run.shard +
+                    (unsandboxed ? "\nunsandboxed" : ""));
+}
+
+bool ran_unsandboxed(const RunInfo& run) {
+  return run.scoring_env.find("--unsafe-no-sandbox") != std::string::npos;
+}
+
+}  // namespace assay

@@ -1,0 +1,73 @@
+#pragma once
+/// Internal to results/: the prepared-statement wrapper and the `runs` row reader shared by the
+/// store and the merge. It includes sqlite3.h, so only results/*.cpp files include it.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "harness/result.h"
+#include "results/run_info.h"
+
+namespace assay {
+
+/// kIo "WHAT: <sqlite's message>".
+Error db_error(sqlite3* db, const std::string& what);
+
+/// A prepared statement that finalizes itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  void bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+  /// Binds -1 (not reported) as NULL.
+  void bind_count(int i, int64_t v) {
+    if (v < 0) {
+      bind_null(i);
+    } else {
+      bind(i, v);
+    }
+  }
+  int step() { return sqlite3_step(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  int64_t i64(int col, int64_t if_null = 0) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
+                                                          : sqlite3_column_int64(stmt_, col);
+  }
+  double f64(int col, double if_null = 0) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null
+                                                          : sqlite3_column_double(stmt_, col);
+  }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+/// The `runs` columns read_run() expects, for "SELECT <kRunColumns> FROM runs ...".
+extern const char* const kRunColumns;
+
+/// The RunInfo of a row selected with kRunColumns.
+RunInfo read_run(const Stmt& s);
+
+}  // namespace assay
