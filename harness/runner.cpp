@@ -77,53 +77,49 @@ struct Retry {
 class RunLoop {
  public:
   RunLoop(const ModelAdapter& adapter, Transport* transport, const GenerationParams& params,
-          std::vector<WorkItem>& items, const std::vector<const Scorer*>& scorers, SampleSink& sink,
+          WorkSource& source, const std::vector<const Scorer*>& scorers, SampleSink& sink,
           ThreadPool& pool, const RunnerOptions& options)
       : adapter_(adapter),
         transport_(transport),
         params_(params),
-        items_(items),
+        source_(source),
         scorers_(scorers),
         sink_(sink),
         pool_(pool),
         options_(options),
         breaker_(options.breaker_threshold),
         rng_(options.seed ^ 0x9e3779b97f4a7c15ULL),
-        attempts_(items.size(), 0),
+        max_scoring_(std::max<size_t>(1024, 4 * static_cast<size_t>(options.concurrency))),
         limit_(static_cast<double>(std::max(1, options.concurrency))),
         start_(Clock::now()) {}
 
   RunOutcome run() {
-    for (size_t i = 0; i < items_.size(); ++i) {
-      if (items_[i].cached) {
-        Completion c = *items_[i].cached;
-        c.from_cache = true;
-        c.attempts = 0;
-        ++outcome_.from_cache;
-        finish_ok(i, std::move(c));
-      } else {
-        ready_.push_back(i);
-      }
-    }
     std::vector<TransportCompletion> finished;
     while (true) {
       double now = now_ms();
       check_stop(now);
+      bool throttled = false;
       if (!stopping_) {
         while (!retries_.empty() && retries_.top().due_ms <= now) {
           ready_.push_back(retries_.top().item);
           retries_.pop();
         }
+        throttled = !pull();
         while (in_flight() < static_cast<size_t>(limit_) && !ready_.empty()) {
           size_t i = ready_.front();
           ready_.pop_front();
           send(i);
         }
       }
-      if (in_flight() == 0 && (stopping_ || (ready_.empty() && retries_.empty()))) break;
-      int timeout = 100;
+      if (in_flight() == 0 &&
+          (stopping_ || (ready_.empty() && retries_.empty() && exhausted_ && !throttled))) {
+        break;
+      }
+      // Waiting for the scorers or the writer to catch up: look again soon.
+      int timeout = throttled && in_flight() == 0 ? 2 : 100;
       if (!stopping_ && !retries_.empty()) {
-        timeout = static_cast<int>(std::clamp(retries_.top().due_ms - now, 0.0, 100.0));
+        timeout = static_cast<int>(std::clamp(retries_.top().due_ms - now, 0.0,
+                                              static_cast<double>(timeout)));
       }
       if (transport_ && (transport_->in_flight() > 0 || local_in_flight_ == 0)) {
         finished.clear();
@@ -143,10 +139,10 @@ class RunLoop {
     if (failed_) {
       outcome_.status = RunStatus::kFailed;
       outcome_.message = fail_message_;
-    } else if (stopping_ && done_ < items_.size()) {
+    } else if (stopping_ && done_ < source_.size()) {
       outcome_.status = RunStatus::kInterrupted;
       outcome_.message = "interrupted: " + std::to_string(done_) + " of " +
-                         std::to_string(items_.size()) +
+                         std::to_string(source_.size()) +
                          " samples stored; run the same command again to resume";
     }
     return outcome_;
@@ -169,10 +165,68 @@ class RunLoop {
     }
   }
 
+  // Takes items from the source while there is room: requests waiting to be sent stay within
+  // the in-flight bound, and records waiting to be scored or written within max_scoring_.
+  // Returns false when scoring backlog stopped it (the source may have more).
+  bool pull() {
+    size_t pulled = 0;
+    while (!exhausted_ && ready_.size() + in_flight() < static_cast<size_t>(limit_)) {
+      if (scoring_pending_.load() + to_score_.size() >= max_scoring_) return false;
+      if (++pulled > 4096) return true;  // let the loop send and poll between batches of hits
+      Result<std::optional<WorkItem>> next = source_.next();
+      if (!next) {
+        exhausted_ = true;
+        if (!failed_) {
+          failed_ = true;
+          fail_message_ = next.error().message;
+          stopping_ = true;
+          stop_at_ = now_ms();
+        }
+        return true;
+      }
+      if (!*next) {
+        exhausted_ = true;
+        return true;
+      }
+      WorkItem& item = **next;
+      if (item.cached) {
+        Completion c = *item.cached;
+        item.cached.reset();
+        c.from_cache = true;
+        c.attempts = 0;
+        ++outcome_.from_cache;
+        ++done_;
+        to_score_.emplace_back(std::move(item), std::move(c));
+        continue;
+      }
+      ready_.push_back(acquire(std::move(item)));
+    }
+    return true;
+  }
+
+  size_t acquire(WorkItem item) {
+    size_t i;
+    if (free_.empty()) {
+      i = slots_.size();
+      slots_.emplace_back();
+    } else {
+      i = free_.back();
+      free_.pop_back();
+    }
+    slots_[i].item = std::move(item);
+    slots_[i].attempts = 0;
+    return i;
+  }
+
+  WorkItem release(size_t i) {
+    free_.push_back(i);
+    return std::move(slots_[i].item);
+  }
+
   void send(size_t i) {
-    WorkItem& item = items_[i];
+    WorkItem& item = slots_[i].item;
     Request request{item.sample, item.epoch, params_, item.key};
-    ++attempts_[i];
+    ++slots_[i].attempts;
     if (!adapter_.uses_http()) {
       ++local_in_flight_;
       pool_.submit([this, i, request] {
@@ -210,7 +264,7 @@ class RunLoop {
     for (auto& [i, r] : done) {
       --local_in_flight_;
       if (r) {
-        r->attempts = attempts_[i];
+        r->attempts = slots_[i].attempts;
         breaker_.record_success();
         finish_ok(i, std::move(r).value());
       } else {
@@ -253,7 +307,7 @@ class RunLoop {
       on_failure(i, c.error(), std::nullopt);
       return;
     }
-    c->attempts = attempts_[i];
+    c->attempts = slots_[i].attempts;
     breaker_.record_success();
     limit_ = std::min(limit_ + 1.0, static_cast<double>(std::max(1, options_.concurrency)));
     finish_ok(i, std::move(c).value());
@@ -277,9 +331,9 @@ class RunLoop {
       }
     }
     bool can_retry =
-        is_transient(error.kind) && !stopping_ && attempts_[i] <= options_.retry.max_retries;
+        is_transient(error.kind) && !stopping_ && slots_[i].attempts <= options_.retry.max_retries;
     if (can_retry) {
-      double delay = options_.retry.delay_ms(attempts_[i] - 1, retry_after_ms, rng_);
+      double delay = options_.retry.delay_ms(slots_[i].attempts - 1, retry_after_ms, rng_);
       retries_.push({now_ms() + delay, i});
       return;
     }
@@ -289,7 +343,7 @@ class RunLoop {
 
   void finish_ok(size_t i, Completion completion) {
     ++done_;
-    to_score_.emplace_back(i, std::move(completion));
+    to_score_.emplace_back(release(i), std::move(completion));
   }
 
   // Scores finished samples on the pool, one task per batch: a task (and a thread wake-up) per
@@ -298,15 +352,17 @@ class RunLoop {
     constexpr size_t kBatch = 64;
     for (size_t start = 0; start < to_score_.size(); start += kBatch) {
       size_t end = std::min(to_score_.size(), start + kBatch);
-      std::vector<std::pair<size_t, Completion>> batch(
+      std::vector<std::pair<WorkItem, Completion>> batch(
           std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(start)),
           std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(end)));
+      scoring_pending_ += batch.size();
       pool_.submit([this, batch = std::move(batch)]() mutable {
-        for (auto& [i, completion] : batch) {
-          SampleRecord rec = record_for(i);
-          rec.scores = score_outcome(*items_[i].sample, &completion, nullptr, scorers_);
+        for (auto& [item, completion] : batch) {
+          SampleRecord rec = record_for(item);
+          rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
           rec.completion = std::move(completion);
           sink_.write(std::move(rec));
+          --scoring_pending_;
         }
       });
     }
@@ -314,8 +370,7 @@ class RunLoop {
   }
 
   // The identity part of a stored record; callers add the outcome and scores.
-  SampleRecord record_for(size_t i) const {
-    const WorkItem& item = items_[i];
+  static SampleRecord record_for(const WorkItem& item) {
     SampleRecord rec;
     rec.sample_id = item.sample->id;
     rec.epoch = item.epoch;
@@ -328,24 +383,36 @@ class RunLoop {
   void finish_error(size_t i, const Error& error) {
     ++done_;
     ++outcome_.errors;
-    SampleRecord rec = record_for(i);
+    int attempts = slots_[i].attempts;
+    WorkItem item = release(i);
+    SampleRecord rec = record_for(item);
     rec.error = error;
-    rec.completion.attempts = attempts_[i];
-    rec.scores = score_outcome(*items_[i].sample, nullptr, &error, scorers_);
+    rec.completion.attempts = attempts;
+    rec.scores = score_outcome(*item.sample, nullptr, &error, scorers_);
     sink_.write(std::move(rec));
   }
+
+  /// An item between the source and its final outcome (sent, waiting to be, or retrying).
+  struct Slot {
+    WorkItem item;
+    int attempts = 0;
+  };
 
   const ModelAdapter& adapter_;
   Transport* transport_;
   const GenerationParams& params_;
-  std::vector<WorkItem>& items_;
+  WorkSource& source_;
   const std::vector<const Scorer*>& scorers_;
   SampleSink& sink_;
   ThreadPool& pool_;
   const RunnerOptions& options_;
   CircuitBreaker breaker_;
   std::mt19937_64 rng_;
-  std::vector<int> attempts_;
+  size_t max_scoring_;
+  std::vector<Slot> slots_;
+  std::vector<size_t> free_;
+  bool exhausted_ = false;
+  std::atomic<size_t> scoring_pending_{0};
   double limit_;
   double last_decrease_ms_ = -1e9;
   Clock::time_point start_;
@@ -355,7 +422,7 @@ class RunLoop {
   std::mutex local_mu_;
   std::condition_variable local_cv_;
   std::deque<std::pair<size_t, Result<Completion>>> local_done_;
-  std::vector<std::pair<size_t, Completion>> to_score_;
+  std::vector<std::pair<WorkItem, Completion>> to_score_;
   size_t done_ = 0;
   bool stopping_ = false;
   bool cancelled_ = false;
@@ -368,10 +435,10 @@ class RunLoop {
 }  // namespace
 
 RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
-                    const GenerationParams& params, std::vector<WorkItem>& items,
+                    const GenerationParams& params, WorkSource& source,
                     const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
                     const RunnerOptions& options) {
-  RunLoop loop(adapter, transport, params, items, scorers, sink, pool, options);
+  RunLoop loop(adapter, transport, params, source, scorers, sink, pool, options);
   return loop.run();
 }
 

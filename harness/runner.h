@@ -4,6 +4,7 @@
 /// SampleSink. It owns no I/O of its own beyond the Transport it is given.
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,11 +28,38 @@ class SampleSink {
 
 /// One (sample, epoch) to evaluate.
 struct WorkItem {
-  const Sample* sample = nullptr;  ///< not owned
+  const Sample* sample = nullptr;       ///< the sample as sent for this epoch; kept alive by owner
+  std::shared_ptr<const Sample> owner;  ///< owns *sample when the source streams (may be null)
   int epoch = 0;
   std::string key;                   ///< request key (request_key())
   std::string input_json;            ///< the rendered messages as stored
   std::optional<Completion> cached;  ///< a stored response for `key`: scored without sending
+};
+
+/// Supplies a run's work items in order. The runner pulls items only as it has room for them,
+/// so a run holds the items in flight, not the whole dataset. Called from the runner's thread.
+class WorkSource {
+ public:
+  virtual ~WorkSource() = default;
+  /// How many items the source yields in all (progress and messages).
+  virtual size_t size() const = 0;
+  /// The next item, or nullopt when exhausted. An error ends the run as failed.
+  virtual Result<std::optional<WorkItem>> next() = 0;
+};
+
+/// A WorkSource over items held in memory (tests, small runs); yields them in order.
+class VectorWorkSource final : public WorkSource {
+ public:
+  explicit VectorWorkSource(std::vector<WorkItem> items) : items_(std::move(items)) {}
+  size_t size() const override { return items_.size(); }
+  Result<std::optional<WorkItem>> next() override {
+    if (next_ == items_.size()) return std::optional<WorkItem>();
+    return std::optional<WorkItem>(std::move(items_[next_++]));
+  }
+
+ private:
+  std::vector<WorkItem> items_;
+  size_t next_ = 0;
 };
 
 /// Knobs for one run.
@@ -57,10 +85,12 @@ struct RunOutcome {
   size_t from_cache = 0;
 };
 
-/// Runs `items` to completion, interruption or a tripped breaker. Blocks; uses the calling
-/// thread as the event loop. Scoring runs on `pool`; every record reaches `sink` before return.
+/// Runs the items of `source` to completion, interruption or a tripped breaker. Blocks; uses
+/// the calling thread as the event loop. Scoring runs on `pool`; every record reaches `sink`
+/// before return. Memory is bounded by the concurrency, not by the number of items: items are
+/// pulled as requests finish, and pulling pauses while scoring or the sink fall behind.
 RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
-                    const GenerationParams& params, std::vector<WorkItem>& items,
+                    const GenerationParams& params, WorkSource& source,
                     const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
                     const RunnerOptions& options);
 

@@ -48,6 +48,27 @@ RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& sa
   return summarize_observations(run, std::move(obs), static_cast<int64_t>(samples.size()), ks);
 }
 
+Result<RunSummary> summarize_stored_run(SqliteStore& store, const RunInfo& run,
+                                        const std::vector<int>& ks) {
+  MetricAccumulator acc(run.repeats > 1 ? pass_k_values(run.repeats, ks) : std::vector<int>{});
+  int64_t n = 0;
+  Status st = store.for_each_observation(
+      run.id, run.primary_metric,
+      [&](std::string_view id, int, std::optional<double> value, std::string_view reason) {
+        acc.add(id, value, reason);
+        ++n;
+      });
+  if (!st) return st.error();
+  RunSummary out;
+  out.run = run;
+  out.n_samples = n;
+  out.primary = acc.finish();
+  if (run.repeats > 1 && out.primary.binary && out.primary.n_counted > 0) {
+    for (const auto& [k, v] : acc.pass_at_k()) out.pass_at_k[k] = v;
+  }
+  return out;
+}
+
 RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,
                                   int64_t n_samples, const std::vector<int>& ks) {
   RunSummary out;

@@ -9,6 +9,7 @@
 
 #include "harness/json.h"
 #include "results/run_info.h"
+#include "results/sqlite_store.h"
 #include "results/statistics.h"
 
 namespace assay {
@@ -30,6 +31,11 @@ std::vector<int> pass_k_values(int repeats, const std::vector<int>& wanted);
 /// estimator) is computed for runs with repeats and 0/1 scores, for pass_k_values(repeats, ks).
 RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& samples,
                          const std::vector<int>& ks = {});
+
+/// The summary of a stored run read as a stream (observations are not kept: `observations` is
+/// empty), so summarizing a run of millions of samples takes constant memory. kIo on SQLite errors.
+Result<RunSummary> summarize_stored_run(SqliteStore& store, const RunInfo& run,
+                                        const std::vector<int>& ks = {});
 
 /// Builds the summary from observations already extracted (e.g. read from a JSON report).
 RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservation> observations,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "harness/result.h"
 #include "results/run_info.h"
@@ -48,6 +49,13 @@ class Stmt {
     return t ? std::string(reinterpret_cast<const char*>(t),
                            static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
+  }
+  /// The column's text without a copy; valid until the next step() or reset().
+  std::string_view view(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string_view(reinterpret_cast<const char*>(t),
+                                static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   int64_t i64(int col, int64_t if_null = 0) const {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? if_null

@@ -478,6 +478,29 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
   return exec("COMMIT");
 }
 
+Status SqliteStore::for_each_observation(
+    int64_t run_id, const std::string& metric,
+    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>&
+        fn) {
+  Stmt s(raw(db_),
+         "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL THEN "
+         "COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN 'error:' || "
+         "s.error_kind ELSE 'no_score' END FROM samples s LEFT JOIN scores c ON "
+         "c.run_id=s.run_id AND c.sample_id=s.sample_id AND c.epoch=s.epoch AND c.metric=? "
+         "WHERE s.run_id=? ORDER BY s.sample_id, s.epoch");
+  if (!s.ok()) return db_error(raw(db_), "preparing observation query");
+  s.bind(1, metric);
+  s.bind(2, run_id);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    std::optional<double> value;
+    if (!s.is_null(2)) value = s.f64(2);
+    fn(s.view(0), static_cast<int>(s.i64(1)), value, s.view(3));
+  }
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "reading observations");
+  return Status::ok();
+}
+
 Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only,
                                                        SampleDetail detail) {
   // kOutcome selects empty strings in place of the large text columns, so summaries over big

@@ -3,7 +3,10 @@
 /// and the response cache. One SqliteStore is one connection: use it from one thread at a time.
 /// The file is opened in WAL mode, so a writer thread and readers can each hold their own.
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -61,6 +64,14 @@ class SqliteStore {
   /// answer, explanation) are left empty: enough for statistics at a fraction of the memory.
   Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false,
                                             SampleDetail detail = SampleDetail::kFull);
+
+  /// Calls `fn(sample_id, epoch, value, unscored_reason)` for every stored sample of a run, in
+  /// sample-id (text) order then epoch, with its score of `metric` (a sample without that score
+  /// gives "no_score", or "error:KIND" when its request failed). Streams: holds one row at a time.
+  Status for_each_observation(
+      int64_t run_id, const std::string& metric,
+      const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>&
+          fn);
 
   /// Runs raw SQL (tests and migrations).
   Status exec(const std::string& sql);

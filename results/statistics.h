@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace assay {
@@ -45,5 +46,37 @@ std::pair<double, double> wilson_interval(double k, double n, double z = 1.95996
 
 /// Mean, SE (clustered when any sample id repeats), 95% CI and unscored counts.
 MetricSummary summarize_metric(const std::vector<ScoreObservation>& observations);
+
+/// summarize_metric (and pass@k) over observations streamed grouped by sample id (every repeat
+/// of a sample consecutively), holding one cluster at a time: memory does not grow with the run.
+/// Equal to summarize_metric up to floating-point rounding. Not thread-safe.
+class MetricAccumulator {
+ public:
+  /// `ks`: the k of pass@k to compute (pass@k needs binary scores and repeats).
+  explicit MetricAccumulator(std::vector<int> ks = {}) : ks_(std::move(ks)) {}
+  /// One observation; a sample id different from the previous one closes that cluster.
+  void add(std::string_view sample_id, std::optional<double> value, std::string_view reason);
+  /// The summary of everything added.
+  MetricSummary finish();
+  /// Mean unbiased pass@k over questions with at least k counted repeats (after finish()).
+  const std::map<int, double>& pass_at_k() const { return pass_at_k_; }
+
+ private:
+  void close_cluster();
+
+  std::vector<int> ks_;
+  MetricSummary s_;
+  std::string cluster_;
+  double sum_ = 0;
+  double sum_sq_ = 0;
+  double cluster_sum_ = 0;  // Σv of the open cluster
+  int cluster_n_ = 0;       // counted observations of the open cluster
+  int cluster_pass_ = 0;    // of which ≥ 0.5 (pass@k)
+  double c_ss_ = 0;         // Σ over clusters of S², S·n and n²: the clustered variance
+  double c_sn_ = 0;
+  double c_nn_ = 0;
+  std::map<int, std::pair<double, int>> pass_sums_;  // k → (Σ pass@k, questions)
+  std::map<int, double> pass_at_k_;
+};
 
 }  // namespace assay

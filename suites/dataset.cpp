@@ -64,6 +64,21 @@ Result<std::string> read_file_maybe_gz(const std::string& path) {
   return ss.str();
 }
 
+Result<std::optional<DataRow>> parse_jsonl_line(std::string_view line, const std::string& origin,
+                                                size_t line_no) {
+  if (trim(line).empty()) return std::optional<DataRow>();
+  Result<JsonValue> v = parse_json(line);
+  if (!v) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ":" + std::to_string(line_no) + ": " + v.error().message);
+  }
+  if (!v->is_object()) {
+    return make_error(ErrorKind::kInvalidInput, origin + ":" + std::to_string(line_no) +
+                                                    ": expected a JSON object per line");
+  }
+  return std::optional<DataRow>(DataRow{std::move(v).value(), origin, line_no, 0, std::string(line)});
+}
+
 Result<std::vector<DataRow>> parse_jsonl_rows(std::string_view text, const std::string& origin) {
   std::vector<DataRow> rows;
   size_t line_no = 0;
@@ -73,20 +88,19 @@ Result<std::vector<DataRow>> parse_jsonl_rows(std::string_view text, const std::
     if (eol == std::string_view::npos) eol = text.size();
     std::string_view line = text.substr(pos, eol - pos);
     pos = eol + 1;
-    ++line_no;
-    if (trim(line).empty()) continue;
-    Result<JsonValue> v = parse_json(line);
-    if (!v) {
-      return make_error(ErrorKind::kInvalidInput,
-                        origin + ":" + std::to_string(line_no) + ": " + v.error().message);
-    }
-    if (!v->is_object()) {
-      return make_error(ErrorKind::kInvalidInput, origin + ":" + std::to_string(line_no) +
-                                                      ": expected a JSON object per line");
-    }
-    rows.push_back({std::move(v).value(), origin, line_no, 0, std::string(line)});
+    Result<std::optional<DataRow>> row = parse_jsonl_line(line, origin, ++line_no);
+    if (!row) return row.error();
+    if (*row) rows.push_back(std::move(**row));
   }
   return rows;
+}
+
+bool is_plain_jsonl(const std::string& path, DataFormat format) {
+  std::string archive;
+  std::string member;
+  split_archive_member(path, archive, member);
+  if (!member.empty() || ends_with(path, ".gz")) return false;
+  return format == DataFormat::kJsonl || (format == DataFormat::kAuto && ends_with(path, ".jsonl"));
 }
 
 Result<std::vector<DataRow>> parse_csv_rows(std::string_view text, const std::string& origin) {

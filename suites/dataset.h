@@ -2,6 +2,7 @@
 /// Dataset loading: JSONL, JSON (array or keyed object), CSV with a header, and their .gz forms.
 /// Every row remembers where it came from so errors can name the file and line.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,14 @@ Result<std::vector<DataRow>> load_rows(const std::string& path, DataFormat forma
 
 /// Parses CSV text (RFC 4180: quotes, doubled quotes, embedded newlines) with a header row.
 Result<std::vector<DataRow>> parse_csv_rows(std::string_view text, const std::string& origin);
+
+/// Parses one JSONL line (line number `line_no` of `origin`); nullopt for a blank line.
+Result<std::optional<DataRow>> parse_jsonl_line(std::string_view line, const std::string& origin,
+                                                size_t line_no);
+
+/// True for an uncompressed JSONL file on disk (not .gz, not an archive member): a file that can
+/// be read line by line.
+bool is_plain_jsonl(const std::string& path, DataFormat format);
 
 /// Parses JSONL text; blank lines are skipped.
 Result<std::vector<DataRow>> parse_jsonl_rows(std::string_view text, const std::string& origin);

@@ -11,6 +11,7 @@
 #include "adapters/curl_transport.h"
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
+#include "harness/cli/suite_work_source.h"
 #include "harness/runner.h"
 #include "harness/version.h"
 #include "reports/index_report.h"
@@ -22,6 +23,7 @@
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
 #include "suites/index_definition.h"
+#include "suites/sample_stream.h"
 #include "suites/suite.h"
 
 namespace assay::cli {
@@ -57,42 +59,14 @@ struct RunFlags {
 
 struct PreparedSuite {
   bool index_member = false;  ///< came from index:NAME (skippable per model, never an error)
-  LoadedSuite suite;
+  std::unique_ptr<SampleStream> stream;  ///< validated at prepare time; rewound for each run
+  std::optional<Sample> first;           ///< the first sample (adapters check it fits)
+  size_t planned = 0;                    ///< (sample, epoch) pairs in this process's shard
   std::vector<std::unique_ptr<Scorer>> scorers;
   std::vector<const Scorer*> scorer_ptrs;
   std::string primary_metric;
   std::string scoring_env;  ///< what the scorers record about how they grade (the sandbox)
 };
-
-struct Shard {
-  uint64_t index = 0;
-  uint64_t count = 1;
-};
-
-Result<Shard> parse_shard(const std::string& text) {
-  if (text.empty()) return Shard{};
-  size_t slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      Shard s{std::stoull(text.substr(0, slash)), std::stoull(text.substr(slash + 1))};
-      if (s.count >= 1 && s.index < s.count) return s;
-    }
-  } catch (const std::exception&) {
-  }
-  return make_error(ErrorKind::kInvalidInput,
-                    "--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4");
-}
-
-// FNV-1a: a stable assignment of (sample, epoch) pairs to shards across machines and builds.
-bool in_shard(const Shard& shard, const std::string& sample_id, int epoch) {
-  if (shard.count == 1) return true;
-  uint64_t h = 1469598103934665603ULL;
-  for (char c : sample_id + "#" + std::to_string(epoch)) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h % shard.count == shard.index;
-}
 
 // Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
 // sandbox); sets the primary metric and what the scorers record about how they grade.
@@ -125,15 +99,22 @@ Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& 
   return Status::ok();
 }
 
-// Loads `spec`'s samples into `p` (the --limit and --repeats of the run).
+// Opens `spec`'s samples for `p` (the --limit, --repeats and --shard of the run): one validating
+// pass that counts the pairs this process will run; the runs stream them again.
 Status load_samples(const SuiteSpec& spec, const RunFlags& f, const std::string& data_dir,
                     PreparedSuite& p) {
   std::optional<size_t> limit;
   if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
-  Result<LoadedSuite> loaded =
-      load_suite(spec, data_dir, limit, f.repeats > 0 ? f.repeats : spec.repeats);
-  if (!loaded) return loaded.error();
-  p.suite = std::move(loaded).value();
+  Result<Shard> shard = parse_shard(f.shard);
+  if (!shard) return shard.error();
+  int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
+  Result<std::unique_ptr<SampleStream>> stream =
+      SampleStream::open(spec, data_dir, limit, repeats, [&](const Sample& s) {
+        if (!p.first) p.first = s;
+        for (int e = 0; e < repeats; ++e) p.planned += in_shard(*shard, s.id, e) ? 1 : 0;
+      });
+  if (!stream) return stream.error();
+  p.stream = std::move(stream).value();
   return Status::ok();
 }
 
@@ -173,7 +154,7 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
       continue;
     }
     if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
-    for (const auto& w : p.suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+    for (const auto& w : p.stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
     out.push_back(std::move(p));
   }
   return out;
@@ -182,7 +163,7 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
 // The stored description of one (model, suite) run; its identity decides resumption.
 RunInfo describe_run(const RunFlags& f, const ModelAdapter& adapter, const std::string& params_json,
                      const PreparedSuite& ps, int repeats) {
-  const SuiteSpec& spec = ps.suite.spec;
+  const SuiteSpec& spec = ps.stream->spec();
   RunInfo run;
   run.name = f.name;
   run.provider = adapter.spec().provider;
@@ -193,7 +174,7 @@ RunInfo describe_run(const RunFlags& f, const ModelAdapter& adapter, const std::
   run.suite = spec.name;
   run.suite_version = spec.version;
   run.suite_hash = spec.spec_hash;
-  run.dataset_sha256 = ps.suite.dataset_sha256;
+  run.dataset_sha256 = ps.stream->dataset_sha256();
   run.domain = spec.domain;
   run.primary_metric = ps.primary_metric;
   run.harness_version = kHarnessVersion;
@@ -218,41 +199,24 @@ struct OneRunResult {
 Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
                              Transport& transport, ThreadPool& pool, const ModelAdapter& adapter,
                              PreparedSuite& ps, const Shard& shard) {
-  const SuiteSpec& spec = ps.suite.spec;
+  const SuiteSpec& spec = ps.stream->spec();
   int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
   std::string params_json = adapter.params_json(spec.generation);
-
-  std::vector<WorkItem> items;
-  for (const Sample& s : ps.suite.samples) {
-    std::string input = messages_to_json(s.messages);
-    for (int e = 0; e < repeats; ++e) {
-      if (!in_shard(shard, s.id, e)) continue;
-      // Suites that shuffle choices per repeat send a different prompt (and target) per epoch.
-      const Sample& view = s.for_epoch(e);
-      WorkItem w;
-      w.sample = &view;
-      w.epoch = e;
-      w.input_json = &view == &s ? input : messages_to_json(view.messages);
-      w.key = request_key(adapter.spec(), params_json, w.input_json, s.id, e);
-      items.push_back(std::move(w));
-    }
-  }
-  const size_t planned = items.size();
+  const size_t planned = ps.planned;
 
   std::string identity = describe_run(f, adapter, params_json, ps, repeats).identity;
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
   if (!resumable) return resumable.error();
   OneRunResult result;
+  std::unordered_set<std::string> done;
   if (*resumable && !f.no_cache) {
     result.run_id = (*resumable)->id;
-    Result<std::unordered_set<std::string>> done = store.completed_sample_keys(result.run_id);
-    if (!done) return done.error();
-    size_t before = items.size();
-    std::erase_if(items, [&](const WorkItem& w) {
-      return done->count(sample_epoch_key(w.sample->id, w.epoch)) > 0;
-    });
+    Result<std::unordered_set<std::string>> stored = store.completed_sample_keys(result.run_id);
+    if (!stored) return stored.error();
+    done = std::move(stored).value();
     *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status
-             << "): " << before - items.size() << " of " << planned << " samples already stored\n";
+             << "): " << std::min(done.size(), planned) << " of " << planned
+             << " samples already stored\n";
     Status st = store.set_run_status(result.run_id, "started", "");
     // A run merged from some of its shards planned only theirs; this process plans them all.
     if (st && (*resumable)->n_planned != static_cast<int64_t>(planned)) {
@@ -266,22 +230,15 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     if (!id) return id.error();
     result.run_id = *id;
   }
-  if (!f.no_cache && !items.empty()) {
-    std::vector<std::string> keys;
-    keys.reserve(items.size());
-    for (const auto& w : items) keys.push_back(w.key);
-    auto cached = store.cached_completions(keys);
-    if (!cached) return cached.error();
-    for (auto& w : items) {
-      auto it = cached->find(w.key);
-      if (it != cached->end()) w.cached = it->second;
-    }
-  }
+  if (Status st = ps.stream->rewind(); !st) return st.error();
+  SuiteWorkSource source(*ps.stream, adapter.spec(), params_json, repeats, shard,
+                         done.empty() ? nullptr : &done, f.no_cache ? nullptr : &store,
+                         planned - std::min(done.size(), planned));
 
   Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db, result.run_id);
   if (!writer) return writer.error();
   Progress progress(*ctx.err, stderr_is_terminal(),
-                    adapter.spec().display_name() + " × " + spec.name, items.size());
+                    adapter.spec().display_name() + " × " + spec.name, source.size());
   RunnerOptions opts;
   opts.concurrency = f.concurrency;
   opts.retry.max_retries = f.max_retries;
@@ -291,7 +248,7 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
   opts.progress = &progress;
   GenerationParams params = spec.generation;
   result.outcome =
-      run_work(adapter, &transport, params, items, ps.scorer_ptrs, **writer, pool, opts);
+      run_work(adapter, &transport, params, source, ps.scorer_ptrs, **writer, pool, opts);
   result.store_status = (*writer)->close();
 
   std::string status = "completed";
@@ -338,7 +295,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     if (!is_index_reference(name)) {
       Result<PreparedSuite> p = prepare_suite(ctx, name, f, data_dir);
       if (!p) return report_error(ctx, p.error());
-      for (const auto& w : p->suite.warnings) *ctx.err << "assay: warning: " << w << "\n";
+      for (const auto& w : p->stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
       suites.push_back(std::move(p).value());
       continue;
     }
@@ -361,11 +318,11 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     if (!a) return report_error(ctx, a.error());
     for (size_t i = 0; i < suites.size(); ++i) {
       const PreparedSuite& ps = suites[i];
-      if (ps.suite.samples.empty()) continue;
-      Status ok = (*a)->check_sample(ps.suite.samples.front());
+      if (!ps.first) continue;
+      Status ok = (*a)->check_sample(*ps.first);
       if (ok) continue;
       Error e = ok.error();
-      e.message = "suite '" + ps.suite.spec.name + "': " + e.message;
+      e.message = "suite '" + ps.stream->spec().name + "': " + e.message;
       if (!ps.index_member) return report_error(ctx, e);
       *ctx.err << "assay: warning: skipping " << (*a)->spec().display_name() << " on " << e.message
                << "\n";
@@ -432,9 +389,9 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   std::vector<RunSummary> rows;
   for (int64_t id : run_ids) {
     Result<RunInfo> run = (*store)->find_run(std::to_string(id));
-    Result<std::vector<StoredSample>> samples =
-        (*store)->samples(id, false, SampleDetail::kOutcome);
-    if (run && samples) rows.push_back(summarize_run(*run, *samples, f.pass_k));
+    if (!run) continue;
+    Result<RunSummary> summary = summarize_stored_run(**store, *run, f.pass_k);
+    if (summary) rows.push_back(std::move(summary).value());
   }
   if (!rows.empty()) {
     write_summary_table(*ctx.out, rows);

@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
 #include <thread>
 
 #include "reports/run_summary.h"
+#include "results/paired_comparison.h"
 #include "results/result_writer.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
@@ -179,4 +181,49 @@ TEST_CASE("the writer thread commits everything queued before close returns", "[
   REQUIRE((*writer)->close());
   REQUIRE((*writer)->committed() == 2000);
   REQUIRE(assay::testing::sql_scalar(db, "SELECT COUNT(*) FROM samples") == "2000");
+}
+
+TEST_CASE("the streaming accumulator equals the batch summary and pass@k", "[stats]") {
+  std::mt19937 rng(7);
+  for (int repeats : {1, 3}) {
+    for (bool fractional : {false, true}) {
+      std::vector<ScoreObservation> obs;
+      MetricAccumulator acc({1, 2, 3});
+      for (int q = 0; q < 400; ++q) {
+        for (int e = 0; e < repeats; ++e) {
+          ScoreObservation o;
+          o.sample_id = "q/" + std::to_string(q);
+          o.epoch = e;
+          int r = static_cast<int>(rng() % 20);
+          if (r == 0) {
+            o.unscored_reason = "error:timeout";
+          } else if (r == 1) {
+            o.unscored_reason = "no_answer";
+          } else {
+            o.value = fractional ? (rng() % 1000) / 999.0 : static_cast<double>(rng() % 2);
+          }
+          acc.add(o.sample_id, o.value, o.unscored_reason);
+          obs.push_back(o);
+        }
+      }
+      MetricSummary batch = summarize_metric(obs);
+      MetricSummary streamed = acc.finish();
+      REQUIRE(streamed.n == batch.n);
+      REQUIRE(streamed.n_scored == batch.n_scored);
+      REQUIRE(streamed.n_counted == batch.n_counted);
+      REQUIRE(streamed.n_errors == batch.n_errors);
+      REQUIRE(streamed.clusters == batch.clusters);
+      REQUIRE(streamed.binary == batch.binary);
+      REQUIRE(streamed.unscored_by_reason == batch.unscored_by_reason);
+      REQUIRE(streamed.mean == Approx(batch.mean).epsilon(1e-12));
+      REQUIRE(streamed.stderr_ == Approx(batch.stderr_).epsilon(1e-9));
+      REQUIRE(streamed.ci_low == Approx(batch.ci_low).epsilon(1e-9));
+      REQUIRE(streamed.ci_high == Approx(batch.ci_high).epsilon(1e-9));
+      if (repeats > 1 && !fractional) {
+        for (int k : {1, 2, 3}) {
+          REQUIRE(acc.pass_at_k().at(k) == Approx(mean_pass_at_k(obs, k)).epsilon(1e-12));
+        }
+      }
+    }
+  }
 }

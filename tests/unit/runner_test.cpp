@@ -101,13 +101,14 @@ struct Fixture {
       samples[i].messages = {{"user", "q" + std::to_string(i)}};
       samples[i].target = "yes";
     }
-    for (auto& s : samples) items.push_back({&s, 0, "key-" + s.id, "[]", std::nullopt});
+    for (auto& s : samples) items.push_back({&s, nullptr, 0, "key-" + s.id, "[]", std::nullopt});
     options.retry.base_ms = 1;
     options.retry.max_ms = 5;
     options.retry.max_retries = 3;
   }
   RunOutcome run(Transport& t) {
-    return run_work(*adapter, &t, params, items, scorers, sink, pool, options);
+    VectorWorkSource source(items);
+    return run_work(*adapter, &t, params, source, scorers, sink, pool, options);
   }
 };
 
@@ -233,8 +234,21 @@ TEST_CASE("cached completions are scored without sending", "[runner]") {
   RunOutcome o = f.run(t);
   REQUIRE(o.from_cache == 1);
   REQUIRE(o.requests_sent == 2);
-  REQUIRE(t.attempts.count(1) == 0);
+  REQUIRE(t.attempts.size() == 2);  // transport tags are in-flight slots, not item numbers
   REQUIRE(f.sink.records.size() == 3);
+  for (const auto& r : f.sink.records) REQUIRE(r.completion.from_cache == (r.sample_id == "s1"));
+}
+
+TEST_CASE("the runner holds only what is in flight: slots are reused", "[runner]") {
+  Fixture f(500);
+  f.options.concurrency = 4;
+  FakeTransport t([](uint64_t, int) { return Result<HttpResponse>(ok_body("yes")); });
+  RunOutcome o = f.run(t);
+  REQUIRE(o.stored == 500);
+  REQUIRE(f.sink.records.size() == 500);
+  // 500 items went through at most 4 in-flight slots (the transport's tags).
+  REQUIRE(t.attempts.size() <= 4);
+  for (const auto& [tag, n] : t.attempts) REQUIRE(tag < 4);
 }
 
 TEST_CASE("a stop request ends the run as interrupted without storing unsent samples", "[runner]") {
