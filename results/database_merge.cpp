@@ -341,6 +341,144 @@ Status check_groups(std::map<std::string, ShardGroup>& groups,
   return Status::ok();
 }
 
+
+/// How many databases are attached at once (SQLite's limit is 10).
+constexpr size_t kMergeFan = 8;
+
+/// Runs `body` in a write transaction; rolls back when it fails.
+template <typename Body>
+Status in_transaction(sqlite3* db, Body body) {
+  if (Status st = exec_sql(db, "BEGIN IMMEDIATE"); !st) return st;
+  Status st = body();
+  if (!st) {
+    (void)exec_sql(db, "ROLLBACK");
+    return st;
+  }
+  return exec_sql(db, "COMMIT");
+}
+
+Status attach_as(sqlite3* db, const std::string& path, const std::string& name) {
+  Stmt attach(db, ("ATTACH DATABASE ? AS " + name).c_str());
+  if (!attach.ok()) return db_error(db, "preparing attach");
+  attach.bind(1, path);
+  if (attach.step() != SQLITE_DONE) return db_error(db, "cannot attach '" + path + "'");
+  return Status::ok();
+}
+
+/// Attaches inputs[i] for each i of `which` as m0, m1, ... and calls `body` with those names;
+/// detaches them again.
+template <typename Body>
+Status with_attached(sqlite3* db, const std::vector<std::string>& inputs,
+                     const std::vector<size_t>& which, Body body) {
+  std::vector<std::string> names;
+  Status st = Status::ok();
+  for (size_t k = 0; k < which.size() && st; ++k) {
+    std::string name = "m" + std::to_string(k);
+    st = attach_as(db, inputs[which[k]], name);
+    if (st) names.push_back(name);
+  }
+  if (st) st = body(names);
+  for (const auto& n : names) (void)exec_sql(db, "DETACH DATABASE " + n);
+  return st;
+}
+
+/// "SELECT * FROM (arm UNION ALL arm ...) ORDER BY keys": each arm reads a primary key in
+/// order, so SQLite merges the sorted arms instead of sorting (EXPLAIN: MERGE (UNION ALL)).
+std::string merged_in_order(const std::vector<std::string>& arms, const std::string& keys) {
+  std::string sql = "SELECT * FROM (";
+  for (size_t k = 0; k < arms.size(); ++k) sql += (k ? " UNION ALL " : "") + arms[k];
+  return sql + ") ORDER BY " + keys;
+}
+
+/// Writes one shard group's samples and scores into its output run, in key order, and records
+/// its shards, in one transaction. Up to kMergeFan shard files are merged directly; more are
+/// staged in temporary tables and inserted sorted.
+Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
+                   const std::vector<std::string>& inputs, MergeOutcome& outcome) {
+  std::vector<size_t> files;
+  for (const SourceRun* m : g.members) {
+    if (std::find(files.begin(), files.end(), m->input) == files.end()) files.push_back(m->input);
+  }
+  auto arms_for = [&](const std::vector<std::string>& names, const char* table,
+                      const char* columns) {
+    std::vector<std::string> arms;
+    for (const SourceRun* m : g.members) {
+      size_t k = static_cast<size_t>(std::find(files.begin(), files.end(), m->input) -
+                                     files.begin());
+      arms.push_back(std::string("SELECT ") + columns + " FROM " + names[k] + "." + table +
+                     " WHERE run_id=" + std::to_string(m->run.id));
+    }
+    return arms;
+  };
+  auto insert_rows = [&](const std::string& samples_select,
+                         const std::string& scores_select) -> Status {
+    if (g.target == 0) {
+      Result<int64_t> id = create_group_run(store, g);
+      if (!id) return id.error();
+      g.target = *id;
+    }
+    std::string target = std::to_string(g.target);
+    if (Status st = exec_sql(db, std::string("INSERT OR REPLACE INTO main.samples (run_id, ") +
+                                     kSampleColumns + ") SELECT " + target + ", * FROM (" +
+                                     samples_select + ")");
+        !st) {
+      return st;
+    }
+    outcome.samples_written += sqlite3_changes(db);
+    if (Status st = exec_sql(db, std::string("INSERT OR REPLACE INTO main.scores (run_id, ") +
+                                     kScoreColumns + ") SELECT " + target + ", * FROM (" +
+                                     scores_select + ")");
+        !st) {
+      return st;
+    }
+    for (const SourceRun* m : g.members) {
+      if (Status st = record_shard(db, g.target, *m, inputs[m->input]); !st) return st;
+    }
+    return Status::ok();
+  };
+  if (files.size() <= kMergeFan) {
+    return with_attached(db, inputs, files, [&](const std::vector<std::string>& names) {
+      return in_transaction(db, [&] {
+        return insert_rows(
+            merged_in_order(arms_for(names, "samples", kSampleColumns), "sample_id, epoch"),
+            merged_in_order(arms_for(names, "scores", kScoreColumns),
+                            "sample_id, epoch, metric"));
+      });
+    });
+  }
+  Status staged = exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS stage_samples (") +
+                                   kSampleColumns +
+                                   "); CREATE TEMP TABLE IF NOT EXISTS stage_scores (" +
+                                   kScoreColumns +
+                                   "); DELETE FROM temp.stage_samples; DELETE FROM "
+                                   "temp.stage_scores");
+  for (size_t first = 0; staged && first < files.size(); first += kMergeFan) {
+    std::vector<size_t> batch(files.begin() + static_cast<std::ptrdiff_t>(first),
+                              files.begin() + static_cast<std::ptrdiff_t>(
+                                                  std::min(files.size(), first + kMergeFan)));
+    staged = with_attached(db, inputs, batch, [&](const std::vector<std::string>& names) {
+      for (const SourceRun* m : g.members) {
+        auto at = std::find(batch.begin(), batch.end(), m->input);
+        if (at == batch.end()) continue;
+        const std::string& n = names[static_cast<size_t>(at - batch.begin())];
+        std::string where = " WHERE run_id=" + std::to_string(m->run.id);
+        if (Status st = exec_sql(db, std::string("INSERT INTO temp.stage_samples SELECT ") +
+                                         kSampleColumns + " FROM " + n + ".samples" + where +
+                                         "; INSERT INTO temp.stage_scores SELECT " +
+                                         kScoreColumns + " FROM " + n + ".scores" + where);
+            !st) {
+          return st;
+        }
+      }
+      return Status::ok();
+    });
+  }
+  if (!staged) return staged;
+  return in_transaction(db, [&] {
+    return insert_rows("SELECT * FROM temp.stage_samples ORDER BY sample_id, epoch",
+                       "SELECT * FROM temp.stage_scores ORDER BY sample_id, epoch, metric");
+  });
+}
 }  // namespace
 
 Result<MergeOutcome> merge_databases(const std::string& out_path,
@@ -405,6 +543,13 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
   // sample and cache tables resident (shards interleave sample ids, so inserts are not in key
   // order).
   if (Status st = exec_sql(db, "PRAGMA cache_size=-131072"); !st) return st.error();
+  // A rollback journal instead of WAL while merging: appended pages are not journaled at all,
+  // where WAL would write every page twice (log, then checkpoint). WAL is restored at the end.
+  if (Status st = exec_sql(db, "PRAGMA journal_mode=DELETE"); !st) return st.error();
+  struct RestoreWal {
+    sqlite3* db;
+    ~RestoreWal() { (void)exec_sql(db, "PRAGMA journal_mode=WAL"); }
+  } restore_wal{db};
   for (auto& [key, g] : groups) {
     Result<std::optional<std::pair<int64_t, int64_t>>> existing =
         find_merged_target(db, g.identity);
@@ -427,59 +572,64 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
   auto note_run = [&](int64_t id) {
     if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
   };
+  // Unsharded runs: copied an input at a time (already in key order: sequential appends).
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (Status st = attach_source(db, inputs[i]); !st) return st.error();
-    auto copy_input = [&]() -> Status {
-      if (Status st = exec_sql(db, "BEGIN IMMEDIATE"); !st) return st;
-      Result<int64_t> cached =
-          run_with_ids(db,
-                       std::string("INSERT OR IGNORE INTO main.response_cache (") + kCacheColumns +
-                           ") SELECT " + kCacheColumns + " FROM src.response_cache",
-                       {}, "copying cached responses");
-      if (!cached) return cached.error();
+    bool any = std::any_of(sources.begin(), sources.end(),
+                           [&](const SourceRun& s) { return s.input == i && !s.shard; });
+    if (!any) continue;
+    if (Status st = attach_as(db, inputs[i], "src"); !st) return st.error();
+    Status wrote = in_transaction(db, [&]() -> Status {
       for (const SourceRun& s : sources) {
-        if (s.input != i) continue;
-        int64_t target = 0;
-        if (s.shard) {
-          ShardGroup& g = groups.at(group_key(s.run));
-          if (g.target == 0) {
-            Result<int64_t> id = create_group_run(**store, g);
-            if (!id) return id.error();
-            g.target = *id;
-          }
-          target = g.target;
-        } else {
-          Result<int64_t> id = copy_target(db, s.run);
-          if (!id) return id.error();
-          target = *id;
-          copied[target] = "copy of run " + std::to_string(s.run.id) + " of '" + inputs[i] + "'";
-        }
-        Result<int64_t> n = copy_samples(db, s.run.id, target);
+        if (s.input != i || s.shard) continue;
+        Result<int64_t> id = copy_target(db, s.run);
+        if (!id) return id.error();
+        copied[*id] = "copy of run " + std::to_string(s.run.id) + " of '" + inputs[i] + "'";
+        Result<int64_t> n = copy_samples(db, s.run.id, *id);
         if (!n) return n.error();
         outcome.samples_written += *n;
-        if (s.shard) {
-          if (Status st = record_shard(db, target, s, inputs[i]); !st) return st;
-        } else {
-          Result<int64_t> kept =
-              run_with_ids(db,
-                           std::string("INSERT OR REPLACE INTO main.merged_shards (run_id, ") +
-                               kMergedShardColumns + ") SELECT ?, " + kMergedShardColumns +
-                               " FROM src.merged_shards WHERE run_id=?",
-                           {target, s.run.id}, "copying shard records");
-          if (!kept) return kept.error();
-        }
-        note_run(target);
+        Result<int64_t> kept =
+            run_with_ids(db,
+                         std::string("INSERT OR REPLACE INTO main.merged_shards (run_id, ") +
+                             kMergedShardColumns + ") SELECT ?, " + kMergedShardColumns +
+                             " FROM src.merged_shards WHERE run_id=?",
+                         {*id, s.run.id}, "copying shard records");
+        if (!kept) return kept.error();
+        note_run(*id);
       }
-      return exec_sql(db, "COMMIT");
-    };
-    Status wrote = copy_input();
-    if (!wrote) (void)exec_sql(db, "ROLLBACK");
-    Status detached = exec_sql(db, "DETACH DATABASE src");
+      return Status::ok();
+    });
+    (void)exec_sql(db, "DETACH DATABASE src");
     if (!wrote) {
       return make_error(wrote.error().kind,
                         "merging '" + inputs[i] + "': " + wrote.error().message);
     }
-    if (!detached) return detached.error();
+  }
+  // Cached responses: up to kMergeFan inputs at a time, merged in key order.
+  for (size_t first = 0; first < inputs.size(); first += kMergeFan) {
+    std::vector<size_t> batch;
+    for (size_t i = first; i < std::min(inputs.size(), first + kMergeFan); ++i) batch.push_back(i);
+    Status st = with_attached(db, inputs, batch, [&](const std::vector<std::string>& names) {
+      std::vector<std::string> arms;
+      for (const auto& n : names) {
+        arms.push_back(std::string("SELECT ") + kCacheColumns + " FROM " + n + ".response_cache");
+      }
+      return in_transaction(db, [&] {
+        return exec_sql(db, std::string("INSERT OR IGNORE INTO main.response_cache (") +
+                                kCacheColumns + ") " + merged_in_order(arms, "request_key"));
+      });
+    });
+    if (!st) return make_error(st.error().kind, "merging cached responses: " + st.error().message);
+  }
+  // Shard runs: each evaluation in one transaction.
+  for (const auto& key : group_order) {
+    ShardGroup& g = groups.at(key);
+    Status st = write_group(db, **store, g, inputs, outcome);
+    if (!st) {
+      return make_error(st.error().kind, "merging shards of " + g.members.front()->run.model_spec +
+                                             " × " + g.members.front()->run.suite + ": " +
+                                             st.error().message);
+    }
+    note_run(g.target);
   }
   for (const auto& key : group_order) {
     if (Status st = finish_group_run(db, groups.at(key).target); !st) return st.error();

@@ -38,7 +38,8 @@ struct MergeOutcome {
 /// input; kInvalidInput when an input is the output, is not an assay database or has another
 /// schema version, or when shards of one (model, suite) differ in anything that defines the
 /// evaluation (the message names both files, both runs and the field); kIo for SQLite failures
-/// (each input run is copied in its own transaction, so a failure keeps what was committed).
+/// (unsharded runs are copied an input per transaction, shard runs staged and then written in
+/// one transaction, so a failure keeps what was committed and a rerun finishes the job).
 /// Not thread-safe with other writers of `out_path` beyond SQLite's own locking.
 Result<MergeOutcome> merge_databases(const std::string& out_path,
                                      const std::vector<std::string>& inputs);

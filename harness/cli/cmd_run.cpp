@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 #include <atomic>
 #include <csignal>
@@ -30,6 +31,23 @@ namespace assay::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+// Raises the soft RLIMIT_NOFILE to `needed` (within the hard limit); kInvalidInput naming the
+// limit when the hard limit is lower.
+Status ensure_descriptor_limit(rlim_t needed) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= needed) return Status::ok();
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < needed) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "--concurrency needs about " + std::to_string(needed) +
+                          " file descriptors but the hard limit is " +
+                          std::to_string(lim.rlim_max) +
+                          "; lower --concurrency or raise `ulimit -Hn`");
+  }
+  lim.rlim_cur = needed;
+  setrlimit(RLIMIT_NOFILE, &lim);
+  return Status::ok();
+}
 
 extern "C" void on_stop_signal(int) {
   // A second signal means "now": the writer's last batch may be lost, nothing else (WAL).
@@ -333,6 +351,10 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
   if (!store) return report_error(ctx, store.error());
 
+  // Every connection is a descriptor; many systems start processes with a soft limit of 1024.
+  if (Status fds = ensure_descriptor_limit(static_cast<rlim_t>(f.concurrency) + 256); !fds) {
+    return report_error(ctx, fds.error());
+  }
   TransportOptions topts;
   topts.connect_timeout_ms = static_cast<long>(f.connect_timeout_s * 1000);
   topts.total_timeout_ms = static_cast<long>(f.timeout_s * 1000);

@@ -123,6 +123,31 @@ TEST_CASE("4 shards merged equal a single-process run sample for sample, idempot
   REQUIRE(dump(all) == before);
 }
 
+TEST_CASE("10 shards (more than are merged in one pass) also equal the single-process run",
+          "[integration][shard]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 60);
+  MockServer mock;
+  std::vector<std::string> shards;
+  for (int i = 0; i < 10; ++i) {
+    std::string db = dir.file("s" + std::to_string(i) + ".db");
+    REQUIRE(run_shard(mock, suite, db, std::to_string(i) + "/10").exit_code == 0);
+    shards.push_back(db);
+  }
+  std::string single = dir.file("single.db");
+  REQUIRE(run_shard(mock, suite, single, "").exit_code == 0);
+  std::string all = dir.file("all.db");
+  ProcessResult m = merge(all, shards);
+  INFO(m.err);
+  REQUIRE(m.exit_code == 0);
+  REQUIRE(m.out.find("120 of 120 samples, completed (merged 10 of 10 shards)") != std::string::npos);
+  REQUIRE(sample_listing(all, "1") == sample_listing(single, "1"));
+  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM response_cache") == "120");
+  std::string before = dump(all);
+  REQUIRE(merge(all, shards).exit_code == 0);
+  REQUIRE(dump(all) == before);
+}
+
 TEST_CASE("a partial merge is resumable: the unsharded command runs only the missing shard",
           "[integration][shard]") {
   TempDir dir;
