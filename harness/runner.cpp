@@ -118,8 +118,8 @@ class RunLoop {
       // Waiting for the scorers or the writer to catch up: look again soon.
       int timeout = throttled && in_flight() == 0 ? 2 : 100;
       if (!stopping_ && !retries_.empty()) {
-        timeout = static_cast<int>(std::clamp(retries_.top().due_ms - now, 0.0,
-                                              static_cast<double>(timeout)));
+        timeout = static_cast<int>(
+            std::clamp(retries_.top().due_ms - now, 0.0, static_cast<double>(timeout)));
       }
       if (transport_ && (transport_->in_flight() > 0 || local_in_flight_ == 0)) {
         finished.clear();

@@ -341,7 +341,6 @@ Status check_groups(std::map<std::string, ShardGroup>& groups,
   return Status::ok();
 }
 
-
 /// How many databases are attached at once (SQLite's limit is 10).
 constexpr size_t kMergeFan = 8;
 
@@ -403,8 +402,8 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
                       const char* columns) {
     std::vector<std::string> arms;
     for (const SourceRun* m : g.members) {
-      size_t k = static_cast<size_t>(std::find(files.begin(), files.end(), m->input) -
-                                     files.begin());
+      size_t k =
+          static_cast<size_t>(std::find(files.begin(), files.end(), m->input) - files.begin());
       arms.push_back(std::string("SELECT ") + columns + " FROM " + names[k] + "." + table +
                      " WHERE run_id=" + std::to_string(m->run.id));
     }
@@ -441,21 +440,19 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
       return in_transaction(db, [&] {
         return insert_rows(
             merged_in_order(arms_for(names, "samples", kSampleColumns), "sample_id, epoch"),
-            merged_in_order(arms_for(names, "scores", kScoreColumns),
-                            "sample_id, epoch, metric"));
+            merged_in_order(arms_for(names, "scores", kScoreColumns), "sample_id, epoch, metric"));
       });
     });
   }
-  Status staged = exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS stage_samples (") +
-                                   kSampleColumns +
-                                   "); CREATE TEMP TABLE IF NOT EXISTS stage_scores (" +
-                                   kScoreColumns +
-                                   "); DELETE FROM temp.stage_samples; DELETE FROM "
-                                   "temp.stage_scores");
+  Status staged =
+      exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS stage_samples (") + kSampleColumns +
+                       "); CREATE TEMP TABLE IF NOT EXISTS stage_scores (" + kScoreColumns +
+                       "); DELETE FROM temp.stage_samples; DELETE FROM "
+                       "temp.stage_scores");
   for (size_t first = 0; staged && first < files.size(); first += kMergeFan) {
-    std::vector<size_t> batch(files.begin() + static_cast<std::ptrdiff_t>(first),
-                              files.begin() + static_cast<std::ptrdiff_t>(
-                                                  std::min(files.size(), first + kMergeFan)));
+    std::vector<size_t> batch(
+        files.begin() + static_cast<std::ptrdiff_t>(first),
+        files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), first + kMergeFan)));
     staged = with_attached(db, inputs, batch, [&](const std::vector<std::string>& names) {
       for (const SourceRun* m : g.members) {
         auto at = std::find(batch.begin(), batch.end(), m->input);
@@ -464,8 +461,8 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
         std::string where = " WHERE run_id=" + std::to_string(m->run.id);
         if (Status st = exec_sql(db, std::string("INSERT INTO temp.stage_samples SELECT ") +
                                          kSampleColumns + " FROM " + n + ".samples" + where +
-                                         "; INSERT INTO temp.stage_scores SELECT " +
-                                         kScoreColumns + " FROM " + n + ".scores" + where);
+                                         "; INSERT INTO temp.stage_scores SELECT " + kScoreColumns +
+                                         " FROM " + n + ".scores" + where);
             !st) {
           return st;
         }
@@ -539,10 +536,9 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(out_path);
   if (!store) return store.error();
   auto* db = static_cast<sqlite3*>((*store)->native_handle());
-  // A merge writes in big transactions; a larger page cache keeps the B-tree pages of the
-  // sample and cache tables resident (shards interleave sample ids, so inserts are not in key
-  // order).
-  if (Status st = exec_sql(db, "PRAGMA cache_size=-131072"); !st) return st.error();
+  // A merge writes big transactions in key order; 32 MiB of page cache holds the pages being
+  // filled (128 MiB measured no faster).
+  if (Status st = exec_sql(db, "PRAGMA cache_size=-32768"); !st) return st.error();
   // A rollback journal instead of WAL while merging: appended pages are not journaled at all,
   // where WAL would write every page twice (log, then checkpoint). WAL is restored at the end.
   if (Status st = exec_sql(db, "PRAGMA journal_mode=DELETE"); !st) return st.error();
@@ -610,6 +606,7 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
     for (size_t i = first; i < std::min(inputs.size(), first + kMergeFan); ++i) batch.push_back(i);
     Status st = with_attached(db, inputs, batch, [&](const std::vector<std::string>& names) {
       std::vector<std::string> arms;
+      arms.reserve(names.size());
       for (const auto& n : names) {
         arms.push_back(std::string("SELECT ") + kCacheColumns + " FROM " + n + ".response_cache");
       }

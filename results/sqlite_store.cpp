@@ -480,8 +480,7 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
 
 Status SqliteStore::for_each_observation(
     int64_t run_id, const std::string& metric,
-    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>&
-        fn) {
+    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn) {
   Stmt s(raw(db_),
          "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL THEN "
          "COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN 'error:' || "

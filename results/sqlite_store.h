@@ -6,8 +6,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -68,10 +68,9 @@ class SqliteStore {
   /// Calls `fn(sample_id, epoch, value, unscored_reason)` for every stored sample of a run, in
   /// sample-id (text) order then epoch, with its score of `metric` (a sample without that score
   /// gives "no_score", or "error:KIND" when its request failed). Streams: holds one row at a time.
-  Status for_each_observation(
-      int64_t run_id, const std::string& metric,
-      const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>&
-          fn);
+  Status for_each_observation(int64_t run_id, const std::string& metric,
+                              const std::function<void(std::string_view, int, std::optional<double>,
+                                                       std::string_view)>& fn);
 
   /// Runs raw SQL (tests and migrations).
   Status exec(const std::string& sql);

@@ -1,7 +1,7 @@
 #include "results/statistics.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "results/paired_comparison.h"

@@ -73,10 +73,11 @@ Result<std::optional<DataRow>> parse_jsonl_line(std::string_view line, const std
                       origin + ":" + std::to_string(line_no) + ": " + v.error().message);
   }
   if (!v->is_object()) {
-    return make_error(ErrorKind::kInvalidInput, origin + ":" + std::to_string(line_no) +
-                                                    ": expected a JSON object per line");
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ":" + std::to_string(line_no) + ": expected a JSON object per line");
   }
-  return std::optional<DataRow>(DataRow{std::move(v).value(), origin, line_no, 0, std::string(line)});
+  return std::optional<DataRow>(
+      DataRow{std::move(v).value(), origin, line_no, 0, std::string(line)});
 }
 
 Result<std::vector<DataRow>> parse_jsonl_rows(std::string_view text, const std::string& origin) {

@@ -388,9 +388,8 @@ struct SampleStream::State {
     if (!resolved) return resolved.error();
     files = *resolved;
     streaming = spec.keep_keys_in.empty() && !spec.shuffle_choices &&
-                std::all_of(files.begin(), files.end(), [&](const std::string& f) {
-                  return is_plain_jsonl(f, spec.format);
-                });
+                std::all_of(files.begin(), files.end(),
+                            [&](const std::string& f) { return is_plain_jsonl(f, spec.format); });
     std::string digests;
     std::string keys_path;
     for (size_t i = 0; i < files.size(); ++i) {
@@ -464,9 +463,8 @@ struct SampleStream::State {
     total_records = streaming ? row_index + count_remaining_records() : rows.size();
     if (spec.expected_records >= 0 &&
         static_cast<int64_t>(total_records) != spec.expected_records) {
-      warnings.push_back(suite_label(spec) + ": expected " +
-                         std::to_string(spec.expected_records) + " records, found " +
-                         std::to_string(total_records));
+      warnings.push_back(suite_label(spec) + ": expected " + std::to_string(spec.expected_records) +
+                         " records, found " + std::to_string(total_records));
     }
     std::sort(id_hashes.begin(), id_hashes.end());
     for (size_t k = 1; k < id_hashes.size(); ++k) {
@@ -500,9 +498,9 @@ struct SampleStream::State {
       if (!s) return s.error();
       if (!*s) break;
       if (!seen.emplace((*s)->id, produced).second) {
-        return make_error(ErrorKind::kInvalidInput,
-                          spec.origin + ": duplicate sample id '" + (*s)->id + "' (row at " +
-                              loc + "); make [sample] id unique");
+        return make_error(ErrorKind::kInvalidInput, spec.origin + ": duplicate sample id '" +
+                                                        (*s)->id + "' (row at " + loc +
+                                                        "); make [sample] id unique");
       }
     }
     reset();

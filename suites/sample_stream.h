@@ -25,8 +25,8 @@ class SampleStream {
   /// sees each sample of that pass. `epochs` is how many repeats will run (suites that shuffle
   /// options per repeat render that many variants). Errors are kInvalidInput/kNotFound/kIo.
   static Result<std::unique_ptr<SampleStream>> open(
-      const SuiteSpec& spec, const std::string& data_dir, std::optional<size_t> limit,
-      int epochs, const std::function<void(const Sample&)>& visit = {});
+      const SuiteSpec& spec, const std::string& data_dir, std::optional<size_t> limit, int epochs,
+      const std::function<void(const Sample&)>& visit = {});
   ~SampleStream();
   SampleStream(const SampleStream&) = delete;
   SampleStream& operator=(const SampleStream&) = delete;

@@ -21,11 +21,11 @@ struct LoadedSuite {
   std::vector<std::string> warnings;  ///< e.g. a record count that differs from the spec
 };
 
-/// Loads and renders every sample of `spec` into memory (SampleStream streams them). Relative dataset paths resolve against the spec's base_dir or, for
-/// built-ins, `data_dir`. `limit` keeps the first N samples in dataset order (after a subset
-/// selection). `epochs` is how many repeats will run: suites that shuffle options per repeat
-/// render that many variants per sample. Errors are kInvalidInput/kNotFound naming the suite,
-/// file, row and field.
+/// Loads and renders every sample of `spec` into memory (SampleStream streams them). Relative
+/// dataset paths resolve against the spec's base_dir or, for built-ins, `data_dir`. `limit` keeps
+/// the first N samples in dataset order (after a subset selection). `epochs` is how many repeats
+/// will run: suites that shuffle options per repeat render that many variants per sample. Errors
+/// are kInvalidInput/kNotFound naming the suite, file, row and field.
 Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
                                std::optional<size_t> limit, int epochs = 1);
 

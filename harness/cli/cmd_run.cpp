@@ -38,11 +38,11 @@ Status ensure_descriptor_limit(rlim_t needed) {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= needed) return Status::ok();
   if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < needed) {
-    return make_error(ErrorKind::kInvalidInput,
-                      "--concurrency needs about " + std::to_string(needed) +
-                          " file descriptors but the hard limit is " +
-                          std::to_string(lim.rlim_max) +
-                          "; lower --concurrency or raise `ulimit -Hn`");
+    return make_error(ErrorKind::kInvalidInput, "--concurrency needs about " +
+                                                    std::to_string(needed) +
+                                                    " file descriptors but the hard limit is " +
+                                                    std::to_string(lim.rlim_max) +
+                                                    "; lower --concurrency or raise `ulimit -Hn`");
   }
   lim.rlim_cur = needed;
   setrlimit(RLIMIT_NOFILE, &lim);

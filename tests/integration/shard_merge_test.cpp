@@ -140,7 +140,8 @@ TEST_CASE("10 shards (more than are merged in one pass) also equal the single-pr
   ProcessResult m = merge(all, shards);
   INFO(m.err);
   REQUIRE(m.exit_code == 0);
-  REQUIRE(m.out.find("120 of 120 samples, completed (merged 10 of 10 shards)") != std::string::npos);
+  REQUIRE(m.out.find("120 of 120 samples, completed (merged 10 of 10 shards)") !=
+          std::string::npos);
   REQUIRE(sample_listing(all, "1") == sample_listing(single, "1"));
   REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM response_cache") == "120");
   std::string before = dump(all);
