@@ -1,10 +1,10 @@
 #include "adapters/openai_chat_adapter.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
-#include <set>
 
+#include "adapters/adapter_support.h"
+#include "adapters/reasoning_scale.h"
 #include "adapters/sse.h"
 #include "harness/json.h"
 #include "harness/strings.h"
@@ -31,21 +31,8 @@ const std::vector<std::string>& body_params() {
   return kNames;
 }
 const std::vector<std::string>& control_params() {
-  static const std::vector<std::string> kNames = {"stream", "api_key_env", "system"};
+  static const std::vector<std::string> kNames = {"stream", "api_key_env", "system", "reasoning"};
   return kNames;
-}
-
-// Numbers and booleans go into JSON as such; everything else as a string.
-JsonValue param_value(const std::string& text) {
-  if (text == "true") return JsonValue(true);
-  if (text == "false") return JsonValue(false);
-  char* end = nullptr;
-  double d = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end == text.c_str() + text.size()) {
-    if (text.find_first_of(".eE") == std::string::npos) return JsonValue(static_cast<int64_t>(d));
-    return JsonValue(d);
-  }
-  return JsonValue(text);
 }
 
 void read_usage(const JsonValue* usage, Usage& out) {
@@ -64,30 +51,21 @@ void read_usage(const JsonValue* usage, Usage& out) {
   }
 }
 
-std::string text_of(const JsonValue* v) {
-  return v != nullptr && v->is_string() ? v->as_string() : std::string();
-}
-
 // Servers disagree on the reasoning field's name: vLLM/DeepSeek use reasoning_content,
 // Ollama and OpenRouter use reasoning.
 std::string reasoning_of(const JsonValue& msg) {
-  std::string r = text_of(msg.find("reasoning_content"));
-  return r.empty() ? text_of(msg.find("reasoning")) : r;
-}
-
-Error malformed(const std::string& what, std::string_view body) {
-  return make_error(ErrorKind::kMalformedResponse,
-                    what + ": " + truncate_for_display(trim(body), 200));
+  std::string r = json_text(msg.find("reasoning_content"));
+  return r.empty() ? json_text(msg.find("reasoning")) : r;
 }
 
 class OpenAiChatAdapter final : public ModelAdapter {
  public:
-  OpenAiChatAdapter(ModelSpec spec, std::string api_key)
-      : spec_(std::move(spec)), api_key_(std::move(api_key)) {
-    base_url_ = spec_.base_url.empty() ? kDefaultBaseUrl : spec_.base_url;
-    auto it = spec_.params.find("stream");
-    streaming_ = it == spec_.params.end() || (it->second != "false" && it->second != "0");
-  }
+  OpenAiChatAdapter(ModelSpec spec, std::string api_key, std::string reasoning_effort)
+      : spec_(std::move(spec)),
+        api_key_(std::move(api_key)),
+        base_url_(spec_.base_url.empty() ? kDefaultBaseUrl : spec_.base_url),
+        streaming_(spec_streaming(spec_)),
+        reasoning_effort_(std::move(reasoning_effort)) {}
 
   const ModelSpec& spec() const override { return spec_; }
 
@@ -140,9 +118,10 @@ class OpenAiChatAdapter final : public ModelAdapter {
     if (d.seed) p["seed"] = JsonValue(*d.seed);
     for (const auto& [k, v] : spec_.params) {
       if (std::find(body_params().begin(), body_params().end(), k) != body_params().end()) {
-        p[k] = param_value(v);
+        p[k] = spec_param_value(v);
       }
     }
+    if (!reasoning_effort_.empty()) p["reasoning_effort"] = JsonValue(reasoning_effort_);
     // max_completion_tokens supersedes max_tokens (OpenAI reasoning models reject both).
     if (p.count("max_completion_tokens")) p.erase("max_tokens");
     JsonValue out = JsonValue::object();
@@ -153,29 +132,30 @@ class OpenAiChatAdapter final : public ModelAdapter {
   ModelSpec spec_;
   std::string api_key_;
   std::string base_url_;
-  bool streaming_ = true;
+  bool streaming_;
+  std::string reasoning_effort_;  ///< from reasoning=, "" when not set
 };
 
 }  // namespace
 
 Result<Completion> parse_openai_chat_body(std::string_view body) {
   Result<JsonValue> doc = parse_json(body);
-  if (!doc) return malformed("response is not JSON (" + doc.error().message + ")", body);
+  if (!doc) return malformed_response("response is not JSON (" + doc.error().message + ")", body);
   if (const JsonValue* err = doc->find("error")) {
     return make_error(ErrorKind::kServerError,
                       "server returned an error object: " + to_json(*err).substr(0, 300));
   }
   const JsonValue* choices = doc->find("choices");
   if (choices == nullptr || !choices->is_array() || choices->items().empty()) {
-    return malformed("response has no choices", body);
+    return malformed_response("response has no choices", body);
   }
   const JsonValue& choice = choices->items()[0];
   const JsonValue* msg = choice.find("message");
-  if (msg == nullptr || !msg->is_object()) return malformed("choice has no message", body);
+  if (msg == nullptr || !msg->is_object()) return malformed_response("choice has no message", body);
   Completion c;
-  c.text = text_of(msg->find("content"));
+  c.text = json_text(msg->find("content"));
   c.reasoning = reasoning_of(*msg);
-  c.finish_reason = text_of(choice.find("finish_reason"));
+  c.finish_reason = json_text(choice.find("finish_reason"));
   read_usage(doc->find("usage"), c.usage);
   return c;
 }
@@ -192,7 +172,7 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
       continue;
     }
     Result<JsonValue> chunk = parse_json(ev.data);
-    if (!chunk) return malformed("stream chunk is not JSON", ev.data);
+    if (!chunk) return malformed_response("stream chunk is not JSON", ev.data);
     if (const JsonValue* err = chunk->find("error")) {
       return make_error(ErrorKind::kServerError,
                         "stream carried an error: " + to_json(*err).substr(0, 300));
@@ -202,7 +182,7 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
     if (choices == nullptr || !choices->is_array() || choices->items().empty()) continue;
     const JsonValue& choice = choices->items()[0];
     if (const JsonValue* delta = choice.find("delta")) {
-      std::string content = text_of(delta->find("content"));
+      std::string content = json_text(delta->find("content"));
       std::string reasoning = reasoning_of(*delta);
       if (!content.empty() || !reasoning.empty()) {
         double at = arrival_ms(times, ev.end_offset);
@@ -212,44 +192,52 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
       c.text += content;
       c.reasoning += reasoning;
     }
-    std::string fr = text_of(choice.find("finish_reason"));
+    std::string fr = json_text(choice.find("finish_reason"));
     if (!fr.empty()) c.finish_reason = fr;
   }
   if (!done && c.finish_reason.empty()) {
-    return malformed("stream ended before [DONE] or a finish_reason", body.substr(0, 200));
+    return malformed_response("stream ended before [DONE] or a finish_reason", body.substr(0, 200));
   }
   c.ttft_ms = first_ms;
-  // A window under a millisecond means the chunks arrived together (one read), which measures
-  // the network, not generation speed: leave the speed unknown rather than report millions.
-  constexpr double kMinStreamWindowMs = 1.0;
-  if (c.usage.output_tokens > 0 && last_ms - first_ms >= kMinStreamWindowMs && first_ms >= 0) {
-    c.output_tps = static_cast<double>(c.usage.output_tokens) / ((last_ms - first_ms) / 1000.0);
-  }
+  c.output_tps = stream_output_tps(c.usage.output_tokens, first_ms, last_ms);
   return c;
+}
+
+// reasoning= as reasoning_effort. OpenAI's scale has no token budget; max is the highest
+// level every OpenAI reasoning model accepts (reasoning_effort=xhigh passes through as given).
+Result<std::string> reasoning_effort_for(const ModelSpec& spec) {
+  Result<std::optional<ReasoningSetting>> r = reasoning_from_spec(spec);
+  if (!r) return r.error();
+  if (!*r) return std::string();
+  if (spec.params.count("reasoning_effort")) {
+    return make_error(
+        ErrorKind::kInvalidInput,
+        "model SPEC '" + spec.text + "': give either reasoning= or reasoning_effort=, not both");
+  }
+  using L = ReasoningSetting::Level;
+  switch ((*r)->level) {
+    case L::kBudget:
+      return make_error(ErrorKind::kInvalidInput,
+                        "model SPEC '" + spec.text + "': reasoning=" + (*r)->name() +
+                            ": OpenAI-compatible servers take an effort level, not a token "
+                            "budget; use reasoning=none|low|medium|high|max");
+    case L::kMax:
+      return std::string("high");
+    default:
+      return (*r)->name();
+  }
 }
 
 Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& spec) {
   std::vector<std::string> known = body_params();
   known.insert(known.end(), control_params().begin(), control_params().end());
-  for (const auto& [k, v] : spec.params) {
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      return make_error(
-          ErrorKind::kInvalidInput,
-          "model SPEC '" + spec.text + "': unknown parameter '" + k + "'" + did_you_mean(k, known));
-    }
-  }
-  std::string env_name = "OPENAI_API_KEY";
-  if (auto it = spec.params.find("api_key_env"); it != spec.params.end()) env_name = it->second;
-  const char* key = std::getenv(env_name.c_str());
-  std::string api_key = key ? key : "";
-  if (api_key.empty() && spec.base_url.empty()) {
-    return make_error(ErrorKind::kInvalidInput,
-                      "model SPEC '" + spec.text + "': " + env_name +
-                          " is not set. Export it, or give a local server's base URL, e.g. "
-                          "openai:" +
-                          spec.model + "@http://127.0.0.1:8000/v1");
-  }
-  return std::unique_ptr<ModelAdapter>(new OpenAiChatAdapter(spec, std::move(api_key)));
+  if (Status s = check_known_params(spec, known); !s) return s.error();
+  Result<std::string> effort = reasoning_effort_for(spec);
+  if (!effort) return effort.error();
+  Result<std::string> key = api_key_from_env(spec, {"OPENAI_API_KEY"}, "http://127.0.0.1:8000/v1");
+  if (!key) return key.error();
+  return std::unique_ptr<ModelAdapter>(
+      new OpenAiChatAdapter(spec, std::move(key).value(), std::move(effort).value()));
 }
 
 }  // namespace assay

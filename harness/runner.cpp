@@ -53,6 +53,21 @@ std::vector<Score> score_outcome(const Sample& sample, const Completion* complet
       }
       continue;
     }
+    if (completion->finish_reason == "missing_output") {
+      for (const auto& m : scorer->metrics()) {
+        out.push_back(
+            unscored(m, "missing_output", "the replayed outputs have none for this sample"));
+      }
+      continue;
+    }
+    if (completion->finish_reason.rfind("content_filter", 0) == 0) {
+      for (const auto& m : scorer->metrics()) {
+        out.push_back(unscored(
+            m, "blocked",
+            "the provider withheld the answer (finish_reason=" + completion->finish_reason + ")"));
+      }
+      continue;
+    }
     ScoringInput input;
     input.output = completion->text;
     input.target = sample.target;

@@ -13,7 +13,7 @@ constexpr double kZ95 = 1.959963984540054;
 }
 
 bool unscored_counts_as_zero(const std::string& reason) {
-  return reason.rfind("error:", 0) != 0 && reason != "judge_error";
+  return reason.rfind("error:", 0) != 0 && reason != "judge_error" && reason != "missing_output";
 }
 
 std::pair<double, double> wilson_interval(double k, double n, double z) {

@@ -4,6 +4,7 @@
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
 #include "scorers/math_scorers.h"
+#include "scorers/mmlu_pro_tiger_scorer.h"
 
 namespace assay {
 
@@ -11,6 +12,14 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
   registry.add("exact", "normalised exact match of the whole output", make_exact_scorer);
   registry.add("choice", "multiple-choice letter, Artificial Analysis regex list",
                make_choice_scorer);
+  registry.add("mmlu_pro_tiger",
+               "MMLU-Pro letter as TIGER-Lab's scripts grade it: 'answer is (X)', 'Answer: X', last "
+               "standalone letter, else their seeded random pick",
+               make_mmlu_pro_tiger_scorer);
+  registry.add("mmlu_pro_tiger_v0",
+               "MMLU-Pro letter as TIGER-Lab's initial release graded it: 'answer is (X)' then "
+               "'Answer: X'; nothing else",
+               make_mmlu_pro_tiger_v0_scorer);
   registry.add("gsm8k", "GSM8K numeric answer: flexible last number and strict '####'",
                make_gsm8k_scorer);
   registry.add("math_equiv",

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "harness/version.h"
+#include "suites/dataset.h"
 
 namespace assay::cli {
 
@@ -68,7 +69,9 @@ int run_cli(int argc, char** argv) {
   AppContext ctx;
   ctx.out = &std::cout;
   ctx.err = &std::cerr;
-  register_builtin_adapters(ctx.adapters);
+  AdapterSettings adapter_settings;
+  adapter_settings.read_file = read_file_maybe_gz;
+  register_builtin_adapters(ctx.adapters, adapter_settings);
   register_builtin_scorers(ctx.scorers, ctx.scorer_settings);
 
   CLI::App app{

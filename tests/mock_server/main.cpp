@@ -1,5 +1,6 @@
-// mock_model_server: the project's own OpenAI-compatible model server for tests, the demo and
-// benchmarks. Prints the bound port on stdout's first line. Loopback only by design.
+// mock_model_server: the project's own model server (OpenAI, Anthropic and Gemini wire formats)
+// for tests, the demo and benchmarks. Prints the bound port on stdout's first line. Loopback only
+// by design.
 
 #include <CLI/CLI.hpp>
 
@@ -25,7 +26,9 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::string answer_key;
   std::string models;
-  CLI::App app{"Mock OpenAI-compatible model server (loopback only) with fault injection."};
+  CLI::App app{
+      "Mock model server (loopback only) speaking the OpenAI, Anthropic and Gemini wire formats, "
+      "with fault injection."};
   app.add_option("--host", host, "Listen address; must be a loopback address")
       ->capture_default_str();
   app.add_option("--port", port, "Port (0 = pick a free one)")->capture_default_str();

@@ -55,24 +55,32 @@ std::string guess_answer(const std::string& prompt) {
   return std::to_string(hash64(prompt) % 1000);
 }
 
-std::string render(const std::string& prompt, const std::string& answer) {
-  std::string lead = "Let me work through this step by step.\nThe result follows.\n";
+// The final line, in the format the prompt asks for.
+std::string answer_line(const std::string& prompt, const std::string& answer) {
   if (prompt.find("Answer: $LETTER") != std::string::npos ||
       prompt.find("'Answer: A") != std::string::npos ||
       prompt.find("Answer: $ANSWER") != std::string::npos) {
-    return lead + "Answer: " + answer;
+    return "Answer: " + answer;
   }
-  if (prompt.find("####") != std::string::npos) return lead + "#### " + answer;
-  if (prompt.find("\\boxed") != std::string::npos) return lead + "\\boxed{" + answer + "}";
-  return lead + "The answer is " + answer + ".";
+  if (prompt.find("####") != std::string::npos) return "#### " + answer;
+  if (prompt.find("\\boxed") != std::string::npos) return "\\boxed{" + answer + "}";
+  return "The answer is " + answer + ".";
 }
 
-std::string error_body(const std::string& type, const std::string& message) {
-  std::string out = "{\"error\":{\"message\":";
-  append_json_string(out, message);
-  out += ",\"type\":";
-  append_json_string(out, type);
-  return out + "}}";
+std::string render(const std::string& prompt, const std::string& answer) {
+  return "Let me work through this step by step.\nThe result follows.\n" +
+         answer_line(prompt, answer);
+}
+
+// The first n space-separated words of text.
+std::string first_words(const std::string& text, int64_t n) {
+  std::string cut;
+  int64_t words = 0;
+  for (char c : text) {
+    if (c == ' ' && ++words >= n) break;
+    cut.push_back(c);
+  }
+  return n <= 0 ? std::string() : cut;
 }
 
 int64_t count_words(const std::string& s) {
@@ -120,13 +128,22 @@ Reply MockModel::handle(const HttpRequestIn& req) {
     r.segments.push_back({0, http_response(200, "application/json", "{\"ok\":true}")});
     return r;
   }
-  if (req.method == "POST" && req.path.size() >= 17 &&
-      req.path.substr(req.path.size() - 17) == "/chat/completions") {
-    return chat_completions(req);
+  if (req.method == "POST") {
+    std::string route = req.path.substr(0, req.path.find('?'));
+    auto ends_with = [&](const std::string& suffix) {
+      return route.size() >= suffix.size() &&
+             route.compare(route.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends_with("/chat/completions")) return generate(req, Wire::kOpenAi);
+    if (ends_with("/messages")) return generate(req, Wire::kAnthropic);
+    if (ends_with(":generateContent") || ends_with(":streamGenerateContent")) {
+      return generate(req, Wire::kGemini);
+    }
   }
   ++counts_["status_404"];
   r.segments.push_back(
-      {0, http_response(404, "application/json", error_body("not_found", "no route " + req.path))});
+      {0, http_response(404, "application/json",
+                        error_body(Wire::kOpenAi, 404, "not_found", "no route " + req.path))});
   return r;
 }
 
@@ -162,40 +179,118 @@ std::string MockModel::expected_answer(const std::string& prompt) const {
   return {};
 }
 
-Reply MockModel::chat_completions(const HttpRequestIn& req) {
+bool MockModel::key_ok(const HttpRequestIn& req, Wire wire) const {
+  if (options_.require_key.empty()) return true;
+  switch (wire) {
+    case Wire::kAnthropic:
+      return req.header("x-api-key") == options_.require_key;
+    case Wire::kGemini:
+      return req.header("x-goog-api-key") == options_.require_key;
+    case Wire::kOpenAi:
+      break;
+  }
+  return req.header("authorization") == "Bearer " + options_.require_key;
+}
+
+MockAnswer MockModel::answer_for(const MockCall& call) const {
+  const std::string& prompt = call.prompt;
+  MockAnswer a;
+  a.prompt_tokens = static_cast<int64_t>(prompt.size() / 4) + 1;
+  if (std::string cached = find_marker(prompt, "cached"); !cached.empty()) {
+    a.cached_tokens = std::min<int64_t>(std::stoll(cached), a.prompt_tokens);
+  }
+  if (prompt.find("[[block]]") != std::string::npos) {
+    a.finish = "blocked";
+    return a;
+  }
+  std::string right = expected_answer(prompt);
+  double p = options_.accuracy;
+  if (std::string pm = find_marker(prompt, "p"); !pm.empty()) {
+    p = std::stod(pm);
+  } else if (size_t dash = call.model.rfind("-p"); dash != std::string::npos) {
+    char* end = nullptr;
+    double v = std::strtod(call.model.c_str() + dash + 2, &end);
+    if (end == call.model.c_str() + call.model.size()) p = v;
+  }
+  std::string draw_key =
+      std::to_string(options_.seed) + "\n" + call.model + "\n" + prompt + "\n" + call.seed;
+  std::string answer;
+  if (right.empty()) {
+    answer = guess_answer(prompt);
+  } else {
+    answer = unit_from_hash(draw_key) < p ? right : wrong_answer(right, prompt);
+  }
+  a.text = render(prompt, answer);
+  if (call.thinking) {
+    // A decoy in the answer format: scoring the reasoning instead of the answer would show.
+    a.reasoning = "Thinking it over before answering. A first guess, still to be checked: " +
+                  answer_line(prompt, wrong_answer(answer, prompt));
+  }
+  a.answer_tokens = count_words(a.text);
+  a.reasoning_tokens = count_words(a.reasoning);
+  if (call.max_tokens >= 0 && a.answer_tokens + a.reasoning_tokens > call.max_tokens) {
+    // Honour the limit the way servers do: reasoning first, then the answer, cut at the limit.
+    if (a.reasoning_tokens >= call.max_tokens) {
+      a.reasoning = first_words(a.reasoning, call.max_tokens);
+      a.reasoning_tokens = call.max_tokens;
+      a.text.clear();
+      a.answer_tokens = 0;
+    } else {
+      a.answer_tokens = call.max_tokens - a.reasoning_tokens;
+      a.text = first_words(a.text, a.answer_tokens);
+    }
+    a.finish = "length";
+  }
+  return a;
+}
+
+Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
   Reply r;
-  auto send = [&](int status, const std::string& body,
-                  std::vector<std::pair<std::string, std::string>> extra = {}) {
+  auto send_body = [&](int status, const std::string& body,
+                       std::vector<std::pair<std::string, std::string>> extra = {}) {
     ++counts_["status_" + std::to_string(status)];
     r.segments.push_back(
         {options_.latency_ms, http_response(status, "application/json", body, extra)});
     return r;
   };
-  if (!options_.require_key.empty() &&
-      req.header("authorization") != "Bearer " + options_.require_key) {
-    return send(401, error_body("invalid_request_error", "Incorrect API key provided."));
+  auto send = [&](int status, const std::string& type, const std::string& message,
+                  std::vector<std::pair<std::string, std::string>> extra = {}) {
+    return send_body(status, error_body(wire, status, type, message), std::move(extra));
+  };
+  const char* bad_request = wire == Wire::kGemini ? "INVALID_ARGUMENT" : "invalid_request_error";
+  if (!key_ok(req, wire)) {
+    switch (wire) {
+      case Wire::kAnthropic:
+        return send(401, "authentication_error", "invalid x-api-key");
+      case Wire::kGemini:
+        return send(401, "UNAUTHENTICATED", "API key not valid. Please pass a valid API key.");
+      case Wire::kOpenAi:
+        break;
+    }
+    return send(401, "invalid_request_error", "Incorrect API key provided.");
+  }
+  if (wire == Wire::kAnthropic && req.header("anthropic-version").empty()) {
+    return send(400, bad_request, "anthropic-version: header is required");
   }
   Result<JsonValue> doc = parse_json(req.body);
-  if (!doc || !doc->is_object()) {
-    return send(400, error_body("invalid_request_error", "request body is not JSON"));
+  if (!doc || !doc->is_object()) return send(400, bad_request, "request body is not JSON");
+  MockCall call;
+  if (std::string err = parse_call(wire, req.path, *doc, call); !err.empty()) {
+    ++counts_["rejected_" + std::string(wire == Wire::kOpenAi      ? "openai"
+                                        : wire == Wire::kAnthropic ? "anthropic"
+                                                                   : "gemini")];
+    return send(400, bad_request, err);
   }
-  const JsonValue* model_v = doc->find("model");
-  std::string model = model_v ? model_v->to_text() : "";
-  if (!options_.models.empty() &&
-      std::find(options_.models.begin(), options_.models.end(), model) == options_.models.end()) {
-    return send(404, error_body("model_not_found", "The model '" + model + "' does not exist."));
-  }
-  std::string prompt;
-  if (const JsonValue* msgs = doc->find("messages"); msgs && msgs->is_array()) {
-    for (const auto& m : msgs->items()) {
-      const JsonValue* role = m.find("role");
-      const JsonValue* content = m.find("content");
-      if (role && content && role->to_text() == "user") prompt = content->to_text();
-    }
+  if (!options_.models.empty() && std::find(options_.models.begin(), options_.models.end(),
+                                            call.model) == options_.models.end()) {
+    const char* type = wire == Wire::kOpenAi      ? "model_not_found"
+                       : wire == Wire::kAnthropic ? "not_found_error"
+                                                  : "NOT_FOUND";
+    return send(404, type, "The model '" + call.model + "' does not exist.");
   }
   PromptCount* pc = nullptr;
   if (options_.track_prompts) {
-    pc = &prompts_[prompt];
+    pc = &prompts_[call.prompt];
     ++pc->requests;
   }
 
@@ -217,22 +312,20 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
       }
     }
   }
-  const JsonValue* stream_v = doc->find("stream");
-  bool stream = stream_v && stream_v->is_bool() && stream_v->as_bool();
   if (fault == Fault::k500) {
     ++counts_["fault_500"];
-    return send(500, error_body("server_error", "mock internal error"));
+    return send(500, wire == Wire::kGemini ? "INTERNAL" : "server_error", "mock internal error");
   }
   if (fault == Fault::k429) {
     ++counts_["fault_429"];
     char ra[32];
     std::snprintf(ra, sizeof ra, "%g", options_.retry_after_s);
-    return send(429, error_body("rate_limit_exceeded", "Rate limit reached"),
-                {{"Retry-After", ra}});
+    return send(429, wire == Wire::kGemini ? "RESOURCE_EXHAUSTED" : "rate_limit_error",
+                "Rate limit reached", {{"Retry-After", ra}});
   }
   if (fault == Fault::kMalformed) {
     ++counts_["fault_malformed"];
-    return send(200, "{\"choices\": [{\"message\": {\"content\": \"unterminated");
+    return send_body(200, "{\"choices\": [{\"message\": {\"content\": \"unterminated");
   }
   if (fault == Fault::kHang) {
     ++counts_["fault_hang"];
@@ -240,98 +333,17 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
     return r;
   }
 
-  // The answer.
-  std::string right = expected_answer(prompt);
-  double p = options_.accuracy;
-  if (std::string pm = find_marker(prompt, "p"); !pm.empty()) {
-    p = std::stod(pm);
-  } else if (size_t dash = model.rfind("-p"); dash != std::string::npos) {
-    char* end = nullptr;
-    double v = std::strtod(model.c_str() + dash + 2, &end);
-    if (end == model.c_str() + model.size()) p = v;
-  }
-  const JsonValue* seed_v = doc->find("seed");
-  std::string draw_key = std::to_string(options_.seed) + "\n" + model + "\n" + prompt + "\n" +
-                         (seed_v ? seed_v->to_text() : "");
-  std::string answer;
-  if (right.empty()) {
-    answer = guess_answer(prompt);
-  } else {
-    answer = unit_from_hash(draw_key) < p ? right : wrong_answer(right, prompt);
-  }
-  std::string text = render(prompt, answer);
-  std::string finish = "stop";
-  const JsonValue* max_tokens = doc->find("max_tokens");
-  if (max_tokens == nullptr) max_tokens = doc->find("max_completion_tokens");
-  int64_t completion_tokens = count_words(text);
-  if (max_tokens && max_tokens->is_number() && max_tokens->as_int() < completion_tokens) {
-    // Honour the limit the way servers do: cut the text and report finish_reason=length.
-    std::string cut;
-    int64_t words = 0;
-    for (char c : text) {
-      if (c == ' ' && ++words >= max_tokens->as_int()) break;
-      cut.push_back(c);
-    }
-    text = cut;
-    completion_tokens = max_tokens->as_int();
-    finish = "length";
-  }
-  int64_t prompt_tokens = static_cast<int64_t>(prompt.size() / 4) + 1;
-  std::string usage = "{\"prompt_tokens\":" + std::to_string(prompt_tokens) +
-                      ",\"completion_tokens\":" + std::to_string(completion_tokens) +
-                      ",\"total_tokens\":" + std::to_string(prompt_tokens + completion_tokens) +
-                      "}";
-  std::string escaped_model;
-  append_json_string(escaped_model, model);
-  std::string id = "\"id\":\"chatcmpl-mock\",\"created\":1700000000,\"model\":" + escaped_model;
-
+  MockAnswer answer = answer_for(call);
+  if (answer.finish == "blocked") ++counts_["blocked"];
+  if (!answer.reasoning.empty()) ++counts_["reasoning"];
   std::vector<std::string> pieces;  // the full response, as it would be sent
   std::string head;
-  if (stream) {
+  if (call.stream) {
     head = http_chunked_head(200, "text/event-stream");
-    auto event = [&](const std::string& json) { return http_chunk("data: " + json + "\n\n"); };
-    pieces.push_back(event("{" + id +
-                           ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
-                           "\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-                           "\"finish_reason\":null}]}"));
-    size_t start = 0;
-    while (start < text.size()) {
-      size_t end = start;
-      for (int w = 0; w < 4 && end < text.size(); ++w) {
-        end = text.find(' ', end + 1);
-        if (end == std::string::npos) end = text.size();
-      }
-      std::string content;
-      append_json_string(content, text.substr(start, end - start));
-      pieces.push_back(event("{" + id +
-                             ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
-                             "\"index\":0,\"delta\":{\"content\":" +
-                             content + "},\"finish_reason\":null}]}"));
-      start = end;
-    }
-    pieces.push_back(event("{" + id +
-                           ",\"object\":\"chat.completion.chunk\",\"choices\":[{"
-                           "\"index\":0,\"delta\":{},\"finish_reason\":\"" +
-                           finish + "\"}]}"));
-    const JsonValue* so = doc->find("stream_options");
-    const JsonValue* iu = so ? so->find("include_usage") : nullptr;
-    if (iu && iu->is_bool() && iu->as_bool()) {
-      pieces.push_back(event("{" + id +
-                             ",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-                             "\"usage\":" +
-                             usage + "}"));
-    }
-    pieces.push_back(event("[DONE]"));
+    for (const auto& event : render_stream(call, answer)) pieces.push_back(http_chunk(event));
     pieces.push_back(http_chunk(""));
   } else {
-    std::string content;
-    append_json_string(content, text);
-    std::string body = "{" + id +
-                       ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
-                       "\"message\":{\"role\":\"assistant\",\"content\":" +
-                       content + "},\"finish_reason\":\"" + finish + "\"}],\"usage\":" + usage +
-                       "}";
-    std::string full = http_response(200, "application/json", body);
+    std::string full = http_response(200, "application/json", render_body(call, answer));
     size_t split = full.find("\r\n\r\n") + 4;
     head = full.substr(0, split);
     pieces.push_back(full.substr(split));
@@ -351,7 +363,7 @@ Reply MockModel::chat_completions(const HttpRequestIn& req) {
   if (pc) ++pc->ok;
   r.segments.push_back({options_.latency_ms, head + pieces.front()});
   for (size_t i = 1; i < pieces.size(); ++i) {
-    r.segments.push_back({stream ? options_.chunk_delay_ms : 0, pieces[i]});
+    r.segments.push_back({call.stream ? options_.chunk_delay_ms : 0, pieces[i]});
   }
   return r;
 }

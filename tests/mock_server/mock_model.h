@@ -1,6 +1,8 @@
 #pragma once
-/// The mock model: answers chat-completion requests deterministically from the prompt, with
-/// seeded fault injection and counters. Used by integration tests, the demo and benchmarks.
+/// The mock model: answers chat requests deterministically from the prompt, with seeded fault
+/// injection and counters, in three wire formats chosen by path: OpenAI `.../chat/completions`,
+/// Anthropic `.../messages` and Gemini `.../models/M:generateContent` (or
+/// `:streamGenerateContent?alt=sse`). Used by integration tests, the demo and benchmarks.
 ///
 /// How it answers: the expected answer comes from a `[[answer:X]]` marker in the prompt or from
 /// an answer key (JSONL lines {"contains": "...", "answer": "..."}). It answers correctly with
@@ -8,6 +10,13 @@
 /// (e.g. "mock-p0.8"), else --accuracy; the draw is a hash of (seed, model, prompt), so the same
 /// request always gets the same answer. The answer is written in the format the prompt asks for
 /// ("Answer: X", "#### X", "\boxed{X}", else "The answer is X.").
+///
+/// When the request asks for reasoning (OpenAI reasoning_effort other than none/minimal, an
+/// Anthropic thinking block, a Gemini thinkingConfig with a non-zero budget) it also returns
+/// reasoning text that ends in a wrong answer in the same format (a decoy: scoring reasoning
+/// would show), with reasoning tokens in usage. `[[block]]` in the prompt gets each provider's
+/// safety refusal (content_filter, stop_reason refusal, promptFeedback.blockReason);
+/// `[[cached:N]]` reports N prompt tokens as served from a prompt cache.
 
 #include <map>
 #include <mutex>
@@ -16,6 +25,7 @@
 #include <vector>
 
 #include "tests/mock_server/event_server.h"
+#include "tests/mock_server/mock_wire.h"
 
 namespace assay::mock {
 
@@ -32,7 +42,7 @@ struct MockOptions {
   double malformed = 0;             ///< 200 with a body that is not JSON
   double hang = 0;                  ///< never answers
   double reset = 0;                 ///< part of the body, then a TCP reset
-  std::string require_key;          ///< 401 unless "Authorization: Bearer KEY"
+  std::string require_key;          ///< 401 unless the wire's key header carries KEY
   std::vector<std::string> models;  ///< 404 for other model names (empty = accept all)
   bool track_prompts = false;       ///< per-prompt counters in /counters
   std::vector<std::pair<std::string, std::string>> answer_key;
@@ -45,7 +55,9 @@ class MockModel {
   Reply handle(const HttpRequestIn& request);
 
  private:
-  Reply chat_completions(const HttpRequestIn& request);
+  Reply generate(const HttpRequestIn& request, Wire wire);
+  MockAnswer answer_for(const MockCall& call) const;
+  bool key_ok(const HttpRequestIn& request, Wire wire) const;
   Reply counters() const;
   std::string expected_answer(const std::string& prompt) const;
 

@@ -3,6 +3,8 @@
 #include "scorers/choice_scorer.h"
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
+#include "scorers/mmlu_pro_tiger_scorer.h"
+#include "suites/python_random.h"
 
 using namespace assay;
 
@@ -116,4 +118,38 @@ TEST_CASE("exact match normalises case, whitespace and a trailing period", "[exa
   REQUIRE(s->score(in)[0].value == 1.0);
   in.output = "   ";
   REQUIRE(s->score(in)[0].unscored_reason == "no_answer");
+}
+
+TEST_CASE("mmlu_pro_tiger follows the reference's three stages and its seeded pick",
+          "[scorers][mmlu_pro]") {
+  auto stage = [](std::string_view t, bool three = true) {
+    auto e = extract_mmlu_pro_tiger(t, three);
+    return e ? std::string(1, e->letter) + std::to_string(e->stage) : std::string("-");
+  };
+  REQUIRE(stage("so the answer is (C). Answer: D") == "C1");
+  REQUIRE(stage("the answer is (None of these)\nAnswer: B") == "B2");
+  // Stage 2: the first line holding a match, the rightmost match in it; \s* crosses lines.
+  REQUIRE(stage("Answer: A then answer: B\nAnswer: C") == "B2");
+  REQUIRE(stage("x\nFinal Answer:\n  E") == "E2");
+  // Stage 3: the last standalone letter; ° is not a word character, é is.
+  REQUIRE(stage("about 220°F, option C or perhaps D") == "D3");
+  REQUIRE(stage("between C and 220°F") == "F3");
+  REQUIRE(stage("between C and éF") == "C3");
+  REQUIRE(stage("nothing here") == "-");
+  REQUIRE(stage("pick C", false) == "-");  // v0 has no last-letter stage
+  // random.seed(12345); random.randint(0, n - 1), checked against the CPython MT port.
+  for (int n = 1; n <= 26; ++n) {
+    PythonRandom rng(12345);
+    REQUIRE(mmlu_pro_tiger_random_pick(n) == static_cast<int>(rng.randbelow(n)));
+  }
+  auto tiger = make_mmlu_pro_tiger_scorer();
+  ScoringInput in;
+  in.output = "no letters here";
+  in.target = "G";
+  auto s = tiger->score(in);
+  REQUIRE(s[0].value == 1.0);  // the seeded pick is G
+  REQUIRE(s[0].explanation.find("seeded pick") != std::string::npos);
+  auto v0 = make_mmlu_pro_tiger_v0_scorer()->score(in);
+  REQUIRE_FALSE(v0[0].value);
+  REQUIRE(v0[0].unscored_reason == "no_answer");
 }

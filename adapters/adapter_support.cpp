@@ -1,0 +1,86 @@
+#include "adapters/adapter_support.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "harness/strings.h"
+
+namespace assay {
+
+Status check_known_params(const ModelSpec& spec, const std::vector<std::string>& known) {
+  for (const auto& [k, v] : spec.params) {
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      return make_error(
+          ErrorKind::kInvalidInput,
+          "model SPEC '" + spec.text + "': unknown parameter '" + k + "'" + did_you_mean(k, known));
+    }
+  }
+  return Status::ok();
+}
+
+Result<std::string> api_key_from_env(const ModelSpec& spec,
+                                     const std::vector<std::string>& default_envs,
+                                     const std::string& example_base_url) {
+  std::vector<std::string> names = default_envs;
+  if (auto it = spec.params.find("api_key_env"); it != spec.params.end()) names = {it->second};
+  for (const auto& name : names) {
+    const char* key = std::getenv(name.c_str());
+    if (key != nullptr && *key != '\0') return std::string(key);
+  }
+  if (!spec.base_url.empty()) return std::string();
+  std::string listed = names.front();
+  for (size_t i = 1; i < names.size(); ++i) listed += " or " + names[i];
+  return make_error(ErrorKind::kInvalidInput,
+                    "model SPEC '" + spec.text + "': " + listed +
+                        " is not set. Export it, or give a server's base URL, e.g. " +
+                        spec.provider + ":" + spec.model + "@" + example_base_url);
+}
+
+JsonValue spec_param_value(const std::string& text) {
+  if (text == "true") return JsonValue(true);
+  if (text == "false") return JsonValue(false);
+  char* end = nullptr;
+  double d = std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size()) {
+    if (text.find_first_of(".eE") == std::string::npos) return JsonValue(static_cast<int64_t>(d));
+    return JsonValue(d);
+  }
+  return JsonValue(text);
+}
+
+bool spec_streaming(const ModelSpec& spec) {
+  auto it = spec.params.find("stream");
+  return it == spec.params.end() || (it->second != "false" && it->second != "0");
+}
+
+std::string json_text(const JsonValue* v) {
+  return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
+int64_t json_int(const JsonValue* v, int64_t fallback) {
+  return v != nullptr && v->is_number() ? v->as_int() : fallback;
+}
+
+Error malformed_response(const std::string& what, std::string_view body) {
+  return make_error(ErrorKind::kMalformedResponse,
+                    what + ": " + truncate_for_display(trim(body), 200));
+}
+
+double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms) {
+  constexpr double kMinStreamWindowMs = 1.0;
+  if (output_tokens <= 0 || first_ms < 0 || last_ms - first_ms < kMinStreamWindowMs) return -1;
+  return static_cast<double>(output_tokens) / ((last_ms - first_ms) / 1000.0);
+}
+
+std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages) {
+  std::string out;
+  if (auto it = spec.params.find("system"); it != spec.params.end()) out = it->second;
+  for (const auto& m : messages) {
+    if (m.role != "system") continue;
+    if (!out.empty()) out += "\n\n";
+    out += m.content;
+  }
+  return out;
+}
+
+}  // namespace assay

@@ -1,0 +1,51 @@
+#pragma once
+/// Helpers shared by the HTTP adapters: SPEC parameter checks, API keys from the environment,
+/// typed parameter values, malformed-response errors and stream speed. Pure; thread-safe.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/json.h"
+#include "harness/model_spec.h"
+#include "harness/result.h"
+#include "harness/types.h"
+
+namespace assay {
+
+/// kInvalidInput naming the first SPEC parameter not in `known`, with a suggestion.
+Status check_known_params(const ModelSpec& spec, const std::vector<std::string>& known);
+
+/// The API key from the variable named by `?api_key_env=`, else the first of `default_envs`
+/// that is set. kInvalidInput when none is set and the SPEC has no base URL (the provider's
+/// own endpoint needs a key; a local server or proxy may not). The message names variables,
+/// never values.
+Result<std::string> api_key_from_env(const ModelSpec& spec,
+                                     const std::vector<std::string>& default_envs,
+                                     const std::string& example_base_url);
+
+/// A SPEC parameter's text as JSON: integers, decimals and booleans typed, else a string.
+JsonValue spec_param_value(const std::string& text);
+
+/// The SPEC's `stream` parameter (default true).
+bool spec_streaming(const ModelSpec& spec);
+
+/// A string field's text, or "" when absent or not a string.
+std::string json_text(const JsonValue* v);
+
+/// A JSON number field as an integer, or `fallback`.
+int64_t json_int(const JsonValue* v, int64_t fallback);
+
+/// kMalformedResponse (transient): `what` plus the start of `body`.
+Error malformed_response(const std::string& what, std::string_view body);
+
+/// Output speed as Artificial Analysis defines it: tokens after the first chunk over the time
+/// from the first to the last chunk; -1 when unknown or when the window is under 1 ms (chunks
+/// that arrived in one read measure the network, not generation).
+double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms);
+
+/// The system messages of `messages` joined by blank lines, with an optional SPEC `system`
+/// prefix; for providers that take the system prompt outside the message list.
+std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages);
+
+}  // namespace assay

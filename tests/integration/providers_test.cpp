@@ -1,0 +1,126 @@
+// Every provider adapter over real loopback HTTP against the mock server speaking that
+// provider's wire format: streaming and not, usage, reasoning, stop reasons, safety blocks.
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "tests/integration/fixtures.h"
+
+using namespace assay;
+using namespace assay::testing;
+
+namespace {
+
+int64_t count(const std::string& db, const std::string& sql) {
+  std::string v = sql_scalar(db, sql);
+  return v.empty() ? -1 : std::stoll(v);
+}
+
+std::string base_for(const std::string& provider, const MockServer& mock) {
+  std::string root = "http://127.0.0.1:" + std::to_string(mock.port());
+  return provider == "gemini" ? root + "/v1beta" : root + "/v1";
+}
+
+ProcessResult run_model(const std::string& model, const std::string& suite, const std::string& db,
+                        const std::map<std::string, std::string>& env = {},
+                        std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {assay_binary(), "run", "--model", model,
+                                   "--suite",      suite, "--db",    db};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run(args, env);
+}
+
+}  // namespace
+
+TEST_CASE("each provider's adapter runs end to end: answers, reasoning, usage, speed",
+          "[integration][providers]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 12, " [[cached:5]]");
+  MockServer mock({"--require-key", "sk-right", "--chunk-delay-ms", "2"});
+  struct Case {
+    std::string provider, key_env;
+  };
+  int run_id = 0;
+  for (const Case& c : {Case{"openai", "OPENAI_API_KEY"}, Case{"anthropic", "ANTHROPIC_API_KEY"},
+                        Case{"gemini", "GEMINI_API_KEY"}}) {
+    for (bool stream : {true, false}) {
+      ++run_id;
+      std::string model = c.provider + ":mock-model@" + base_for(c.provider, mock) +
+                          "?reasoning=low" + (stream ? "" : "&stream=false");
+      std::string db = dir.file("r.db");
+      // Streaming is not part of the cache key (it does not change answers): ask afresh.
+      ProcessResult r = run_model(model, suite, db, {{c.key_env, "sk-right"}}, {"--no-cache"});
+      INFO(c.provider << " stream=" << stream << "\n" << r.err);
+      REQUIRE(r.exit_code == 0);
+      std::string where = " FROM samples WHERE run_id=" + std::to_string(run_id);
+      REQUIRE(count(db, "SELECT COUNT(*)" + where +
+                            " AND finish_reason='stop' AND "
+                            "error_kind IS NULL") == 12);
+      // The decoy in the reasoning is stored but never scored: every answer is right.
+      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND reasoning LIKE 'Thinking it over%'") ==
+              12);
+      REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=" + std::to_string(run_id) +
+                            " AND metric='gsm8k_flexible' AND value=1") == 12);
+      REQUIRE(count(db, "SELECT COUNT(*)" + where +
+                            " AND tokens_in > 5 AND tokens_cached=5 AND tokens_out > 0") == 12);
+      if (c.provider != "anthropic") {  // Anthropic folds thinking into output_tokens
+        REQUIRE(count(db, "SELECT COUNT(*)" + where +
+                              " AND tokens_reasoning > 0 AND tokens_out > tokens_reasoning") == 12);
+      }
+      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND ttft_ms IS NOT NULL") ==
+              (stream ? 12 : 0));
+      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND output_tps > 0") == (stream ? 12 : 0));
+    }
+  }
+  REQUIRE(mock.counter("status_401") == 0);
+  REQUIRE(mock.counter("reasoning") == 6 * 12);
+}
+
+TEST_CASE("each provider's length stop is truncated and its safety stop is blocked",
+          "[integration][providers]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 4);
+  TempDir blocked_dir;
+  std::string blocked_suite = write_numeric_suite(blocked_dir, 3, " [[block]]");
+  MockServer mock;
+  for (const std::string provider : {"openai", "anthropic", "gemini"}) {
+    INFO(provider);
+    std::string db = dir.file(provider + ".db");
+    std::string base = provider + ":m@" + base_for(provider, mock);
+    ProcessResult cut = run_model(base + "?max_tokens=3", suite, db);
+    REQUIRE(cut.exit_code == 0);
+    REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE finish_reason='length'") == 4);
+    REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 8);
+    ProcessResult blocked = run_model(base, blocked_suite, db);
+    REQUIRE(blocked.exit_code == 0);
+    REQUIRE(count(db,
+                  "SELECT COUNT(*) FROM samples WHERE run_id=2 AND "
+                  "finish_reason LIKE 'content_filter%'") == 3);
+    REQUIRE(count(db,
+                  "SELECT COUNT(*) FROM scores WHERE run_id=2 AND "
+                  "unscored_reason='blocked'") == 6);
+    ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});
+    auto j = parse_json(runs.out);
+    REQUIRE(j);
+    REQUIRE(j->items()[1].find("unscored")->find("blocked")->as_int() == 3);
+  }
+}
+
+TEST_CASE("a provider's wrong key trips the breaker with its own error and no key in sight",
+          "[integration][providers][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 200);
+  MockServer mock({"--require-key", "sk-right"});
+  for (const auto& [provider, env] : std::vector<std::pair<std::string, std::string>>{
+           {"anthropic", "ANTHROPIC_API_KEY"}, {"gemini", "GEMINI_API_KEY"}}) {
+    std::string db = dir.file(provider + ".db");
+    ProcessResult r = run_model(provider + ":m@" + base_for(provider, mock), suite, db,
+                                {{env, "sk-wrong-secret"}});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 1);
+    REQUIRE(r.err.find("HTTP 401") != std::string::npos);
+    REQUIRE(r.err.find("sk-wrong-secret") == std::string::npos);
+  }
+  REQUIRE(mock.counter("status_401") < 128);
+}
