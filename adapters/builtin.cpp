@@ -5,6 +5,7 @@
 
 #include "adapters/anthropic_messages_adapter.h"
 #include "adapters/baseline_adapters.h"
+#include "adapters/exec_adapter.h"
 #include "adapters/gemini_adapter.h"
 #include "adapters/openai_chat_adapter.h"
 #include "adapters/replay_adapter.h"
@@ -32,6 +33,10 @@ void register_builtin_adapters(AdapterRegistry& registry, const AdapterSettings&
                make_anthropic_messages_adapter);
   registry.add("gemini", "Google Gemini generateContent (thinkingConfig, safety blocks)",
                make_gemini_adapter);
+  registry.add("exec",
+               "a local program as the model: exec:CMD (prompt on stdin, answer on stdout), "
+               "?mode=server for one long-running JSON-lines process",
+               make_exec_adapter);
   ReplayFileReader read = settings.read_file ? settings.read_file : read_plain_file;
   registry.add("replay",
                "outputs produced elsewhere, re-scored: replay:FILE (JSONL or a JSON list, "

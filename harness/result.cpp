@@ -30,6 +30,8 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "bad_request";
     case ErrorKind::kCancelled:
       return "cancelled";
+    case ErrorKind::kProcessFailed:
+      return "process_failed";
     case ErrorKind::kInternal:
       return "internal";
   }
@@ -44,6 +46,7 @@ bool is_transient(ErrorKind kind) {
     case ErrorKind::kRateLimited:
     case ErrorKind::kServerError:
     case ErrorKind::kMalformedResponse:
+    case ErrorKind::kProcessFailed:
       return true;
     default:
       return false;

@@ -24,6 +24,7 @@ enum class ErrorKind {
   kAuth,               ///< HTTP 401/403
   kBadRequest,         ///< HTTP 400/404/422 and other permanent client errors
   kCancelled,          ///< the run was interrupted before this request finished
+  kProcessFailed,      ///< a local model program (exec:) crashed or exited non-zero
   kInternal,           ///< a bug in assay; report it
 };
 

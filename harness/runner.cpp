@@ -1,8 +1,10 @@
 #include "harness/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <queue>
 
@@ -106,7 +108,13 @@ class RunLoop {
         rng_(options.seed ^ 0x9e3779b97f4a7c15ULL),
         max_scoring_(std::max<size_t>(1024, 4 * static_cast<size_t>(options.concurrency))),
         limit_(static_cast<double>(std::max(1, options.concurrency))),
-        start_(Clock::now()) {}
+        start_(Clock::now()),
+        // Local adapters block a thread per request (a child process, a file lookup): give them
+        // their own threads, as many as the requests allowed in flight, so they neither starve
+        // scoring nor run slower than --concurrency asks.
+        local_pool_(adapter.uses_http() ? nullptr
+                                        : std::make_unique<ThreadPool>(static_cast<size_t>(
+                                              std::clamp(options.concurrency, 1, 256)))) {}
 
   RunOutcome run() {
     std::vector<TransportCompletion> finished;
@@ -244,7 +252,7 @@ class RunLoop {
     ++slots_[i].attempts;
     if (!adapter_.uses_http()) {
       ++local_in_flight_;
-      pool_.submit([this, i, request] {
+      local_pool_->submit([this, i, request] {
         Result<Completion> r = adapter_.complete_local(request);
         {
           std::lock_guard lock(local_mu_);
@@ -445,6 +453,8 @@ class RunLoop {
   bool failed_ = false;
   std::string fail_message_;
   RunOutcome outcome_;
+  // Last, so it is destroyed first: its threads finish before the state they touch goes.
+  std::unique_ptr<ThreadPool> local_pool_;  ///< local adapters only
 };
 
 }  // namespace
