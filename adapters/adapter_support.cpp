@@ -72,6 +72,15 @@ double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms)
   return static_cast<double>(output_tokens) / ((last_ms - first_ms) / 1000.0);
 }
 
+std::string redact_secret(std::string_view text, const std::string& secret) {
+  std::string out(text);
+  if (secret.empty()) return out;
+  for (size_t p = out.find(secret); p != std::string::npos; p = out.find(secret, p)) {
+    out.replace(p, secret.size(), "[redacted]");
+  }
+  return out;
+}
+
 std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages) {
   std::string out;
   if (auto it = spec.params.find("system"); it != spec.params.end()) out = it->second;

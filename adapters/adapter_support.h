@@ -44,6 +44,9 @@ Error malformed_response(const std::string& what, std::string_view body);
 /// that arrived in one read measure the network, not generation).
 double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms);
 
+/// `text` with every occurrence of `secret` replaced by "[redacted]" (unchanged when empty).
+std::string redact_secret(std::string_view text, const std::string& secret);
+
 /// The system messages of `messages` joined by blank lines, with an optional SPEC `system`
 /// prefix; for providers that take the system prompt outside the message list.
 std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages);

@@ -41,6 +41,10 @@ class ModelAdapter {
     return Status::ok();
   }
 
+  /// `text` with any credential this adapter holds replaced by "[redacted]"; applied to every
+  /// error message before it is stored or printed.
+  virtual std::string redact(std::string_view text) const { return std::string(text); }
+
   /// For local adapters: answers `request` directly (called on a worker thread).
   virtual Result<Completion> complete_local(const Request& request) const {
     (void)request;

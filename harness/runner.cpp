@@ -344,7 +344,10 @@ class RunLoop {
     limit_ = std::max(1.0, limit_ / 2);
   }
 
-  void on_failure(size_t i, const Error& error, std::optional<double> retry_after_ms) {
+  void on_failure(size_t i, const Error& raw_error, std::optional<double> retry_after_ms) {
+    // A server may echo the key it was sent (some do, in 401 bodies): never store or print it.
+    Error error = raw_error;
+    error.message = adapter_.redact(error.message);
     if (auto trip = breaker_.record_failure(error, adapter_.spec().text)) {
       if (!failed_) {
         failed_ = true;

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "tests/integration/fixtures.h"
@@ -123,4 +125,50 @@ TEST_CASE("a provider's wrong key trips the breaker with its own error and no ke
     REQUIRE(r.err.find("sk-wrong-secret") == std::string::npos);
   }
   REQUIRE(mock.counter("status_401") < 128);
+}
+
+TEST_CASE("API keys appear in no output of a run: database, reports, logs, error messages",
+          "[integration][providers][keys]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 30);
+  const std::string key = "sk-LEAKCHECK-7f3a9c21d";
+  MockServer good({"--require-key", key, "--fail-500", "0.2", "--malformed", "0.1", "--seed", "3"});
+  MockServer echo({"--require-key", "sk-other", "--echo-key"});
+  std::string db = dir.file("keys.db");
+  std::string everything;  // every byte a user could see
+  auto keep = [&](const ProcessResult& r) { everything += r.out + r.err; };
+  for (const auto& [provider, env] : std::vector<std::pair<std::string, std::string>>{
+           {"openai", "OPENAI_API_KEY"},
+           {"anthropic", "ANTHROPIC_API_KEY"},
+           {"gemini", "GEMINI_API_KEY"}}) {
+    ProcessResult ok = run_model(provider + ":m@" + base_for(provider, good), suite, db,
+                                 {{env, key}}, {"--max-retries", "0"});
+    REQUIRE(ok.exit_code == 0);
+    keep(ok);
+    // A server that quotes the (wrong) key back in its 401 body.
+    ProcessResult bad =
+        run_model(provider + ":m@" + base_for(provider, echo), suite, db, {{env, key}});
+    REQUIRE(bad.exit_code == 1);
+    REQUIRE(bad.err.find("[redacted]") != std::string::npos);
+    keep(bad);
+  }
+  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL") > 0);
+  keep(run({assay_binary(), "runs", "--db", db, "--json"}));
+  keep(run({assay_binary(), "runs", "--db", db}));
+  for (int id = 1; id <= 6; ++id) {
+    keep(run({assay_binary(), "show", std::to_string(id), "--db", db, "--json"}));
+  }
+  for (const std::string format : {"html", "md", "csv", "json"}) {
+    std::string out = dir.file("report." + format);
+    keep(run({assay_binary(), "report", "--db", db, "--out", out, "--format", format}));
+    everything += read_file(out);
+  }
+  keep(run({assay_binary(), "compare", "1", "3", "--db", db}));
+  for (const std::string suffix : {"", "-wal", "-journal"}) {
+    std::ifstream f(db + suffix, std::ios::binary);
+    if (f) everything += std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  REQUIRE(everything.size() > 10000);
+  REQUIRE(everything.find(key) == std::string::npos);
+  REQUIRE(everything.find("LEAKCHECK") == std::string::npos);
 }

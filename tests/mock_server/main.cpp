@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   app.add_option("--require-key", o.require_key, "Answer 401 unless this bearer key is sent");
   app.add_option("--models", models, "Comma-separated model names; others get 404");
   app.add_option("--answer-key", answer_key, "JSONL {contains, answer} lines");
+  app.add_flag("--echo-key", o.echo_key, "Quote the received key in 401 bodies (leak tests)");
   app.add_flag("--track-prompts", o.track_prompts, "Count requests per prompt in /counters");
   CLI11_PARSE(app, argc, argv);
   if (host != "127.0.0.1" && host != "::1" && host.rfind("127.", 0) != 0) {

@@ -259,15 +259,20 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
   };
   const char* bad_request = wire == Wire::kGemini ? "INVALID_ARGUMENT" : "invalid_request_error";
   if (!key_ok(req, wire)) {
+    std::string sent = req.header(wire == Wire::kAnthropic ? "x-api-key"
+                                  : wire == Wire::kGemini  ? "x-goog-api-key"
+                                                           : "authorization");
+    std::string quoted = options_.echo_key ? " (received '" + sent + "')" : "";
     switch (wire) {
       case Wire::kAnthropic:
-        return send(401, "authentication_error", "invalid x-api-key");
+        return send(401, "authentication_error", "invalid x-api-key" + quoted);
       case Wire::kGemini:
-        return send(401, "UNAUTHENTICATED", "API key not valid. Please pass a valid API key.");
+        return send(401, "UNAUTHENTICATED",
+                    "API key not valid. Please pass a valid API key." + quoted);
       case Wire::kOpenAi:
         break;
     }
-    return send(401, "invalid_request_error", "Incorrect API key provided.");
+    return send(401, "invalid_request_error", "Incorrect API key provided." + quoted);
   }
   if (wire == Wire::kAnthropic && req.header("anthropic-version").empty()) {
     return send(400, bad_request, "anthropic-version: header is required");

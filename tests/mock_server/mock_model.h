@@ -45,6 +45,7 @@ struct MockOptions {
   std::string require_key;          ///< 401 unless the wire's key header carries KEY
   std::vector<std::string> models;  ///< 404 for other model names (empty = accept all)
   bool track_prompts = false;       ///< per-prompt counters in /counters
+  bool echo_key = false;            ///< a 401 body quotes the key it was sent (as some APIs do)
   std::vector<std::pair<std::string, std::string>> answer_key;
 };
 
