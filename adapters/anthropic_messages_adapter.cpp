@@ -66,9 +66,7 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
         thinking_budget_(thinking_budget) {}
 
   const ModelSpec& spec() const override { return spec_; }
-  std::string redact(std::string_view text) const override {
-    return redact_secret(text, api_key_);
-  }
+  std::string redact(std::string_view text) const override { return redact_secret(text, api_key_); }
 
   std::string params_json(const GenerationParams& d) const override {
     return to_json(effective_params(d));

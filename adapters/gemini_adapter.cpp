@@ -95,9 +95,7 @@ class GeminiAdapter final : public ModelAdapter {
         include_thoughts_(include_thoughts) {}
 
   const ModelSpec& spec() const override { return spec_; }
-  std::string redact(std::string_view text) const override {
-    return redact_secret(text, api_key_);
-  }
+  std::string redact(std::string_view text) const override { return redact_secret(text, api_key_); }
 
   std::string params_json(const GenerationParams& d) const override {
     return to_json(generation_config(d));

@@ -68,9 +68,7 @@ class OpenAiChatAdapter final : public ModelAdapter {
         reasoning_effort_(std::move(reasoning_effort)) {}
 
   const ModelSpec& spec() const override { return spec_; }
-  std::string redact(std::string_view text) const override {
-    return redact_secret(text, api_key_);
-  }
+  std::string redact(std::string_view text) const override { return redact_secret(text, api_key_); }
 
   std::string params_json(const GenerationParams& d) const override {
     return to_json(effective_params(d));

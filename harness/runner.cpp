@@ -369,6 +369,9 @@ class RunLoop {
 
   void finish_ok(size_t i, Completion completion) {
     ++done_;
+    // The tokens' list price, whether or not the answer came from assay's own cache: the cost
+    // of the evaluation, not of this invocation.
+    if (options_.price) completion.cost_usd = completion_cost(completion.usage, *options_.price);
     to_score_.emplace_back(release(i), std::move(completion));
   }
 

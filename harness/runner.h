@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/adapter.h"
+#include "harness/pricing.h"
 #include "harness/progress.h"
 #include "harness/retry_policy.h"
 #include "harness/scorer.h"
@@ -71,6 +72,8 @@ struct RunnerOptions {
   uint64_t seed = 0;         ///< seeds backoff jitter
   const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop sending
   Progress* progress = nullptr;
+  /// Prices the model's tokens (samples.cost); unset = no cost recorded.
+  std::optional<ModelPrice> price;
 };
 
 enum class RunStatus { kCompleted, kInterrupted, kFailed };

@@ -80,6 +80,7 @@ struct Completion {
   double latency_ms = 0;   ///< request sent → last byte
   double ttft_ms = -1;     ///< request sent → first token (streaming only)
   double output_tps = -1;  ///< output tokens / (last chunk − first chunk) (streaming only)
+  double cost_usd = -1;    ///< list-price cost of the tokens (-1 = no price or no token counts)
   int attempts = 1;
   bool from_cache = false;
 };

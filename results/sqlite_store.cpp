@@ -360,7 +360,7 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
            "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
            "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
-           "request_key, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "request_key, stored_at, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
@@ -418,6 +418,11 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     }
     ins.bind(i++, r.request_key);
     ins.bind(i++, now);
+    if (!r.error && c.cost_usd >= 0) {
+      ins.bind(i++, c.cost_usd);
+    } else {
+      ins.bind_null(i++);
+    }
     if (ins.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing sample '" + r.sample_id + "'");
       (void)exec("ROLLBACK");

@@ -23,7 +23,9 @@
 #include "results/sqlite_store.h"
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
+#include "suites/dataset.h"
 #include "suites/index_definition.h"
+#include "suites/price_table.h"
 #include "suites/sample_stream.h"
 #include "suites/suite.h"
 
@@ -73,6 +75,7 @@ struct RunFlags {
   double grace_s = 10;
   CodeExecOptions code_exec;
   std::vector<int> pass_k;
+  std::string prices_file;
 };
 
 struct PreparedSuite {
@@ -216,7 +219,8 @@ struct OneRunResult {
 
 Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
                              Transport& transport, ThreadPool& pool, const ModelAdapter& adapter,
-                             PreparedSuite& ps, const Shard& shard) {
+                             PreparedSuite& ps, const Shard& shard,
+                             const std::optional<ModelPrice>& price) {
   const SuiteSpec& spec = ps.stream->spec();
   int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
   std::string params_json = adapter.params_json(spec.generation);
@@ -260,6 +264,7 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
   RunnerOptions opts;
   opts.concurrency = f.concurrency;
   opts.retry.max_retries = f.max_retries;
+  opts.price = price;
   opts.grace_ms = f.grace_s * 1000;
   opts.seed = static_cast<uint64_t>(f.seed) ^ static_cast<uint64_t>(result.run_id);
   opts.stop = &g_stop;
@@ -329,7 +334,16 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
                                         "none of the requested suites can run here (see the "
                                         "warnings above)"));
   }
+  PriceTable prices = PriceTable::builtin();
+  if (!f.prices_file.empty()) {
+    Result<std::string> text = read_file_maybe_gz(f.prices_file);
+    if (!text) return report_error(ctx, text.error());
+    if (Status st = prices.merge_toml(*text, f.prices_file); !st) {
+      return report_error(ctx, st.error());
+    }
+  }
   std::vector<std::unique_ptr<ModelAdapter>> adapters;
+  std::vector<std::optional<ModelPrice>> adapter_prices;
   std::set<std::pair<size_t, size_t>> skipped;  // (adapter, suite) pairs that cannot run
   for (const auto& m : f.models) {
     Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, m);
@@ -346,6 +360,16 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
                << "\n";
       skipped.insert({adapters.size(), i});
     }
+    std::optional<ModelPrice> price = prices.find((*a)->spec().provider, (*a)->spec().model);
+    if (price) {
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "%.4g in / %.4g cached / %.4g out USD per 1M tokens (blended 3:1: %.4g)",
+                    price->input, price->cached_input, price->output, price->blended());
+      *ctx.err << "assay: pricing " << (*a)->spec().display_name() << " at " << line << " from "
+               << price->source << "\n";
+    }
+    adapter_prices.push_back(price);
     adapters.push_back(std::move(a).value());
   }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
@@ -380,7 +404,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       PreparedSuite& ps = suites[si];
       if (g_stop) break;
       if (skipped.count({ai, si})) continue;
-      Result<OneRunResult> r = run_one(ctx, f, **store, *transport, pool, *adapter, ps, *shard);
+      Result<OneRunResult> r =
+          run_one(ctx, f, **store, *transport, pool, *adapter, ps, *shard, adapter_prices[ai]);
       if (!r) {
         code = report_error(ctx, r.error());
         break;
@@ -466,6 +491,9 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--repeats", flags->repeats,
                   "Samples per question (epochs); default: the suite's setting");
+  cmd->add_option("--prices", flags->prices_file,
+                  "TOML price table (USD per 1M tokens: input, cached_input, output per "
+                  "[models.\"provider:model\"]) over the built-in one; costs go to samples.cost");
   cmd->add_option("--seed", flags->seed, "Seed recorded with the run (retry jitter, shuffles)")
       ->capture_default_str();
   cmd->add_option("--shard", flags->shard,

@@ -137,10 +137,10 @@ TEST_CASE("API keys appear in no output of a run: database, reports, logs, error
   std::string db = dir.file("keys.db");
   std::string everything;  // every byte a user could see
   auto keep = [&](const ProcessResult& r) { everything += r.out + r.err; };
-  for (const auto& [provider, env] : std::vector<std::pair<std::string, std::string>>{
-           {"openai", "OPENAI_API_KEY"},
-           {"anthropic", "ANTHROPIC_API_KEY"},
-           {"gemini", "GEMINI_API_KEY"}}) {
+  for (const auto& [provider, env] :
+       std::vector<std::pair<std::string, std::string>>{{"openai", "OPENAI_API_KEY"},
+                                                        {"anthropic", "ANTHROPIC_API_KEY"},
+                                                        {"gemini", "GEMINI_API_KEY"}}) {
     ProcessResult ok = run_model(provider + ":m@" + base_for(provider, good), suite, db,
                                  {{env, key}}, {"--max-retries", "0"});
     REQUIRE(ok.exit_code == 0);
@@ -171,4 +171,37 @@ TEST_CASE("API keys appear in no output of a run: database, reports, logs, error
   REQUIRE(everything.size() > 10000);
   REQUIRE(everything.find(key) == std::string::npos);
   REQUIRE(everything.find("LEAKCHECK") == std::string::npos);
+}
+
+TEST_CASE("a price file gives each sample its cost; a bad one names the field",
+          "[integration][providers][cost]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 10, " [[cached:2]]");
+  MockServer mock;
+  write_file(dir.file("prices.toml"), R"([models."anthropic:priced"]
+input = 3.0
+cached_input = 0.3
+output = 15.0
+)");
+  std::string db = dir.file("r.db");
+  ProcessResult r = run_model("anthropic:priced@" + base_for("anthropic", mock), suite, db, {},
+                              {"--prices", dir.file("prices.toml")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.err.find("blended 3:1: 6") != std::string::npos);  // (3*3 + 15) / 4
+  // cost = ((in - cached) * 3 + cached * 0.3 + out * 15) / 1e6, to the last bit.
+  REQUIRE(count(db,
+                "SELECT COUNT(*) FROM samples WHERE cost > 0 AND "
+                "abs(cost - ((tokens_in - tokens_cached) * 3.0 + tokens_cached * 0.3 + "
+                "tokens_out * 15.0) / 1e6) < 1e-15") == 10);
+  ProcessResult unpriced = run_model("anthropic:other@" + base_for("anthropic", mock), suite, db);
+  REQUIRE(unpriced.exit_code == 0);
+  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cost IS NULL") == 10);
+
+  write_file(dir.file("bad.toml"), "[models.\"openai:x\"]\ninput = 1\nouptut = 2\n");
+  ProcessResult bad = run_model("anthropic:priced@" + base_for("anthropic", mock), suite, db, {},
+                                {"--prices", dir.file("bad.toml")});
+  REQUIRE(bad.exit_code == 2);
+  REQUIRE(bad.err.find("bad.toml: models.\"openai:x\": unknown field 'ouptut'") !=
+          std::string::npos);
 }
