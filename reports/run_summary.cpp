@@ -166,6 +166,24 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
       for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));
       o.set("pass_at_k", std::move(pk));
     }
+    if (r.usage) {
+      const RunUsage& u = *r.usage;
+      auto num = [](double x) { return std::isnan(x) ? JsonValue() : JsonValue(x); };
+      auto dist = [&](double mean, double median, double p90) {
+        return JsonValue::object({{"mean", num(mean)}, {"median", num(median)}, {"p90", num(p90)}});
+      };
+      o.set("usage",
+            JsonValue::object(
+                {{"answered", JsonValue(u.n_answered)},
+                 {"tokens_in", JsonValue(u.tokens_in)},
+                 {"tokens_cached", JsonValue(u.tokens_cached)},
+                 {"tokens_out", JsonValue(u.tokens_out)},
+                 {"tokens_reasoning", JsonValue(u.tokens_reasoning)},
+                 {"cost_usd", num(u.cost)},
+                 {"latency_ms", dist(u.mean_latency_ms, u.median_latency_ms, u.p90_latency_ms)},
+                 {"ttft_ms", dist(u.mean_ttft_ms, u.median_ttft_ms, u.p90_ttft_ms)},
+                 {"output_tps", dist(u.mean_output_tps, u.median_output_tps, u.p90_output_tps)}}));
+    }
     arr.push_back(std::move(o));
   }
   out << to_json(arr) << "\n";

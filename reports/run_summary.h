@@ -3,6 +3,7 @@
 /// unscored by reason, mean and 95% CI.
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct RunSummary {
   MetricSummary primary;                       ///< the suite's primary metric
   std::vector<ScoreObservation> observations;  ///< the primary metric per (sample, epoch)
   std::map<int, double> pass_at_k;  ///< k → mean pass@k, for runs with repeats and 0/1 scores
+  std::optional<RunUsage> usage;    ///< tokens, cost and speed, when the caller read them
 };
 
 /// The k values of pass@k reported for a run with `repeats` samples per question: `wanted`

@@ -49,6 +49,12 @@ struct RunUsage {
   double mean_latency_ms = 0;  ///< NaN when none
   double mean_ttft_ms = 0;     ///< streaming only; NaN when none
   double mean_output_tps = 0;  ///< streaming only; NaN when none
+  /// Medians and 90th percentiles (linear interpolation between order statistics); NaN when
+  /// no sample carries the value.
+  double median_latency_ms = 0, p90_latency_ms = 0;
+  double median_ttft_ms = 0, p90_ttft_ms = 0;
+  double median_output_tps = 0, p90_output_tps = 0;
+  int64_t tokens_cached = 0;
 };
 
 /// One stored score.

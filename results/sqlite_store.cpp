@@ -286,6 +286,38 @@ Result<RunUsage> SqliteStore::run_usage(int64_t run_id) {
   u.mean_latency_ms = s.is_null(5) ? nan : s.f64(5);
   u.mean_ttft_ms = s.is_null(6) ? nan : s.f64(6);
   u.mean_output_tps = s.is_null(7) ? nan : s.f64(7);
+  struct Column {
+    const char* name;
+    double* median;
+    double* p90;
+  };
+  for (const Column& c : {Column{"latency_ms", &u.median_latency_ms, &u.p90_latency_ms},
+                          Column{"ttft_ms", &u.median_ttft_ms, &u.p90_ttft_ms},
+                          Column{"output_tps", &u.median_output_tps, &u.p90_output_tps}}) {
+    std::string sql = std::string("SELECT ") + c.name +
+                      " FROM samples WHERE run_id=? AND error_kind IS NULL AND cached=0 AND " +
+                      c.name + " IS NOT NULL ORDER BY " + c.name;
+    Stmt q(raw(db_), sql.c_str());
+    if (!q.ok()) return db_error(raw(db_), "preparing speed query");
+    q.bind(1, run_id);
+    std::vector<double> v;
+    while (q.step() == SQLITE_ROW) v.push_back(q.f64(0));
+    auto quantile = [&](double p) {
+      if (v.empty()) return nan;
+      double pos = p * static_cast<double>(v.size() - 1);
+      size_t lo = static_cast<size_t>(pos);
+      size_t hi = std::min(lo + 1, v.size() - 1);
+      return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+    };
+    *c.median = quantile(0.5);
+    *c.p90 = quantile(0.9);
+  }
+  Stmt cached(raw(db_),
+              "SELECT COALESCE(SUM(tokens_cached),0) FROM samples WHERE run_id=? AND "
+              "error_kind IS NULL");
+  if (!cached.ok()) return db_error(raw(db_), "preparing usage query");
+  cached.bind(1, run_id);
+  if (cached.step() == SQLITE_ROW) u.tokens_cached = cached.i64(0);
   return u;
 }
 

@@ -28,8 +28,13 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
   if (!store) return report_error(ctx, store.error());
   auto all = summarize_all_runs(**store, f.pass_k);
   if (!all) return report_error(ctx, all.error());
-  const std::vector<RunSummary>& rows = *all;
+  std::vector<RunSummary>& rows = *all;
   if (f.json) {
+    for (auto& r : rows) {
+      Result<RunUsage> usage = (*store)->run_usage(r.run.id);
+      if (!usage) return report_error(ctx, usage.error());
+      r.usage = *usage;
+    }
     write_runs_json(*ctx.out, rows);
   } else if (rows.empty()) {
     *ctx.err << "assay: no runs in " << f.db << "\n";

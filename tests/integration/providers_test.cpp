@@ -194,6 +194,17 @@ output = 15.0
                 "SELECT COUNT(*) FROM samples WHERE cost > 0 AND "
                 "abs(cost - ((tokens_in - tokens_cached) * 3.0 + tokens_cached * 0.3 + "
                 "tokens_out * 15.0) / 1e6) < 1e-15") == 10);
+  // Per-run usage in runs --json: total cost, and speed as mean, median and p90.
+  auto runs = parse_json(run({assay_binary(), "runs", "--db", db, "--json"}).out);
+  REQUIRE(runs);
+  const JsonValue& usage = *runs->items()[0].find("usage");
+  REQUIRE(usage.find("cost_usd")->as_double() ==
+          Approx(std::stod(sql_scalar(db, "SELECT SUM(cost) FROM samples"))));
+  REQUIRE(usage.find("tokens_cached")->as_int() == 20);
+  const JsonValue& ttft = *usage.find("ttft_ms");
+  REQUIRE(ttft.find("median")->is_number());
+  REQUIRE(ttft.find("p90")->as_double() >= ttft.find("median")->as_double());
+  REQUIRE(usage.find("latency_ms")->find("p90")->is_number());
   ProcessResult unpriced = run_model("anthropic:other@" + base_for("anthropic", mock), suite, db);
   REQUIRE(unpriced.exit_code == 0);
   REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cost IS NULL") == 10);
