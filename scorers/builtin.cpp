@@ -12,10 +12,11 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
   registry.add("exact", "normalised exact match of the whole output", make_exact_scorer);
   registry.add("choice", "multiple-choice letter, Artificial Analysis regex list",
                make_choice_scorer);
-  registry.add("mmlu_pro_tiger",
-               "MMLU-Pro letter as TIGER-Lab's scripts grade it: 'answer is (X)', 'Answer: X', last "
-               "standalone letter, else their seeded random pick",
-               make_mmlu_pro_tiger_scorer);
+  registry.add(
+      "mmlu_pro_tiger",
+      "MMLU-Pro letter as TIGER-Lab's scripts grade it: 'answer is (X)', 'Answer: X', last "
+      "standalone letter, else their seeded random pick",
+      make_mmlu_pro_tiger_scorer);
   registry.add("mmlu_pro_tiger_v0",
                "MMLU-Pro letter as TIGER-Lab's initial release graded it: 'answer is (X)' then "
                "'Answer: X'; nothing else",
