@@ -72,6 +72,18 @@ double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms)
   return static_cast<double>(output_tokens) / ((last_ms - first_ms) / 1000.0);
 }
 
+Result<Completion> parse_completion_response(
+    const HttpResponse& response,
+    Result<Completion> (*stream)(std::string_view, const std::vector<ChunkTime>&),
+    Result<Completion> (*body)(std::string_view)) {
+  Result<Completion> c =
+      response.header("content-type").find("event-stream") != std::string_view::npos
+          ? stream(response.body, response.chunk_times)
+          : body(response.body);
+  if (c) c->latency_ms = response.latency_ms;
+  return c;
+}
+
 std::string redact_secret(std::string_view text, const std::string& secret) {
   std::string out(text);
   if (secret.empty()) return out;

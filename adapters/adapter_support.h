@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/http.h"
 #include "harness/json.h"
 #include "harness/model_spec.h"
 #include "harness/result.h"
@@ -43,6 +44,13 @@ Error malformed_response(const std::string& what, std::string_view body);
 /// from the first to the last chunk; -1 when unknown or when the window is under 1 ms (chunks
 /// that arrived in one read measure the network, not generation).
 double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms);
+
+/// Parses a 2xx `response` with `stream` when it is an event stream, else with `body`, and
+/// records its latency.
+Result<Completion> parse_completion_response(
+    const HttpResponse& response,
+    Result<Completion> (*stream)(std::string_view, const std::vector<ChunkTime>&),
+    Result<Completion> (*body)(std::string_view));
 
 /// `text` with every occurrence of `secret` replaced by "[redacted]" (unchanged when empty).
 std::string redact_secret(std::string_view text, const std::string& secret);

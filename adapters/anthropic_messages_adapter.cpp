@@ -105,12 +105,7 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
-    Result<Completion> c =
-        response.header("content-type").find("event-stream") != std::string_view::npos
-            ? parse_anthropic_stream(response.body, response.chunk_times)
-            : parse_anthropic_body(response.body);
-    if (c) c->latency_ms = response.latency_ms;
-    return c;
+    return parse_completion_response(response, parse_anthropic_stream, parse_anthropic_body);
   }
 
  private:

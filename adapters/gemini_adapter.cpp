@@ -130,12 +130,7 @@ class GeminiAdapter final : public ModelAdapter {
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
-    Result<Completion> c =
-        response.header("content-type").find("event-stream") != std::string_view::npos
-            ? parse_gemini_stream(response.body, response.chunk_times)
-            : parse_gemini_body(response.body);
-    if (c) c->latency_ms = response.latency_ms;
-    return c;
+    return parse_completion_response(response, parse_gemini_stream, parse_gemini_body);
   }
 
  private:

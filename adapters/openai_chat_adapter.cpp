@@ -102,12 +102,7 @@ class OpenAiChatAdapter final : public ModelAdapter {
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
-    Result<Completion> c =
-        streaming_ && response.header("content-type").find("event-stream") != std::string_view::npos
-            ? parse_openai_chat_stream(response.body, response.chunk_times)
-            : parse_openai_chat_body(response.body);
-    if (c) c->latency_ms = response.latency_ms;
-    return c;
+    return parse_completion_response(response, parse_openai_chat_stream, parse_openai_chat_body);
   }
 
  private:

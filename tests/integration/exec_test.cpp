@@ -12,11 +12,6 @@ using namespace assay::testing;
 
 namespace {
 
-int64_t count(const std::string& db, const std::string& sql) {
-  std::string v = sql_scalar(db, sql);
-  return v.empty() ? -1 : std::stoll(v);
-}
-
 std::string script(const TempDir& dir, const std::string& name, const std::string& text) {
   std::string path = dir.file(name);
   write_file(path, text);
@@ -50,7 +45,7 @@ echo "#### $n"
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 8);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 8);
   REQUIRE(sql_scalar(db, "SELECT error_kind FROM samples WHERE sample_id='q/1'") ==
           "process_failed");
   std::string crash = sql_scalar(db, "SELECT error_message FROM samples WHERE sample_id='q/1'");
@@ -62,8 +57,9 @@ echo "#### $n"
   std::string exit3 = sql_scalar(db, "SELECT error_message FROM samples WHERE sample_id='q/4'");
   REQUIRE(exit3.find("exited with status 3") != std::string::npos);
   REQUIRE(exit3.find("out of memory") != std::string::npos);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") == 4);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE attempts=2") == 4);  // retried once
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") ==
+          4);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE attempts=2") == 4);  // retried once
   // No process is left behind: the hung one's group was killed.
   REQUIRE(run({"pgrep", "-f", "sleep 30"}).exit_code != 0);
 }
@@ -94,9 +90,10 @@ for line in sys.stdin:
                          "--suite", suite, "--db", db, "--concurrency", "16"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") == 40);
-  REQUIRE(count(db, "SELECT COUNT(DISTINCT reasoning) FROM samples") == 1);  // one process
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE tokens_out=2 AND tokens_in > 0") == 40);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") ==
+          40);
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT reasoning) FROM samples") == 1);  // one process
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE tokens_out=2 AND tokens_in > 0") == 40);
 }
 
 TEST_CASE("exec server mode survives a crash, garbage and a request it never answers",
@@ -132,15 +129,16 @@ for line in sys.stdin:
            suite, "--db", db, "--concurrency", "1", "--max-retries", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 12);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 12);
   REQUIRE(sql_scalar(db, "SELECT error_kind FROM samples WHERE sample_id='q/3'") ==
           "process_failed");
   REQUIRE(sql_scalar(db, "SELECT error_message FROM samples WHERE sample_id='q/3'")
               .find("fatal: cannot handle question 3") != std::string::npos);
   REQUIRE(sql_scalar(db, "SELECT error_kind FROM samples WHERE sample_id='q/7'") == "timeout");
   // The garbage line failed q/5's first attempt; the restarted process answered the retry.
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM samples WHERE sample_id='q/5' AND attempts=2 AND "
-                "error_kind IS NULL") == 1);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") == 10);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE sample_id='q/5' AND attempts=2 AND "
+                    "error_kind IS NULL") == 1);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") ==
+          10);
 }

@@ -41,6 +41,12 @@ scorers = ["gsm8k"]
   return dir.file("suite.toml");
 }
 
+/// The integer an SQL query on `db` returns (-1 when it returns nothing).
+inline int64_t sql_count(const std::string& db, const std::string& sql) {
+  std::string v = sql_scalar(db, sql);
+  return v.empty() ? -1 : std::stoll(v);
+}
+
 /// `assay runs --db DB --json`, parsed (REQUIREs success).
 inline JsonValue runs_json(const std::string& db) {
   ProcessResult r = run({assay_binary(), "runs", "--db", db, "--json"});

@@ -14,11 +14,6 @@ using namespace assay::testing;
 
 namespace {
 
-int64_t count(const std::string& db, const std::string& sql) {
-  std::string v = sql_scalar(db, sql);
-  return v.empty() ? -1 : std::stoll(v);
-}
-
 std::string base_for(const std::string& provider, const MockServer& mock) {
   std::string root = "http://127.0.0.1:" + std::to_string(mock.port());
   return provider == "gemini" ? root + "/v1beta" : root + "/v1";
@@ -56,23 +51,25 @@ TEST_CASE("each provider's adapter runs end to end: answers, reasoning, usage, s
       INFO(c.provider << " stream=" << stream << "\n" << r.err);
       REQUIRE(r.exit_code == 0);
       std::string where = " FROM samples WHERE run_id=" + std::to_string(run_id);
-      REQUIRE(count(db, "SELECT COUNT(*)" + where +
-                            " AND finish_reason='stop' AND "
-                            "error_kind IS NULL") == 12);
+      REQUIRE(sql_count(db, "SELECT COUNT(*)" + where +
+                                " AND finish_reason='stop' AND "
+                                "error_kind IS NULL") == 12);
       // The decoy in the reasoning is stored but never scored: every answer is right.
-      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND reasoning LIKE 'Thinking it over%'") ==
-              12);
-      REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=" + std::to_string(run_id) +
-                            " AND metric='gsm8k_flexible' AND value=1") == 12);
-      REQUIRE(count(db, "SELECT COUNT(*)" + where +
-                            " AND tokens_in > 5 AND tokens_cached=5 AND tokens_out > 0") == 12);
+      REQUIRE(sql_count(
+                  db, "SELECT COUNT(*)" + where + " AND reasoning LIKE 'Thinking it over%'") == 12);
+      REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=" + std::to_string(run_id) +
+                                " AND metric='gsm8k_flexible' AND value=1") == 12);
+      REQUIRE(sql_count(db, "SELECT COUNT(*)" + where +
+                                " AND tokens_in > 5 AND tokens_cached=5 AND tokens_out > 0") == 12);
       if (c.provider != "anthropic") {  // Anthropic folds thinking into output_tokens
-        REQUIRE(count(db, "SELECT COUNT(*)" + where +
-                              " AND tokens_reasoning > 0 AND tokens_out > tokens_reasoning") == 12);
+        REQUIRE(sql_count(db, "SELECT COUNT(*)" + where +
+                                  " AND tokens_reasoning > 0 AND tokens_out > tokens_reasoning") ==
+                12);
       }
-      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND ttft_ms IS NOT NULL") ==
+      REQUIRE(sql_count(db, "SELECT COUNT(*)" + where + " AND ttft_ms IS NOT NULL") ==
               (stream ? 12 : 0));
-      REQUIRE(count(db, "SELECT COUNT(*)" + where + " AND output_tps > 0") == (stream ? 12 : 0));
+      REQUIRE(sql_count(db, "SELECT COUNT(*)" + where + " AND output_tps > 0") ==
+              (stream ? 12 : 0));
     }
   }
   REQUIRE(mock.counter("status_401") == 0);
@@ -92,16 +89,16 @@ TEST_CASE("each provider's length stop is truncated and its safety stop is block
     std::string base = provider + ":m@" + base_for(provider, mock);
     ProcessResult cut = run_model(base + "?max_tokens=3", suite, db);
     REQUIRE(cut.exit_code == 0);
-    REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE finish_reason='length'") == 4);
-    REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 8);
+    REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE finish_reason='length'") == 4);
+    REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 8);
     ProcessResult blocked = run_model(base, blocked_suite, db);
     REQUIRE(blocked.exit_code == 0);
-    REQUIRE(count(db,
-                  "SELECT COUNT(*) FROM samples WHERE run_id=2 AND "
-                  "finish_reason LIKE 'content_filter%'") == 3);
-    REQUIRE(count(db,
-                  "SELECT COUNT(*) FROM scores WHERE run_id=2 AND "
-                  "unscored_reason='blocked'") == 6);
+    REQUIRE(sql_count(db,
+                      "SELECT COUNT(*) FROM samples WHERE run_id=2 AND "
+                      "finish_reason LIKE 'content_filter%'") == 3);
+    REQUIRE(sql_count(db,
+                      "SELECT COUNT(*) FROM scores WHERE run_id=2 AND "
+                      "unscored_reason='blocked'") == 6);
     ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});
     auto j = parse_json(runs.out);
     REQUIRE(j);
@@ -152,7 +149,7 @@ TEST_CASE("API keys appear in no output of a run: database, reports, logs, error
     REQUIRE(bad.err.find("[redacted]") != std::string::npos);
     keep(bad);
   }
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL") > 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL") > 0);
   keep(run({assay_binary(), "runs", "--db", db, "--json"}));
   keep(run({assay_binary(), "runs", "--db", db}));
   for (int id = 1; id <= 6; ++id) {
@@ -173,7 +170,7 @@ TEST_CASE("API keys appear in no output of a run: database, reports, logs, error
   REQUIRE(everything.find("LEAKCHECK") == std::string::npos);
 }
 
-TEST_CASE("a price file gives each sample its cost; a bad one names the field",
+TEST_CASE("a price file gives each sample its cost, a bad one names the field",
           "[integration][providers][cost]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 10, " [[cached:2]]");
@@ -190,10 +187,10 @@ output = 15.0
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.err.find("blended 3:1: 6") != std::string::npos);  // (3*3 + 15) / 4
   // cost = ((in - cached) * 3 + cached * 0.3 + out * 15) / 1e6, to the last bit.
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM samples WHERE cost > 0 AND "
-                "abs(cost - ((tokens_in - tokens_cached) * 3.0 + tokens_cached * 0.3 + "
-                "tokens_out * 15.0) / 1e6) < 1e-15") == 10);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE cost > 0 AND "
+                    "abs(cost - ((tokens_in - tokens_cached) * 3.0 + tokens_cached * 0.3 + "
+                    "tokens_out * 15.0) / 1e6) < 1e-15") == 10);
   // Per-run usage in runs --json: total cost, and speed as mean, median and p90.
   auto runs = parse_json(run({assay_binary(), "runs", "--db", db, "--json"}).out);
   REQUIRE(runs);
@@ -207,7 +204,7 @@ output = 15.0
   REQUIRE(usage.find("latency_ms")->find("p90")->is_number());
   ProcessResult unpriced = run_model("anthropic:other@" + base_for("anthropic", mock), suite, db);
   REQUIRE(unpriced.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cost IS NULL") == 10);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cost IS NULL") == 10);
 
   write_file(dir.file("bad.toml"), "[models.\"openai:x\"]\ninput = 1\nouptut = 2\n");
   ProcessResult bad = run_model("anthropic:priced@" + base_for("anthropic", mock), suite, db, {},

@@ -41,11 +41,6 @@ PredAccuracy pred_accuracy(const JsonValue& rows) {
   return a;
 }
 
-int64_t count(const std::string& db, const std::string& sql) {
-  std::string v = sql_scalar(db, sql);
-  return v.empty() ? -1 : std::stoll(v);
-}
-
 }  // namespace
 
 TEST_CASE("replay reproduces TIGER-Lab's released MMLU-Pro accuracies from their pred fields",
@@ -77,8 +72,8 @@ TEST_CASE("replay reproduces TIGER-Lab's released MMLU-Pro accuracies from their
     REQUIRE(r.exit_code == 0);
     std::string where =
         " FROM scores WHERE run_id=" + std::to_string(run_id) + " AND metric='" + c.metric + "'";
-    REQUIRE(count(db, "SELECT COUNT(*)" + where) == want.rows);
-    int64_t got = count(db, "SELECT COUNT(*)" + where + " AND value=1");
+    REQUIRE(sql_count(db, "SELECT COUNT(*)" + where) == want.rows);
+    int64_t got = sql_count(db, "SELECT COUNT(*)" + where + " AND value=1");
     INFO("assay " << got << " vs pred field " << want.correct << " of " << want.rows);
     REQUIRE(std::llabs(got - want.correct) <= c.allowed_row_differences);
   }
@@ -95,9 +90,9 @@ TEST_CASE("replay reproduces TIGER-Lab's released MMLU-Pro accuracies from their
   ProcessResult builtin = run({assay_binary(), "run", "--model", model, "--suite", "mmlu-pro",
                                "--data-dir", shared_data_dir(), "--db", db});
   REQUIRE(builtin.exit_code == 0);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE run_id=4 AND "
-                "unscored_reason='missing_output' AND metric='mmlu_pro_tiger'") == 12);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE run_id=4 AND "
+                    "unscored_reason='missing_output' AND metric='mmlu_pro_tiger'") == 12);
   std::map<int64_t, std::string> suite_key;
   JsonValue suite_rows = released_rows(base + "Meta-Llama-3_1-8B-Instruct_5shots.zip",
                                        "model_outputs_Meta-Llama-3_1-8B-Instruct_5shots.json");
@@ -111,9 +106,9 @@ TEST_CASE("replay reproduces TIGER-Lab's released MMLU-Pro accuracies from their
       ++under_suite_key;
     }
   }
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE run_id=4 AND metric='mmlu_pro_tiger' AND "
-                "value=1") == under_suite_key);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE run_id=4 AND metric='mmlu_pro_tiger' AND "
+                    "value=1") == under_suite_key);
 
   write_file(dir.file("gemini-suite.toml"), R"(name = "mmlu-pro-gemini-release"
 domain = "science"
@@ -131,8 +126,8 @@ scorers = ["mmlu_pro_tiger"]
                            dir.file("gemini-suite.toml"), "--db", db});
   INFO(own.err);
   REQUIRE(own.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=5") == want.rows);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=5 AND value=1") == want.correct);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=5") == want.rows);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=5 AND value=1") == want.correct);
 }
 
 TEST_CASE("replay maps fields, places epochs, and reports missing outputs and bad files",
@@ -151,11 +146,13 @@ TEST_CASE("replay maps fields, places epochs, and reports missing outputs and ba
            "--suite", suite, "--db", db});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") == 1);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=0") == 1);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND "
-                "unscored_reason='missing_output'") == 2);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=1") ==
+          1);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND value=0") ==
+          1);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND "
+                    "unscored_reason='missing_output'") == 2);
   REQUIRE(sql_scalar(db, "SELECT reasoning FROM samples WHERE sample_id='q/0'") == "#### 99");
   // Missing outputs are not the model's fault: the mean is over the two that exist.
   ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});

@@ -23,11 +23,6 @@ std::vector<std::string> run_args(const std::string& model, const std::string& s
   return a;
 }
 
-int64_t count(const std::string& db, const std::string& sql) {
-  std::string v = sql_scalar(db, sql);
-  return v.empty() ? -1 : std::stoll(v);
-}
-
 }  // namespace
 
 TEST_CASE("every sample is stored exactly once under 500s, 429s and truncated bodies",
@@ -41,21 +36,21 @@ TEST_CASE("every sample is stored exactly once under 500s, 429s and truncated bo
       run(run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "64"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 2000);
-  REQUIRE(count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples") == 2000);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 2000);
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples") == 2000);
   // Every sample is either scored correct or stored with its error kind.
-  int64_t ok = count(db,
-                     "SELECT COUNT(*) FROM samples s JOIN scores c USING (run_id, sample_id, "
-                     "epoch) WHERE c.metric='gsm8k_flexible' AND c.value=1 AND s.error_kind IS "
-                     "NULL");
-  int64_t errors = count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL");
+  int64_t ok = sql_count(db,
+                         "SELECT COUNT(*) FROM samples s JOIN scores c USING (run_id, sample_id, "
+                         "epoch) WHERE c.metric='gsm8k_flexible' AND c.value=1 AND s.error_kind IS "
+                         "NULL");
+  int64_t errors = sql_count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL");
   REQUIRE(ok + errors == 2000);
   REQUIRE(ok >= 1990);
   // The faults really happened, and retries really happened.
   REQUIRE(mock.counter("fault_500") > 100);
   REQUIRE(mock.counter("fault_429") > 100);
   REQUIRE(mock.counter("fault_truncate") > 50);
-  REQUIRE(count(db, "SELECT MAX(attempts) FROM samples") >= 2);
+  REQUIRE(sql_count(db, "SELECT MAX(attempts) FROM samples") >= 2);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
 }
 
@@ -70,7 +65,7 @@ TEST_CASE("hanging connections time out, are retried, and the run finishes",
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(mock.counter("fault_hang") > 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NULL") == 500);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NULL") == 500);
 }
 
 TEST_CASE("kill -9 mid-run, then the same command completes without re-asking stored samples",
@@ -82,7 +77,7 @@ TEST_CASE("kill -9 mid-run, then the same command completes without re-asking st
   auto args = run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "16"});
   {
     Process p(args);
-    for (int i = 0; i < 3000 && count(db, "SELECT COUNT(*) FROM samples") < 400; ++i) {
+    for (int i = 0; i < 3000 && sql_count(db, "SELECT COUNT(*) FROM samples") < 400; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     p.signal(SIGKILL);
@@ -98,9 +93,9 @@ TEST_CASE("kill -9 mid-run, then the same command completes without re-asking st
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.err.find("resuming run 1") != std::string::npos);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM runs") == 1);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") == 1);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
-  REQUIRE(count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples WHERE error_kind IS NULL") ==
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples WHERE error_kind IS NULL") ==
           2000);
   JsonValue counters = mock.counters();
   const JsonValue* prompts = counters.find("prompts");
@@ -125,7 +120,7 @@ TEST_CASE("Ctrl-C stops sending, marks the run interrupted, and the next run res
   auto args = run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "4"});
   {
     Process p(args);
-    for (int i = 0; i < 3000 && count(db, "SELECT COUNT(*) FROM samples") < 20; ++i) {
+    for (int i = 0; i < 3000 && sql_count(db, "SELECT COUNT(*) FROM samples") < 20; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     p.signal(SIGINT);
@@ -135,12 +130,12 @@ TEST_CASE("Ctrl-C stops sending, marks the run interrupted, and the next run res
     REQUIRE(r.err.find("interrupted") != std::string::npos);
   }
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "interrupted");
-  int64_t before = count(db, "SELECT COUNT(*) FROM samples");
+  int64_t before = sql_count(db, "SELECT COUNT(*) FROM samples");
   REQUIRE(before < 300);
   int64_t requests_before = mock.counter("requests_total");
   ProcessResult r = run(args);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 300);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 300);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
   // Only the missing samples were asked for (+1 for our own /counters call).
   REQUIRE(mock.counter("requests_total") - requests_before == 300 - before + 1);
@@ -160,9 +155,9 @@ TEST_CASE("a bad API key ends the run quickly with one clear message", "[integra
   REQUIRE(r.err.find("wrong-key") == std::string::npos);  // the key is never printed
   REQUIRE(mock.counter("status_401") < 64);               // not thousands of retries
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "failed");
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM samples WHERE instr(input, 'wrong-key') > 0 OR "
-                "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE instr(input, 'wrong-key') > 0 OR "
+                    "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
 }
 
 TEST_CASE("an unknown model (404) also trips the breaker", "[integration][errors]") {
@@ -198,8 +193,8 @@ TEST_CASE("re-running a completed command is served from the cache", "[integrati
   ProcessResult again = run(args);
   REQUIRE(again.exit_code == 0);
   REQUIRE(mock.counter("requests_total") == sent + 1);  // only our /counters call
-  REQUIRE(count(db, "SELECT COUNT(*) FROM runs") == 2);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cached=1") == 40);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") == 2);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cached=1") == 40);
   auto no_cache = args;
   no_cache.push_back("--no-cache");
   REQUIRE(run(no_cache).exit_code == 0);
@@ -212,19 +207,19 @@ TEST_CASE("streaming records TTFT and speed, non-streaming does not", "[integrat
   MockServer mock({"--latency-ms", "30", "--chunk-delay-ms", "5"});
   std::string db = dir.file("r.db");
   REQUIRE(run(run_args("openai:mock@" + mock.base_url(), suite, db)).exit_code == 0);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM samples WHERE run_id=1 AND ttft_ms >= 30 AND "
-                "output_tps > 0 AND latency_ms > ttft_ms") == 20);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE run_id=1 AND ttft_ms >= 30 AND "
+                    "output_tps > 0 AND latency_ms > ttft_ms") == 20);
   // Streaming does not change answers, so it is not part of the cache key: force fresh requests.
   REQUIRE(
       run(run_args("openai:mock@" + mock.base_url() + "?stream=false", suite, db, {"--no-cache"}))
           .exit_code == 0);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM samples WHERE run_id=2 AND ttft_ms IS NULL AND "
-                "tokens_out > 0") == 20);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value=1 AND "
-                "metric='gsm8k_flexible'") == 20);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE run_id=2 AND ttft_ms IS NULL AND "
+                    "tokens_out > 0") == 20);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value=1 AND "
+                    "metric='gsm8k_flexible'") == 20);
 }
 
 TEST_CASE("a response cut by max_tokens is unscored as truncated", "[integration][stream]") {
@@ -234,7 +229,7 @@ TEST_CASE("a response cut by max_tokens is unscored as truncated", "[integration
   std::string db = dir.file("r.db");
   ProcessResult r = run(run_args("openai:mock@" + mock.base_url() + "?max_tokens=3", suite, db));
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 20);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 20);
   ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});
   auto j = parse_json(runs.out);
   REQUIRE(j);
@@ -304,11 +299,11 @@ TEST_CASE("built-in suites run on the real data", "[integration][shared-data]") 
            "mmlu", "--limit", "25", "--data-dir", shared_data_dir(), "--db", db});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 50);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 50);
   REQUIRE(sql_scalar(db, "SELECT dataset_sha256 FROM runs WHERE suite='gsm8k'") ==
           "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14");
   // The mock answers MMLU in the requested "Answer: X" form, so every answer is extracted.
-  REQUIRE(count(db, "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value IS NOT NULL") == 25);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value IS NOT NULL") == 25);
 }
 
 TEST_CASE("a built-in math suite runs end to end and is graded by math_equiv",
@@ -339,25 +334,26 @@ TEST_CASE("a built-in math suite runs end to end and is graded by math_equiv",
            "--repeats", "2", "--data-dir", shared_data_dir(), "--db", db});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  REQUIRE(count(db, "SELECT COUNT(*) FROM samples") == 60);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 60);
   // The mock writes \boxed{X}: every answer is extracted and graded by both scorers.
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value IS NOT "
-                "NULL") == 60);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv_hendrycks' AND value "
-                "IS NOT NULL") == 60);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value IS NOT "
+                    "NULL") == 60);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv_hendrycks' AND value "
+                    "IS NOT NULL") == 60);
   // Integer answers: a sample is correct exactly when the extracted answer is the gold one.
-  int64_t correct = count(db, "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value=1");
+  int64_t correct =
+      sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value=1");
   int64_t matching =
-      count(db,
-            "SELECT COUNT(*) FROM scores s JOIN samples p ON p.run_id=s.run_id AND "
-            "p.sample_id=s.sample_id AND p.epoch=s.epoch WHERE s.metric='math_equiv' "
-            "AND s.answer=p.target");
+      sql_count(db,
+                "SELECT COUNT(*) FROM scores s JOIN samples p ON p.run_id=s.run_id AND "
+                "p.sample_id=s.sample_id AND p.epoch=s.epoch WHERE s.metric='math_equiv' "
+                "AND s.answer=p.target");
   REQUIRE(correct == matching);
   REQUIRE(correct > 0);
   REQUIRE(correct < 60);
-  REQUIRE(count(db,
-                "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND explanation LIKE "
-                "'boxed %'") == 60);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND explanation LIKE "
+                    "'boxed %'") == 60);
 }

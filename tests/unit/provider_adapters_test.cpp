@@ -276,7 +276,7 @@ TEST_CASE("Gemini requests: model in the path, key header, config names, thinkin
   REQUIRE_FALSE(nokey);
 }
 
-TEST_CASE("OpenAI reasoning= maps to reasoning_effort; budgets and conflicts are refused",
+TEST_CASE("OpenAI reasoning= maps to reasoning_effort, budgets and conflicts are refused",
           "[openai][reasoning]") {
   GenerationParams p;
   REQUIRE(build("openai:o@http://h/v1?reasoning=medium", p)
