@@ -59,6 +59,7 @@ Result<ChildProcess> ChildProcess::start(const std::string& command,
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) env_strings.emplace_back(*e);
   env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::string sh = "/bin/sh", dash_c = "-c", cmd = command;

@@ -26,8 +26,8 @@ const std::vector<std::string>& known_params() {
 std::string normalised_finish(const std::string& r) {
   if (r == "STOP") return "stop";
   if (r == "MAX_TOKENS") return "length";
-  static const char* kSafety[] = {"SAFETY", "RECITATION",  "BLOCKLIST", "PROHIBITED_CONTENT",
-                                  "SPII",   "IMAGE_SAFETY"};
+  static const char* const kSafety[] = {"SAFETY", "RECITATION",  "BLOCKLIST", "PROHIBITED_CONTENT",
+                                        "SPII",   "IMAGE_SAFETY"};
   for (const char* s : kSafety) {
     if (r == s) return "content_filter:" + r;
   }

@@ -50,9 +50,9 @@ char32_t decode_before(std::string_view s, size_t end) {
 // such as ° and ×); without that locale, non-ASCII counts as a word character.
 bool is_py_word(char32_t cp) {
   if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) != 0 || cp == '_';
-  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  if (utf8 == static_cast<locale_t>(nullptr)) return true;
-  return iswalnum_l(static_cast<wint_t>(cp), utf8) != 0;
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  if (kUtf8 == static_cast<locale_t>(nullptr)) return true;
+  return iswalnum_l(static_cast<wint_t>(cp), kUtf8) != 0;
 }
 
 // 1: answer is \(?([A-J])\)? — first match.
