@@ -471,11 +471,15 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "running the same command again resumes an interrupted run and sends only the requests "
       "whose results are not stored.");
   cmd->add_option("--model,-m", flags->models,
-                  "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...], e.g. "
-                  "openai:gpt-4o-mini or openai:qwen2.5-7b@http://127.0.0.1:8000/v1?temperature=0; "
-                  "or the baselines `oracle` (gold answers) and `random` (?seed=N). "
-                  "Repeat for several models. API keys come only from the environment "
-                  "(OPENAI_API_KEY, or the variable named by ?api_key_env=NAME).")
+                  "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...]. Providers: openai "
+                  "(also vLLM, llama.cpp, Ollama, SGLang, LM Studio: give the base URL), "
+                  "anthropic, gemini, exec:CMD (a local program; ?mode=server for one JSON-lines "
+                  "process), replay:FILE (re-score outputs made elsewhere), and the baselines "
+                  "`oracle` and `random` (?seed=N). ?reasoning=none|low|medium|high|max|N sets "
+                  "reasoning on any provider. E.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
+                  "?temperature=0 or anthropic:claude-sonnet-4-5?reasoning=high. Repeat for "
+                  "several models. API keys come only from the environment (OPENAI_API_KEY, "
+                  "ANTHROPIC_API_KEY, GEMINI_API_KEY, or ?api_key_env=NAME). See docs/adapters.md.")
       ->required();
   cmd->add_option("--suite,-s", flags->suites,
                   "Built-in suite name (see `assay suites`), NAME:SUBSET for one subset (e.g. "
