@@ -72,6 +72,23 @@ double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms)
   return static_cast<double>(output_tokens) / ((last_ms - first_ms) / 1000.0);
 }
 
+JsonValue sorted_object(std::map<std::string, JsonValue> members) {
+  JsonValue out = JsonValue::object();
+  for (auto& [k, v] : members) out.set(k, std::move(v));
+  return out;
+}
+
+HttpRequest json_post_request(std::string url, const JsonValue& body, bool streaming,
+                              std::vector<std::pair<std::string, std::string>> headers) {
+  HttpRequest http;
+  http.url = std::move(url);
+  http.headers.emplace_back("Content-Type", "application/json");
+  for (auto& h : headers) http.headers.push_back(std::move(h));
+  http.body = to_json(body);
+  http.streaming = streaming;
+  return http;
+}
+
 Result<Completion> parse_completion_response(
     const HttpResponse& response,
     Result<Completion> (*stream)(std::string_view, const std::vector<ChunkTime>&),

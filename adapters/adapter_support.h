@@ -2,6 +2,7 @@
 /// Helpers shared by the HTTP adapters: SPEC parameter checks, API keys from the environment,
 /// typed parameter values, malformed-response errors and stream speed. Pure; thread-safe.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ Error malformed_response(const std::string& what, std::string_view body);
 /// from the first to the last chunk; -1 when unknown or when the window is under 1 ms (chunks
 /// that arrived in one read measure the network, not generation).
 double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms);
+
+/// A JSON object with `members` in key order (canonical, so it can be part of a request key).
+JsonValue sorted_object(std::map<std::string, JsonValue> members);
+
+/// A POST of `body` as JSON to `url` with `headers` (after Content-Type), streaming or not.
+HttpRequest json_post_request(std::string url, const JsonValue& body, bool streaming,
+                              std::vector<std::pair<std::string, std::string>> headers);
 
 /// Parses a 2xx `response` with `stream` when it is an event stream, else with `body`, and
 /// records its latency.

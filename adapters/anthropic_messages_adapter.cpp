@@ -94,14 +94,9 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
       }
     }
     if (streaming_) body.set("stream", true);
-    HttpRequest http;
-    http.url = base_url_ + "/messages";
-    http.headers.emplace_back("Content-Type", "application/json");
-    http.headers.emplace_back("anthropic-version", kApiVersion);
-    if (!api_key_.empty()) http.headers.emplace_back("x-api-key", api_key_);
-    http.body = to_json(body);
-    http.streaming = streaming_;
-    return http;
+    std::vector<std::pair<std::string, std::string>> headers = {{"anthropic-version", kApiVersion}};
+    if (!api_key_.empty()) headers.emplace_back("x-api-key", api_key_);
+    return json_post_request(base_url_ + "/messages", body, streaming_, std::move(headers));
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
@@ -129,9 +124,7 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
       if (max_tokens <= thinking_budget_) p["max_tokens"] = max_tokens + thinking_budget_;
       p["thinking_budget"] = JsonValue(thinking_budget_);
     }
-    JsonValue out = JsonValue::object();
-    for (auto& [k, v] : p) out.set(k, std::move(v));
-    return out;
+    return sorted_object(std::move(p));
   }
 
   ModelSpec spec_;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 
 extern char** environ;
 
@@ -29,7 +30,8 @@ Error io_error(const std::string& what) {
 
 Result<ChildProcess> ChildProcess::start(const std::string& command,
                                          const std::vector<std::string>& extra_env) {
-  ::signal(SIGPIPE, SIG_IGN);
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) != 0) return io_error("exec: pipe");
   if (::pipe2(out, O_CLOEXEC) != 0) {

@@ -52,16 +52,25 @@ std::string prompt_text(const std::vector<Message>& messages) {
   return out;
 }
 
-JsonValue request_object(const Request& r, const std::string& params_json) {
+// The generation parameters a program is told about (and that key its answers in the cache).
+JsonValue params_object(const GenerationParams& d) {
+  std::map<std::string, JsonValue> p;
+  if (d.max_tokens) p["max_tokens"] = JsonValue(*d.max_tokens);
+  if (d.seed) p["seed"] = JsonValue(*d.seed);
+  if (d.temperature) p["temperature"] = JsonValue(*d.temperature);
+  if (d.top_p) p["top_p"] = JsonValue(*d.top_p);
+  return sorted_object(std::move(p));
+}
+
+JsonValue request_object(const Request& r) {
   JsonValue messages = JsonValue::array();
   for (const auto& m : r.sample->messages) {
     messages.push_back(JsonValue::object({{"role", m.role}, {"content", m.content}}));
   }
-  Result<JsonValue> params = parse_json(params_json);
   return JsonValue::object({{"sample_id", r.sample->id},
                             {"epoch", r.epoch},
                             {"messages", std::move(messages)},
-                            {"params", params ? *params : JsonValue::object()}});
+                            {"params", params_object(r.params)}});
 }
 
 std::string with_stderr(std::string message, const std::string& tail) {
@@ -280,12 +289,7 @@ class ExecAdapter final : public ModelAdapter {
   const ModelSpec& spec() const override { return spec_; }
 
   std::string params_json(const GenerationParams& d) const override {
-    JsonValue p = JsonValue::object();
-    if (d.max_tokens) p.set("max_tokens", *d.max_tokens);
-    if (d.seed) p.set("seed", *d.seed);
-    if (d.temperature) p.set("temperature", *d.temperature);
-    if (d.top_p) p.set("top_p", *d.top_p);
-    return to_json(p);
+    return to_json(params_object(d));
   }
 
   bool uses_http() const override { return false; }
@@ -299,8 +303,7 @@ class ExecAdapter final : public ModelAdapter {
   Result<Completion> complete_local(const Request& request) const override {
     auto start = Clock::now();
     Result<Completion> c =
-        server_ ? server_->call(request_object(request, params_json(request.params)), timeout_ms_)
-                : one_shot(request);
+        server_ ? server_->call(request_object(request), timeout_ms_) : one_shot(request);
     if (c) {
       c->latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     }
@@ -309,8 +312,8 @@ class ExecAdapter final : public ModelAdapter {
 
  private:
   Result<Completion> one_shot(const Request& request) const {
-    std::string input = json_input_ ? to_json(request_object(request, params_json(request.params)))
-                                    : prompt_text(request.sample->messages);
+    std::string input =
+        json_input_ ? to_json(request_object(request)) : prompt_text(request.sample->messages);
     Result<OneShotResult> r = run_one_shot(
         spec_.model, input, timeout_ms_, kMaxOutput,
         {"ASSAY_SAMPLE_ID=" + request.sample->id, "ASSAY_EPOCH=" + std::to_string(request.epoch)});

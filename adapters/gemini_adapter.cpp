@@ -119,14 +119,12 @@ class GeminiAdapter final : public ModelAdapter {
     }
     JsonValue config = generation_config(request.params);
     if (!config.members().empty()) body.set("generationConfig", std::move(config));
-    HttpRequest http;
-    http.url = base_url_ + "/models/" + spec_.model +
-               (streaming_ ? ":streamGenerateContent?alt=sse" : ":generateContent");
-    http.headers.emplace_back("Content-Type", "application/json");
-    if (!api_key_.empty()) http.headers.emplace_back("x-goog-api-key", api_key_);
-    http.body = to_json(body);
-    http.streaming = streaming_;
-    return http;
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!api_key_.empty()) headers.emplace_back("x-goog-api-key", api_key_);
+    return json_post_request(
+        base_url_ + "/models/" + spec_.model +
+            (streaming_ ? ":streamGenerateContent?alt=sse" : ":generateContent"),
+        body, streaming_, std::move(headers));
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
@@ -159,9 +157,7 @@ class GeminiAdapter final : public ModelAdapter {
       if (*thinking_budget_ != 0 && include_thoughts_) tc.set("includeThoughts", true);
       p["thinkingConfig"] = std::move(tc);
     }
-    JsonValue out = JsonValue::object();
-    for (auto& [k, v] : p) out.set(k, std::move(v));
-    return out;
+    return sorted_object(std::move(p));
   }
 
   ModelSpec spec_;

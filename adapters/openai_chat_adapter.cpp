@@ -92,13 +92,9 @@ class OpenAiChatAdapter final : public ModelAdapter {
       body.set("stream", true);
       body.set("stream_options", JsonValue::object({{"include_usage", true}}));
     }
-    HttpRequest http;
-    http.url = base_url_ + "/chat/completions";
-    http.headers.emplace_back("Content-Type", "application/json");
-    if (!api_key_.empty()) http.headers.emplace_back("Authorization", "Bearer " + api_key_);
-    http.body = to_json(body);
-    http.streaming = streaming_;
-    return http;
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
+    return json_post_request(base_url_ + "/chat/completions", body, streaming_, std::move(headers));
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
@@ -120,9 +116,7 @@ class OpenAiChatAdapter final : public ModelAdapter {
     if (!reasoning_effort_.empty()) p["reasoning_effort"] = JsonValue(reasoning_effort_);
     // max_completion_tokens supersedes max_tokens (OpenAI reasoning models reject both).
     if (p.count("max_completion_tokens")) p.erase("max_tokens");
-    JsonValue out = JsonValue::object();
-    for (auto& [k, v] : p) out.set(k, std::move(v));
-    return out;
+    return sorted_object(std::move(p));
   }
 
   ModelSpec spec_;

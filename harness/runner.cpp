@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <queue>
 
 #include "harness/sha256.h"
@@ -37,37 +38,41 @@ std::string request_key(const ModelSpec& spec, const std::string& params_json,
   return h.hex_digest();
 }
 
+namespace {
+
+// Why an outcome gets no grade at all (unscored reason, explanation), or nullopt when the
+// scorers should grade it. One place for every reason that is not a scorer's own.
+std::optional<std::pair<std::string, std::string>> unscorable(const Completion* completion,
+                                                              const Error* error) {
+  if (error != nullptr || completion == nullptr) {
+    return std::pair{"error:" + std::string(error ? error_kind_name(error->kind) : "internal"),
+                     error ? error->message : std::string("no completion")};
+  }
+  const std::string& finish = completion->finish_reason;
+  if (finish == "length") {
+    return std::pair{std::string("truncated"),
+                     std::string("the response hit the max_tokens limit (finish_reason=length)")};
+  }
+  if (finish == "missing_output") {
+    return std::pair{std::string("missing_output"),
+                     std::string("the replayed outputs have none for this sample")};
+  }
+  if (finish.rfind("content_filter", 0) == 0) {
+    return std::pair{std::string("blocked"),
+                     "the provider withheld the answer (finish_reason=" + finish + ")"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
                                  const Error* error, const std::vector<const Scorer*>& scorers) {
   std::vector<Score> out;
+  std::optional<std::pair<std::string, std::string>> why = unscorable(completion, error);
   for (const Scorer* scorer : scorers) {
-    if (error != nullptr || completion == nullptr) {
-      std::string kind(error ? error_kind_name(error->kind) : "internal");
-      for (const auto& m : scorer->metrics()) {
-        out.push_back(unscored(m, "error:" + kind, error ? error->message : "no completion"));
-      }
-      continue;
-    }
-    if (completion->finish_reason == "length") {
-      for (const auto& m : scorer->metrics()) {
-        out.push_back(unscored(m, "truncated",
-                               "the response hit the max_tokens limit (finish_reason=length)"));
-      }
-      continue;
-    }
-    if (completion->finish_reason == "missing_output") {
-      for (const auto& m : scorer->metrics()) {
-        out.push_back(
-            unscored(m, "missing_output", "the replayed outputs have none for this sample"));
-      }
-      continue;
-    }
-    if (completion->finish_reason.rfind("content_filter", 0) == 0) {
-      for (const auto& m : scorer->metrics()) {
-        out.push_back(unscored(
-            m, "blocked",
-            "the provider withheld the answer (finish_reason=" + completion->finish_reason + ")"));
-      }
+    if (why) {
+      for (const auto& m : scorer->metrics()) out.push_back(unscored(m, why->first, why->second));
       continue;
     }
     ScoringInput input;

@@ -179,17 +179,28 @@ std::string MockModel::expected_answer(const std::string& prompt) const {
   return {};
 }
 
-bool MockModel::key_ok(const HttpRequestIn& req, Wire wire) const {
-  if (options_.require_key.empty()) return true;
+namespace {
+
+// The header each wire carries its key in (OpenAI's value has a "Bearer " prefix).
+const char* key_header(Wire wire) {
   switch (wire) {
     case Wire::kAnthropic:
-      return req.header("x-api-key") == options_.require_key;
+      return "x-api-key";
     case Wire::kGemini:
-      return req.header("x-goog-api-key") == options_.require_key;
+      return "x-goog-api-key";
     case Wire::kOpenAi:
       break;
   }
-  return req.header("authorization") == "Bearer " + options_.require_key;
+  return "authorization";
+}
+
+}  // namespace
+
+bool MockModel::key_ok(const HttpRequestIn& req, Wire wire) const {
+  if (options_.require_key.empty()) return true;
+  std::string want =
+      wire == Wire::kOpenAi ? "Bearer " + options_.require_key : options_.require_key;
+  return req.header(key_header(wire)) == want;
 }
 
 MockAnswer MockModel::answer_for(const MockCall& call) const {
@@ -259,9 +270,7 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
   };
   const char* bad_request = wire == Wire::kGemini ? "INVALID_ARGUMENT" : "invalid_request_error";
   if (!key_ok(req, wire)) {
-    std::string sent = req.header(wire == Wire::kAnthropic ? "x-api-key"
-                                  : wire == Wire::kGemini  ? "x-goog-api-key"
-                                                           : "authorization");
+    std::string sent = req.header(key_header(wire));
     std::string quoted = options_.echo_key ? " (received '" + sent + "')" : "";
     switch (wire) {
       case Wire::kAnthropic:
