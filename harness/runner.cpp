@@ -8,7 +8,9 @@
 #include <mutex>
 #include <optional>
 #include <queue>
+#include <unordered_map>
 
+#include "harness/majority_vote.h"
 #include "harness/sha256.h"
 #include "harness/strings.h"
 
@@ -161,6 +163,7 @@ class RunLoop {
       if (options_.progress) options_.progress->update(done_, outcome_.errors);
     }
     flush_scoring();
+    store_partial_votes();
     pool_.wait_idle();
     if (options_.progress) options_.progress->finish(done_, outcome_.errors);
     outcome_.stored = done_;
@@ -199,7 +202,9 @@ class RunLoop {
   bool pull() {
     size_t pulled = 0;
     while (!exhausted_ && ready_.size() + in_flight() < static_cast<size_t>(limit_)) {
-      if (scoring_pending_.load() + to_score_.size() >= max_scoring_) return false;
+      if (scoring_pending_.load() + to_score_.size() + to_vote_.size() >= max_scoring_) {
+        return false;
+      }
       if (++pulled > 4096) return true;  // let the loop send and poll between batches of hits
       Result<std::optional<WorkItem>> next = source_.next();
       if (!next) {
@@ -223,8 +228,7 @@ class RunLoop {
         c.from_cache = true;
         c.attempts = 0;
         ++outcome_.from_cache;
-        ++done_;
-        to_score_.emplace_back(std::move(item), std::move(c));
+        finished(std::move(item), std::move(c));
         continue;
       }
       ready_.push_back(acquire(std::move(item)));
@@ -372,12 +376,56 @@ class RunLoop {
     finish_error(i, error);
   }
 
-  void finish_ok(size_t i, Completion completion) {
-    ++done_;
+  void finish_ok(size_t i, Completion completion) { finished(release(i), std::move(completion)); }
+
+  // A final answer for `item`, fresh or from the cache.
+  void finished(WorkItem item, Completion completion) {
     // The tokens' list price, whether or not the answer came from assay's own cache: the cost
     // of the evaluation, not of this invocation.
     if (options_.price) completion.cost_usd = completion_cost(completion.usage, *options_.price);
-    to_score_.emplace_back(release(i), std::move(completion));
+    if (item.votes > 1) {
+      add_vote(std::move(item), std::move(completion), std::nullopt);
+      return;
+    }
+    ++done_;
+    to_score_.emplace_back(std::move(item), std::move(completion));
+  }
+
+  // Collects one final vote; a (sample, epoch) goes to scoring once all of its votes are in.
+  void add_vote(WorkItem item, Completion completion, std::optional<Error> error) {
+    std::string key = item.sample->id + '\x1f' + std::to_string(item.epoch);
+    VoteGroup& g = groups_[key];
+    if (g.votes.empty()) g.votes.resize(static_cast<size_t>(item.votes));
+    VoteRecord& v = g.votes[static_cast<size_t>(item.vote)];
+    v.vote = item.vote;
+    v.request_key = item.key;
+    v.completion = std::move(completion);
+    v.error = std::move(error);
+    ++g.filled;
+    // The vote-0 item carries the unvoted request key, which the sample row stores.
+    if (item.vote == 0 || !g.item) g.item = std::move(item);
+    if (g.filled < static_cast<int>(g.votes.size())) return;
+    ++done_;
+    bool all_failed = std::all_of(g.votes.begin(), g.votes.end(),
+                                  [](const VoteRecord& r) { return r.error.has_value(); });
+    if (all_failed) ++outcome_.errors;
+    to_vote_.emplace_back(std::move(*g.item), std::move(g.votes));
+    groups_.erase(key);
+  }
+
+  // The answered votes of pairs a stopped run leaves unfinished: cached, so a resume reuses them.
+  void store_partial_votes() {
+    for (auto& [key, g] : groups_) {
+      SampleRecord rec = record_for(*g.item);
+      rec.cache_only = true;
+      for (VoteRecord& v : g.votes) {
+        if (!v.request_key.empty() && !v.error && !v.completion.from_cache) {
+          rec.votes.push_back(std::move(v));
+        }
+      }
+      if (!rec.votes.empty()) sink_.write(std::move(rec));
+    }
+    groups_.clear();
   }
 
   // Scores finished samples on the pool, one task per batch: a task (and a thread wake-up) per
@@ -401,6 +449,21 @@ class RunLoop {
       });
     }
     to_score_.clear();
+    for (auto& [item, votes] : to_vote_) {
+      ++scoring_pending_;
+      pool_.submit([this, item = std::move(item), votes = std::move(votes)]() mutable {
+        SampleRecord rec = record_for(item);
+        for (VoteRecord& v : votes) {
+          v.scores = score_outcome(*item.sample, v.error ? nullptr : &v.completion,
+                                   v.error ? &*v.error : nullptr, scorers_);
+        }
+        rec.votes = std::move(votes);
+        combine_votes(rec, options_.primary_metric);
+        sink_.write(std::move(rec));
+        --scoring_pending_;
+      });
+    }
+    to_vote_.clear();
   }
 
   // The identity part of a stored record; callers add the outcome and scores.
@@ -415,10 +478,16 @@ class RunLoop {
   }
 
   void finish_error(size_t i, const Error& error) {
-    ++done_;
-    ++outcome_.errors;
     int attempts = slots_[i].attempts;
     WorkItem item = release(i);
+    if (item.votes > 1) {
+      Completion none;
+      none.attempts = attempts;
+      add_vote(std::move(item), std::move(none), error);
+      return;
+    }
+    ++done_;
+    ++outcome_.errors;
     SampleRecord rec = record_for(item);
     rec.error = error;
     rec.completion.attempts = attempts;
@@ -457,6 +526,14 @@ class RunLoop {
   std::condition_variable local_cv_;
   std::deque<std::pair<size_t, Result<Completion>>> local_done_;
   std::vector<std::pair<WorkItem, Completion>> to_score_;
+  /// The votes of one (sample, epoch) as they become final.
+  struct VoteGroup {
+    std::vector<VoteRecord> votes;  ///< by vote index; filled as votes finish
+    int filled = 0;
+    std::optional<WorkItem> item;  ///< vote 0's item when it is in (identity of the record)
+  };
+  std::unordered_map<std::string, VoteGroup> groups_;
+  std::vector<std::pair<WorkItem, std::vector<VoteRecord>>> to_vote_;
   size_t done_ = 0;
   bool stopping_ = false;
   bool cancelled_ = false;

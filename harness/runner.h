@@ -35,6 +35,10 @@ struct WorkItem {
   std::string key;                   ///< request key (request_key())
   std::string input_json;            ///< the rendered messages as stored
   std::optional<Completion> cached;  ///< a stored response for `key`: scored without sending
+  /// Under `--vote K`: this item is vote `vote` (0..K-1) of its (sample, epoch), and `key` is
+  /// vote_request_key() of the unvoted key. The source yields the K votes of a pair together.
+  int vote = 0;
+  int votes = 1;
 };
 
 /// Supplies a run's work items in order. The runner pulls items only as it has room for them,
@@ -74,6 +78,9 @@ struct RunnerOptions {
   Progress* progress = nullptr;
   /// Prices the model's tokens (samples.cost); unset = no cost recorded.
   std::optional<ModelPrice> price;
+  /// Under `--vote K`: the metric whose majority answer picks the vote stored as the sample's
+  /// output (see combine_votes); other metrics vote independently.
+  std::string primary_metric;
 };
 
 enum class RunStatus { kCompleted, kInterrupted, kFailed };
@@ -90,8 +97,11 @@ struct RunOutcome {
 
 /// Runs the items of `source` to completion, interruption or a tripped breaker. Blocks; uses
 /// the calling thread as the event loop. Scoring runs on `pool`; every record reaches `sink`
-/// before return. Memory is bounded by the concurrency, not by the number of items: items are
-/// pulled as requests finish, and pulling pauses while scoring or the sink fall behind.
+/// before return. Items with votes > 1 are sent in parallel and stored as one record per
+/// (sample, epoch) once all K are final (combine_votes); when a run stops first, the answered
+/// votes of unfinished pairs reach the sink as cache_only records so a resume reuses them. Memory
+/// is bounded by the concurrency, not by the number of items: items are pulled as requests finish,
+/// and pulling pauses while scoring or the sink fall behind.
 RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
                     const GenerationParams& params, WorkSource& source,
                     const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,

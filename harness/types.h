@@ -94,6 +94,15 @@ struct Score {
   std::string unscored_reason;  ///< set iff !value: "no_answer", "truncated", "error:timeout", ...
 };
 
+/// One of the K answers sampled for a (sample, epoch) under `--vote K` (self-consistency).
+struct VoteRecord {
+  int vote = 0;             ///< 0..K-1
+  std::string request_key;  ///< vote 0 shares the unvoted request's key (see vote_request_key)
+  Completion completion;    ///< valid when !error
+  std::optional<Error> error;
+  std::vector<Score> scores;  ///< this answer's own scores (the record's are the majority's)
+};
+
 /// Everything stored for one (sample, epoch) of a run.
 struct SampleRecord {
   std::string sample_id;
@@ -104,6 +113,12 @@ struct SampleRecord {
   std::optional<Error> error;  ///< set when no completion could be obtained
   std::string request_key;
   std::vector<Score> scores;
+  /// Under `--vote K`: the K answers, by vote index; `completion` and `scores` then hold their
+  /// aggregate (combine_votes). Empty otherwise.
+  std::vector<VoteRecord> votes;
+  /// Only the fresh responses (of `completion` or `votes`) go to the response cache; no sample
+  /// row is written. Used for the answered votes of a sample a stopped run did not finish.
+  bool cache_only = false;
 };
 
 }  // namespace assay

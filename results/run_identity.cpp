@@ -11,7 +11,9 @@ std::string run_identity(const RunInfo& run, bool unsandboxed) {
                     "\n" + run.suite + "\n" + run.suite_hash + "\n" + run.dataset_sha256 + "\n" +
                     std::to_string(run.limit) + "\n" + std::to_string(run.repeats) + "\n" +
                     std::to_string(run.seed) + "\n" + run.shard +
-                    (unsandboxed ? "\nunsandboxed" : ""));
+                    (unsandboxed ? "\nunsandboxed" : "") +
+                    // Appended only when voting, so unvoted identities stay as they were.
+                    (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : ""));
 }
 
 bool ran_unsandboxed(const RunInfo& run) {

@@ -10,8 +10,8 @@
 namespace assay {
 
 /// SHA-256 (hex) over the fields of `run` that define the evaluation: provider, model, base URL,
-/// parameters, suite name and hash, dataset digest, limit, repeats, seed and shard; plus whether
-/// code ran without the sandbox (`unsandboxed`: an unsandboxed run is never resumed into a
+/// parameters, suite name and hash, dataset digest, limit, repeats, seed, shard and votes; plus
+/// whether code ran without the sandbox (`unsandboxed`: an unsandboxed run is never resumed into a
 /// sandboxed one). Names, dates, status and counts do not enter it. Pure; thread-safe.
 std::string run_identity(const RunInfo& run, bool unsandboxed);
 

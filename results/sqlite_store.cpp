@@ -5,13 +5,21 @@
 
 #include <sqlite3.h>
 
+#include "harness/majority_vote.h"
 #include "harness/strings.h"
 #include "results/sqlite_statement.h"
 
 namespace assay {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
+
+// v4: self-consistency (`--vote K`): runs.votes is K; samples.votes holds the K answers as a
+// JSON array (votes_to_json), NULL for unvoted samples. JSON rather than a table of its own so
+// the per-sample votes travel with their sample row through merges and exports.
+constexpr const char* kSchemaV4 =
+    "ALTER TABLE runs ADD COLUMN votes INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE samples ADD COLUMN votes TEXT;";
 
 // v3: merged_shards records which shard runs `assay merge` combined into a run.
 constexpr const char* kSchemaV3 = R"sql(
@@ -181,7 +189,7 @@ Status SqliteStore::migrate() {
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
-  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
   for (int64_t to = version + 1; to <= kSchemaVersion; ++to) {
     Status st = exec(std::string("BEGIN IMMEDIATE;") + steps[to - 1] +
                      "PRAGMA user_version=" + std::to_string(to) + "; COMMIT;");
@@ -200,7 +208,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env) VALUES (?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes) VALUES "
+         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -217,6 +226,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.limit);
   s.bind(i++, r.n_planned);
   s.bind(i++, r.scoring_env);
+  s.bind(i++, r.votes);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }
@@ -340,7 +350,12 @@ Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {
 }
 
 Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64_t run_id) {
-  Stmt s(raw(db_), "SELECT sample_id, epoch FROM samples WHERE run_id=? AND error_kind IS NULL");
+  Stmt s(raw(db_),
+         "SELECT sample_id, epoch FROM samples WHERE run_id=? AND error_kind IS NULL AND "
+         // A voted sample with a failed vote is retried too: its answered votes come
+         // from the cache, so only the failed ones are sent again.
+         "(votes IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(samples.votes) "
+         "WHERE json_extract(value, '$.error_kind') IS NOT NULL))");
   if (!s.ok()) return db_error(raw(db_), "preparing sample lookup");
   s.bind(1, run_id);
   std::unordered_set<std::string> out;
@@ -392,7 +407,8 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
            "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
            "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
-           "request_key, stored_at, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "request_key, stored_at, cost, votes) VALUES "
+           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
@@ -407,7 +423,41 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     return e;
   }
   std::string now = utc_now_iso();
+  auto cache_response = [&](const std::string& key, const Completion& c) -> Status {
+    if (c.from_cache) return Status::ok();
+    int k = 1;
+    cache.bind(k++, key);
+    cache.bind(k++, c.text);
+    cache.bind(k++, c.reasoning);
+    cache.bind(k++, c.finish_reason);
+    cache.bind_count(k++, c.usage.input_tokens);
+    cache.bind_count(k++, c.usage.output_tokens);
+    cache.bind_count(k++, c.usage.reasoning_tokens);
+    cache.bind_count(k++, c.usage.cached_tokens);
+    cache.bind(k++, c.latency_ms);
+    cache.bind(k++, c.ttft_ms);
+    cache.bind(k++, c.output_tps);
+    cache.bind(k++, now);
+    if (cache.step() != SQLITE_DONE) {
+      Error e = db_error(db, "caching response");
+      (void)exec("ROLLBACK");
+      return e;
+    }
+    cache.reset();
+    return Status::ok();
+  };
   for (const SampleRecord& r : records) {
+    // A voted sample caches each answered vote under its own key; its aggregate is not a
+    // response anyone sent.
+    if (!r.votes.empty()) {
+      for (const VoteRecord& v : r.votes) {
+        if (v.error || v.request_key.empty()) continue;
+        if (Status cached = cache_response(v.request_key, v.completion); !cached) return cached;
+      }
+    } else if (!r.error) {
+      if (Status cached = cache_response(r.request_key, r.completion); !cached) return cached;
+    }
+    if (r.cache_only) continue;
     const Completion& c = r.completion;
     int i = 1;
     ins.bind(i++, run_id);
@@ -455,6 +505,11 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     } else {
       ins.bind_null(i++);
     }
+    if (r.votes.empty()) {
+      ins.bind_null(i++);
+    } else {
+      ins.bind(i++, votes_to_json(r.votes));
+    }
     if (ins.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing sample '" + r.sample_id + "'");
       (void)exec("ROLLBACK");
@@ -489,27 +544,6 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
         return e;
       }
       score.reset();
-    }
-    if (!r.error && !c.from_cache) {
-      int k = 1;
-      cache.bind(k++, r.request_key);
-      cache.bind(k++, c.text);
-      cache.bind(k++, c.reasoning);
-      cache.bind(k++, c.finish_reason);
-      cache.bind_count(k++, c.usage.input_tokens);
-      cache.bind_count(k++, c.usage.output_tokens);
-      cache.bind_count(k++, c.usage.reasoning_tokens);
-      cache.bind_count(k++, c.usage.cached_tokens);
-      cache.bind(k++, c.latency_ms);
-      cache.bind(k++, c.ttft_ms);
-      cache.bind(k++, c.output_tps);
-      cache.bind(k++, now);
-      if (cache.step() != SQLITE_DONE) {
-        Error e = db_error(db, "caching response");
-        (void)exec("ROLLBACK");
-        return e;
-      }
-      cache.reset();
     }
   }
   return exec("COMMIT");
@@ -548,7 +582,8 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
       "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, "
       "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
       "COALESCE(error_kind,''), " +
-      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key FROM samples WHERE run_id=?";
+      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key, " +
+      (full ? "COALESCE(votes,'')" : "''") + " FROM samples WHERE run_id=?";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);
@@ -576,6 +611,7 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     x.error_kind = s.text(16);
     x.error_message = s.text(17);
     x.request_key = s.text(18);
+    x.votes_json = s.text(19);
     index.emplace(sample_epoch_key(x.sample_id, x.epoch), out.size());
     out.push_back(std::move(x));
   }

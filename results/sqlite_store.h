@@ -49,7 +49,8 @@ class SqliteStore {
   /// A run by numeric id or by name (the newest with that name).
   Result<RunInfo> find_run(const std::string& id_or_name);
 
-  /// "sample_id\x1f epoch" of every sample stored without an error in `run_id`.
+  /// "sample_id\x1f epoch" of every sample stored without an error in `run_id` (a voted sample:
+  /// without a failed vote), i.e. the pairs a resume does not send again.
   Result<std::unordered_set<std::string>> completed_sample_keys(int64_t run_id);
   /// Cached completions for the given request keys (absent keys are skipped).
   Result<std::unordered_map<std::string, Completion>> cached_completions(

@@ -13,6 +13,7 @@
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
 #include "harness/cli/suite_work_source.h"
+#include "harness/json.h"
 #include "harness/runner.h"
 #include "harness/version.h"
 #include "reports/index_report.h"
@@ -76,7 +77,75 @@ struct RunFlags {
   CodeExecOptions code_exec;
   std::vector<int> pass_k;
   std::string prices_file;
+  int votes = 1;
 };
+
+constexpr int kMaxVotes = 1000;
+
+// A model to run: its adapter and the harness-level settings its SPEC carried.
+struct ModelToRun {
+  std::unique_ptr<ModelAdapter> adapter;
+  int votes = 1;                    ///< ?vote=K, else --vote
+  std::optional<ModelPrice> price;  ///< list price, when the price table knows the model
+  /// The name runs and leaderboards show: the adapter's display SPEC, plus vote=K when voting
+  /// (a voted model is a separate entry).
+  std::string display_name() const {
+    std::string name = adapter->spec().display_name();
+    if (votes <= 1) return name;
+    return name + (name.find('?') == std::string::npos ? "?" : "&") +
+           "vote=" + std::to_string(votes);
+  }
+};
+
+// Takes the harness's own `vote=K` parameter out of a model SPEC (adapters never see it) and
+// returns K, or `default_votes` when absent. kInvalidInput naming the SPEC for a bad K.
+Result<int> take_vote_param(std::string& spec_text, int default_votes) {
+  size_t q = spec_text.find('?');
+  if (q == std::string::npos) return default_votes;
+  std::string kept;
+  std::optional<std::string> value;
+  size_t start = q + 1;
+  while (start <= spec_text.size()) {
+    size_t amp = spec_text.find('&', start);
+    if (amp == std::string::npos) amp = spec_text.size();
+    std::string part = spec_text.substr(start, amp - start);
+    if (part.rfind("vote=", 0) == 0) {
+      value = part.substr(5);
+    } else if (!part.empty()) {
+      kept += (kept.empty() ? "" : "&") + part;
+    }
+    start = amp + 1;
+  }
+  if (!value) return default_votes;
+  int k = 0;
+  try {
+    size_t used = 0;
+    k = std::stoi(*value, &used);
+    if (used != value->size()) k = 0;
+  } catch (const std::exception&) {
+    k = 0;
+  }
+  if (k < 1 || k > kMaxVotes) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "model SPEC '" + spec_text + "': vote=" + *value +
+                          ": expected a whole number of votes from 1 to " +
+                          std::to_string(kMaxVotes));
+  }
+  spec_text = spec_text.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+  return k;
+}
+
+// The temperature the adapter will send (top level, or Gemini's generationConfig), if any.
+std::optional<double> sent_temperature(const std::string& params_json) {
+  Result<JsonValue> p = parse_json(params_json);
+  if (!p || !p->is_object()) return std::nullopt;
+  const JsonValue* t = p->find("temperature");
+  if (t == nullptr) {
+    if (const JsonValue* gc = p->find("generationConfig")) t = gc->find("temperature");
+  }
+  if (t == nullptr || !t->is_number()) return std::nullopt;
+  return t->as_double();
+}
 
 struct PreparedSuite {
   bool index_member = false;  ///< came from index:NAME (skippable per model, never an error)
@@ -182,14 +251,15 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
 }
 
 // The stored description of one (model, suite) run; its identity decides resumption.
-RunInfo describe_run(const RunFlags& f, const ModelAdapter& adapter, const std::string& params_json,
+RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::string& params_json,
                      const PreparedSuite& ps, int repeats) {
   const SuiteSpec& spec = ps.stream->spec();
+  const ModelAdapter& adapter = *model.adapter;
   RunInfo run;
   run.name = f.name;
   run.provider = adapter.spec().provider;
   run.model = adapter.spec().model;
-  run.model_spec = adapter.spec().display_name();
+  run.model_spec = model.display_name();
   run.base_url = strip_credentials(adapter.spec().base_url);
   run.params_json = params_json;
   run.suite = spec.name;
@@ -205,6 +275,7 @@ RunInfo describe_run(const RunFlags& f, const ModelAdapter& adapter, const std::
   run.repeats = repeats;
   run.limit = f.limit;
   run.scoring_env = ps.scoring_env;
+  run.votes = model.votes;
   // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
   // reverse).
   run.identity = run_identity(run, f.code_exec.unsafe_no_sandbox && !ps.scoring_env.empty());
@@ -218,15 +289,15 @@ struct OneRunResult {
 };
 
 Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
-                             Transport& transport, ThreadPool& pool, const ModelAdapter& adapter,
-                             PreparedSuite& ps, const Shard& shard,
-                             const std::optional<ModelPrice>& price) {
+                             Transport& transport, ThreadPool& pool, const ModelToRun& model,
+                             PreparedSuite& ps, const Shard& shard) {
   const SuiteSpec& spec = ps.stream->spec();
+  const ModelAdapter& adapter = *model.adapter;
   int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
   std::string params_json = adapter.params_json(spec.generation);
   const size_t planned = ps.planned;
 
-  std::string identity = describe_run(f, adapter, params_json, ps, repeats).identity;
+  std::string identity = describe_run(f, model, params_json, ps, repeats).identity;
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
   if (!resumable) return resumable.error();
   OneRunResult result;
@@ -246,25 +317,26 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     }
     if (!st) return st.error();
   } else {
-    RunInfo run = describe_run(f, adapter, params_json, ps, repeats);
+    RunInfo run = describe_run(f, model, params_json, ps, repeats);
     run.n_planned = static_cast<int64_t>(planned);
     Result<int64_t> id = store.create_run(run);
     if (!id) return id.error();
     result.run_id = *id;
   }
   if (Status st = ps.stream->rewind(); !st) return st.error();
-  SuiteWorkSource source(*ps.stream, adapter.spec(), params_json, repeats, shard,
+  SuiteWorkSource source(*ps.stream, adapter.spec(), params_json, repeats, model.votes, shard,
                          done.empty() ? nullptr : &done, f.no_cache ? nullptr : &store,
                          planned - std::min(done.size(), planned));
 
   Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db, result.run_id);
   if (!writer) return writer.error();
-  Progress progress(*ctx.err, stderr_is_terminal(),
-                    adapter.spec().display_name() + " × " + spec.name, source.size());
+  Progress progress(*ctx.err, stderr_is_terminal(), model.display_name() + " × " + spec.name,
+                    source.size());
   RunnerOptions opts;
   opts.concurrency = f.concurrency;
   opts.retry.max_retries = f.max_retries;
-  opts.price = price;
+  opts.price = model.price;
+  opts.primary_metric = ps.primary_metric;
   opts.grace_ms = f.grace_s * 1000;
   opts.seed = static_cast<uint64_t>(f.seed) ^ static_cast<uint64_t>(result.run_id);
   opts.stop = &g_stop;
@@ -298,6 +370,10 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   if (f.concurrency < 1 || f.concurrency > 100000) {
     return report_error(
         ctx, make_error(ErrorKind::kInvalidInput, "--concurrency must be between 1 and 100000"));
+  }
+  if (f.votes < 1 || f.votes > kMaxVotes) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput, "--vote must be between 1 and " +
+                                                                      std::to_string(kMaxVotes)));
   }
   if (f.repeats < 0 || f.max_retries < 0 || f.timeout_s <= 0 || f.connect_timeout_s <= 0 ||
       f.idle_timeout_s <= 0 || f.grace_s < 0) {
@@ -342,35 +418,54 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       return report_error(ctx, st.error());
     }
   }
-  std::vector<std::unique_ptr<ModelAdapter>> adapters;
-  std::vector<std::optional<ModelPrice>> adapter_prices;
-  std::set<std::pair<size_t, size_t>> skipped;  // (adapter, suite) pairs that cannot run
+  std::vector<ModelToRun> models;
+  std::set<std::pair<size_t, size_t>> skipped;  // (model, suite) pairs that cannot run
   for (const auto& m : f.models) {
-    Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, m);
+    std::string spec_text = m;
+    Result<int> votes = take_vote_param(spec_text, f.votes);
+    if (!votes) return report_error(ctx, votes.error());
+    Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, spec_text);
     if (!a) return report_error(ctx, a.error());
+    ModelToRun model{std::move(a).value(), *votes, std::nullopt};
+    const ModelAdapter& adapter = *model.adapter;
     for (size_t i = 0; i < suites.size(); ++i) {
       const PreparedSuite& ps = suites[i];
       if (!ps.first) continue;
-      Status ok = (*a)->check_sample(*ps.first);
+      Status ok = adapter.check_sample(*ps.first);
       if (ok) continue;
       Error e = ok.error();
       e.message = "suite '" + ps.stream->spec().name + "': " + e.message;
       if (!ps.index_member) return report_error(ctx, e);
-      *ctx.err << "assay: warning: skipping " << (*a)->spec().display_name() << " on " << e.message
+      *ctx.err << "assay: warning: skipping " << model.display_name() << " on " << e.message
                << "\n";
-      skipped.insert({adapters.size(), i});
+      skipped.insert({models.size(), i});
     }
-    std::optional<ModelPrice> price = prices.find((*a)->spec().provider, (*a)->spec().model);
-    if (price) {
+    if (model.votes > 1) {
+      // Self-consistency needs varied samples: at temperature 0 the K votes mostly agree and
+      // cost K times as much for nothing.
+      for (const PreparedSuite& ps : suites) {
+        std::optional<double> t =
+            sent_temperature(adapter.params_json(ps.stream->spec().generation));
+        if (t && *t == 0) {
+          *ctx.err << "assay: warning: " << model.display_name() << " on '"
+                   << ps.stream->spec().name << "' samples " << model.votes
+                   << " votes at temperature 0, so they will mostly agree; add "
+                      "?temperature=0.7 (or similar) to the model SPEC to sample varied answers\n";
+        }
+      }
+    }
+    model.price = prices.find(adapter.spec().provider, adapter.spec().model);
+    if (model.price) {
+      const ModelPrice& price = *model.price;
       char line[256];
       std::snprintf(line, sizeof line,
                     "%.4g in / %.4g cached / %.4g out USD per 1M tokens (blended 3:1: %.4g)",
-                    price->input, price->cached_input, price->output, price->blended());
-      *ctx.err << "assay: pricing " << (*a)->spec().display_name() << " at " << line << " from "
-               << price->source << "\n";
+                    price.input, price.cached_input, price.output, price.blended());
+      *ctx.err << "assay: pricing " << model.display_name() << " at " << line << " from "
+               << price.source << (model.votes > 1 ? " (a sample costs all its votes)" : "")
+               << "\n";
     }
-    adapter_prices.push_back(price);
-    adapters.push_back(std::move(a).value());
+    models.push_back(std::move(model));
   }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
   if (!store) return report_error(ctx, store.error());
@@ -398,14 +493,12 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
 
   int code = kExitOk;
   std::vector<int64_t> run_ids;
-  for (size_t ai = 0; ai < adapters.size(); ++ai) {
-    auto& adapter = adapters[ai];
+  for (size_t ai = 0; ai < models.size(); ++ai) {
     for (size_t si = 0; si < suites.size(); ++si) {
       PreparedSuite& ps = suites[si];
       if (g_stop) break;
       if (skipped.count({ai, si})) continue;
-      Result<OneRunResult> r =
-          run_one(ctx, f, **store, *transport, pool, *adapter, ps, *shard, adapter_prices[ai]);
+      Result<OneRunResult> r = run_one(ctx, f, **store, *transport, pool, models[ai], ps, *shard);
       if (!r) {
         code = report_error(ctx, r.error());
         break;
@@ -449,11 +542,11 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
     if (!all) return report_error(ctx, all.error());
     std::vector<const RunSummary*> latest = latest_runs(*all);
-    std::set<std::string> models;
-    for (const auto& a : adapters) models.insert(a->spec().display_name());
+    std::set<std::string> names;
+    for (const auto& m : models) names.insert(m.display_name());
     for (const IndexDefinition* index : indexes) {
       std::vector<IndexResult> results = compute_index(*index, latest);
-      std::erase_if(results, [&](const IndexResult& r) { return !models.count(r.model); });
+      std::erase_if(results, [&](const IndexResult& r) { return !names.count(r.model); });
       *ctx.out << "\n";
       write_index_table(*ctx.out, results);
     }
@@ -476,7 +569,8 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                   "anthropic, gemini, exec:CMD (a local program; ?mode=server for one JSON-lines "
                   "process), replay:FILE (re-score outputs made elsewhere), and the baselines "
                   "`oracle` and `random` (?seed=N). ?reasoning=none|low|medium|high|max|N sets "
-                  "reasoning on any provider. E.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
+                  "reasoning on any provider; ?vote=K samples K answers and scores the majority "
+                  "(see --vote). E.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
                   "?temperature=0 or anthropic:claude-sonnet-4-5?reasoning=high. Repeat for "
                   "several models. API keys come only from the environment (OPENAI_API_KEY, "
                   "ANTHROPIC_API_KEY, GEMINI_API_KEY, or ?api_key_env=NAME). See docs/adapters.md.")
@@ -495,6 +589,14 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--repeats", flags->repeats,
                   "Samples per question (epochs); default: the suite's setting");
+  cmd->add_option("--vote", flags->votes,
+                  "Self-consistency: sample K answers per question in parallel and score the "
+                  "answer most of them agree on (each metric votes on its extracted answers; the "
+                  "K answers are stored in samples.votes). A model's ?vote=K overrides it. The "
+                  "voted model is its own leaderboard entry (SPEC shown with vote=K) and a "
+                  "sample's tokens and cost are those of all K answers. Sample at a temperature "
+                  "above 0.")
+      ->capture_default_str();
   cmd->add_option("--prices", flags->prices_file,
                   "TOML price table (USD per 1M tokens: input, cached_input, output per "
                   "[models.\"provider:model\"]) over the built-in one; costs go to samples.cost");

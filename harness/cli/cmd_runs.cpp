@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "harness/cli/app.h"
@@ -52,6 +53,39 @@ const StoredScore* primary_score(const StoredSample& s, const std::string& metri
   return s.scores.empty() ? nullptr : &s.scores.front();
 }
 
+// "B x3, C x1, -x1": how the votes of a sample answered for `metric` ("-" = unscored).
+std::string vote_tally(const std::string& votes_json, const std::string& metric) {
+  Result<JsonValue> votes = parse_json(votes_json);
+  if (!votes || !votes->is_array()) return {};
+  std::vector<std::pair<std::string, int>> counts;
+  for (const JsonValue& v : votes->items()) {
+    std::string answer = "-";
+    if (const JsonValue* scores = v.find("scores"); scores && scores->is_array()) {
+      for (const JsonValue& sc : scores->items()) {
+        const JsonValue* m = sc.find("metric");
+        const JsonValue* value = sc.find("value");
+        const JsonValue* a = sc.find("answer");
+        if (m && m->to_text() == metric && value && !value->is_null() && a) {
+          answer = a->to_text();
+        }
+      }
+    }
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& c) { return c.first == answer; });
+    if (it == counts.end()) {
+      counts.emplace_back(answer, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::string out;
+  for (const auto& [answer, n] : counts) {
+    if (!out.empty()) out += ", ";
+    out += truncate_for_display(answer, 12) + " x" + std::to_string(n);
+  }
+  return out;
+}
+
 int execute_show(AppContext& ctx, const ReadFlags& f) {
   auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
@@ -89,6 +123,10 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
           {"attempts", JsonValue(s.attempts)},
           {"cached", JsonValue(s.cached)},
       });
+      if (!s.votes_json.empty()) {
+        Result<JsonValue> votes = parse_json(s.votes_json);
+        o.set("votes", votes ? std::move(votes).value() : JsonValue(s.votes_json));
+      }
       *ctx.out << to_json(o) << "\n";
     }
     return kExitOk;
@@ -96,8 +134,14 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
   *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
            << run->status << ", metric " << run->primary_metric << ")\n";
   if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
-  TextTable t({"sample", "epoch", "score", "answer", "target", "note"},
-              {false, true, true, false, false, false});
+  const bool voted = run->votes > 1;
+  std::vector<std::string> headers = {"sample", "epoch", "score", "answer", "target", "note"};
+  std::vector<bool> right = {false, true, true, false, false, false};
+  if (voted) {
+    headers.insert(headers.begin() + 4, "votes");
+    right.insert(right.begin() + 4, false);
+  }
+  TextTable t(headers, right);
   for (const auto& s : *samples) {
     const StoredScore* p = primary_score(s, run->primary_metric);
     std::string score = p && p->value ? format_fixed(*p->value, 2) : "-";
@@ -108,8 +152,14 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
     for (auto& c : answer) {
       if (c == '\n' || c == '\t') c = ' ';
     }
-    t.add_row({s.sample_id, std::to_string(s.epoch), score, truncate_for_display(answer, 30),
-               truncate_for_display(s.target, 30), note});
+    std::vector<std::string> row = {s.sample_id,
+                                    std::to_string(s.epoch),
+                                    score,
+                                    truncate_for_display(answer, 30),
+                                    truncate_for_display(s.target, 30),
+                                    note};
+    if (voted) row.insert(row.begin() + 4, vote_tally(s.votes_json, run->primary_metric));
+    t.add_row(row);
   }
   t.write(*ctx.out);
   return kExitOk;

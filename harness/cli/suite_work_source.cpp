@@ -1,6 +1,9 @@
 #include "harness/cli/suite_work_source.h"
 
+#include <algorithm>
 #include <vector>
+
+#include "harness/majority_vote.h"
 
 namespace assay::cli {
 namespace {
@@ -36,13 +39,14 @@ bool in_shard(const Shard& shard, const std::string& sample_id, int epoch) {
 }
 
 SuiteWorkSource::SuiteWorkSource(SampleStream& stream, const ModelSpec& model,
-                                 std::string params_json, int repeats, Shard shard,
+                                 std::string params_json, int repeats, int votes, Shard shard,
                                  const std::unordered_set<std::string>* done, SqliteStore* cache,
                                  size_t size)
     : stream_(stream),
       model_(model),
       params_json_(std::move(params_json)),
       repeats_(repeats),
+      votes_(std::max(1, votes)),
       shard_(shard),
       done_(done),
       cache_(cache),
@@ -82,7 +86,16 @@ Status SuiteWorkSource::refill() {
     w.epoch = e;
     w.input_json = &view == current_.get() ? current_input_ : messages_to_json(view.messages);
     w.key = request_key(model_, params_json_, w.input_json, current_->id, e);
-    buffer_.push_back(std::move(w));
+    if (votes_ == 1) {
+      buffer_.push_back(std::move(w));
+      continue;
+    }
+    w.votes = votes_;
+    for (int v = 0; v < votes_; ++v) {
+      buffer_.push_back(w);
+      buffer_.back().vote = v;
+      buffer_.back().key = vote_request_key(w.key, v);
+    }
   }
   if (cache_ && !buffer_.empty()) {
     std::vector<std::string> keys;

@@ -29,12 +29,14 @@ Result<Shard> parse_shard(const std::string& text);
 bool in_shard(const Shard& shard, const std::string& sample_id, int epoch);
 
 /// Yields every (sample, epoch) of the stream that is in the shard and not in `done`, in dataset
-/// order, with its rendered input, request key and (when `cache` is set) its cached response.
-/// Holds one chunk of items at a time. Owns none of its arguments; all must outlive it.
+/// order, with its rendered input, request key and (when `cache` is set) its cached response;
+/// with votes > 1, the pair's K vote items one after another (each with its own key and cached
+/// response). Holds one chunk of items at a time. Owns none of its arguments; all must outlive
+/// it. size() counts (sample, epoch) pairs, not votes.
 class SuiteWorkSource final : public WorkSource {
  public:
   SuiteWorkSource(SampleStream& stream, const ModelSpec& model, std::string params_json,
-                  int repeats, Shard shard, const std::unordered_set<std::string>* done,
+                  int repeats, int votes, Shard shard, const std::unordered_set<std::string>* done,
                   SqliteStore* cache, size_t size);
   size_t size() const override { return size_; }
   Result<std::optional<WorkItem>> next() override;
@@ -46,6 +48,7 @@ class SuiteWorkSource final : public WorkSource {
   const ModelSpec& model_;
   std::string params_json_;
   int repeats_;
+  int votes_;
   Shard shard_;
   const std::unordered_set<std::string>* done_;
   SqliteStore* cache_;

@@ -36,15 +36,20 @@ std::string find_marker(const std::string& text, const std::string& name) {
   return text.substr(p + open.size(), e - p - open.size());
 }
 
-std::string wrong_answer(const std::string& right, const std::string& prompt) {
+// A wrong answer of the same kind: the next letter or number, or (when `spread` is non-zero,
+// for sampled requests) one of the others chosen by it, so sampled mistakes scatter.
+std::string wrong_answer(const std::string& right, const std::string& prompt, uint64_t spread = 0) {
   if (right.size() == 1 && right[0] >= 'A' && right[0] <= 'Z') {
     int n = prompt.find("\nJ) ") != std::string::npos ? 10 : 4;
     int idx = right[0] - 'A';
-    return std::string(1, static_cast<char>('A' + (idx + 1) % n));
+    int offset = 1 + static_cast<int>(spread % static_cast<uint64_t>(n - 1));
+    return std::string(1, static_cast<char>('A' + (idx + offset) % n));
   }
   char* end = nullptr;
   long long v = std::strtoll(right.c_str(), &end, 10);
-  if (!right.empty() && end == right.c_str() + right.size()) return std::to_string(v + 1);
+  if (!right.empty() && end == right.c_str() + right.size()) {
+    return std::to_string(v + 1 + static_cast<long long>(spread % 3));
+  }
   return "not " + right;
 }
 
@@ -229,7 +234,8 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
   if (right.empty()) {
     answer = guess_answer(prompt);
   } else {
-    answer = unit_from_hash(draw_key) < p ? right : wrong_answer(right, prompt);
+    uint64_t spread = call.temperature > 0 ? hash64(draw_key + "\nwrong") : 0;
+    answer = unit_from_hash(draw_key) < p ? right : wrong_answer(right, prompt, spread);
   }
   a.text = render(prompt, answer);
   if (call.thinking) {
@@ -301,6 +307,9 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
                        : wire == Wire::kAnthropic ? "not_found_error"
                                                   : "NOT_FOUND";
     return send(404, type, "The model '" + call.model + "' does not exist.");
+  }
+  if (call.temperature > 0 && call.seed.empty()) {
+    call.seed = "sample#" + std::to_string(sampled_[call.model + "\n" + call.prompt]++);
   }
   PromptCount* pc = nullptr;
   if (options_.track_prompts) {

@@ -8,7 +8,10 @@
 /// an answer key (JSONL lines {"contains": "...", "answer": "..."}). It answers correctly with
 /// probability p, where p comes from a `[[p:0.7]]` marker, else a "-pN" suffix on the model name
 /// (e.g. "mock-p0.8"), else --accuracy; the draw is a hash of (seed, model, prompt), so the same
-/// request always gets the same answer. The answer is written in the format the prompt asks for
+/// request always gets the same answer, unless the request samples (temperature > 0 and no
+/// seed): then the n-th identical request draws with n in the hash, like a sampling server, so
+/// repeated requests (self-consistency votes) vary while the answers to N identical requests
+/// stay the same set. The answer is written in the format the prompt asks for
 /// ("Answer: X", "#### X", "\boxed{X}", else "The answer is X.").
 ///
 /// When the request asks for reasoning (OpenAI reasoning_effort other than none/minimal, an
@@ -70,6 +73,7 @@ class MockModel {
     uint64_t ok = 0;
   };
   std::map<std::string, PromptCount> prompts_;
+  std::map<std::string, uint64_t> sampled_;  ///< identical sampling requests seen, per prompt
 };
 
 /// Parses an answer-key JSONL file; throws std::runtime_error naming the line on bad input.

@@ -109,6 +109,9 @@ std::string parse_gemini(const std::string& path, const JsonValue& body, MockCal
       out.max_tokens = mt->as_int();
     }
     if (const JsonValue* s = gc->find("seed")) out.seed = s->to_text();
+    if (const JsonValue* t = gc->find("temperature"); t && t->is_number()) {
+      out.temperature = t->as_double();
+    }
     if (const JsonValue* tc = gc->find("thinkingConfig")) {
       const JsonValue* budget = tc->find("thinkingBudget");
       out.thinking = budget == nullptr || !budget->is_number() || budget->as_int() != 0;
@@ -353,6 +356,9 @@ std::string parse_call(Wire wire, const std::string& path, const JsonValue& body
   out.wire = wire;
   if (wire != Wire::kGemini) out.model = text_at(body.find("model"));
   if (const JsonValue* s = body.find("seed")) out.seed = s->to_text();
+  if (const JsonValue* t = body.find("temperature"); t && t->is_number()) {
+    out.temperature = t->as_double();
+  }
   switch (wire) {
     case Wire::kOpenAi:
       return parse_openai(body, out);

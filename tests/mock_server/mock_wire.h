@@ -24,6 +24,7 @@ struct MockCall {
   bool include_usage = false;  ///< OpenAI streams: stream_options.include_usage
   int64_t max_tokens = -1;     ///< -1 = no limit
   std::string seed;            ///< as sent, for the answer draw
+  double temperature = -1;     ///< as sent; -1 = not sent
   bool thinking = false;       ///< reasoning requested (effort, thinking block, thinkingConfig)
   bool show_thinking = true;   ///< reasoning text is returned (Gemini: includeThoughts)
 };

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "adapters/openai_chat_adapter.h"
+#include "harness/majority_vote.h"
 #include "harness/runner.h"
 #include "scorers/exact_scorer.h"
 
@@ -278,4 +279,107 @@ TEST_CASE("request keys change with every input that changes the answer", "[runn
   REQUIRE(k != request_key(spec, "{}", "[]", "s1", 1));
   auto other = *parse_model_spec("openai:m2@http://h/v1");
   REQUIRE(k != request_key(other, "{}", "[]", "s1", 0));
+}
+
+namespace {
+
+// Fixture items as the K votes of each sample, in the order a source yields them.
+void make_votes(Fixture& f, int k) {
+  std::vector<WorkItem> items;
+  for (const WorkItem& base : f.items) {
+    for (int v = 0; v < k; ++v) {
+      WorkItem w = base;
+      w.vote = v;
+      w.votes = k;
+      w.key = vote_request_key(base.key, v);
+      items.push_back(w);
+    }
+  }
+  f.items = std::move(items);
+}
+
+}  // namespace
+
+TEST_CASE("votes are sent in parallel and stored as one record with the majority answer",
+          "[runner][vote]") {
+  Fixture f(3);
+  make_votes(f, 3);
+  f.options.concurrency = 9;  // every vote in flight at once: slot i is item i
+  f.options.primary_metric = "exact";
+  const char* answers[] = {"yes", "yes", "no", "no", "yes", "no", "yes", nullptr, "no"};
+  FakeTransport t([&](uint64_t tag, int) -> Result<HttpResponse> {
+    if (answers[tag] == nullptr) return status(400);
+    return ok_body(answers[tag]);
+  });
+  RunOutcome o = f.run(t);
+  REQUIRE(o.status == RunStatus::kCompleted);
+  REQUIRE(o.requests_sent == 9);
+  REQUIRE(t.max_in_flight == 9);
+  REQUIRE(o.stored == 3);
+  REQUIRE(o.errors == 0);
+  REQUIRE(f.sink.records.size() == 3);
+  std::map<std::string, const SampleRecord*> by_id;
+  for (const auto& r : f.sink.records) by_id[r.sample_id] = &r;
+  const SampleRecord& s0 = *by_id.at("s0");
+  REQUIRE(s0.votes.size() == 3);
+  REQUIRE(s0.request_key == "key-s0");  // the unvoted key: vote 0's
+  REQUIRE(s0.votes[2].request_key == vote_request_key("key-s0", 2));
+  REQUIRE(s0.scores[0].value == 1.0);
+  REQUIRE(s0.completion.usage.output_tokens == 6);
+  REQUIRE(by_id.at("s1")->scores[0].value == 0.0);
+  // s2: one vote failed with a permanent error and abstains; 'yes' came first in the 1-1 tie.
+  const SampleRecord& s2 = *by_id.at("s2");
+  REQUIRE(s2.votes[1].error);
+  REQUIRE_FALSE(s2.error);
+  REQUIRE(s2.scores[0].value == 1.0);
+  REQUIRE(s2.scores[0].explanation.find("unscored: error:bad_request x1") != std::string::npos);
+}
+
+TEST_CASE("a stopped run hands the answered votes of unfinished samples over for the cache",
+          "[runner][vote]") {
+  Fixture f(2);
+  make_votes(f, 3);
+  f.options.concurrency = 6;
+  std::atomic<bool> stop{false};
+  f.options.stop = &stop;
+  FakeTransport t([&](uint64_t tag, int) -> Result<HttpResponse> {
+    if (tag == 2) {  // s0's last vote fails transiently just as the user presses Ctrl-C
+      stop = true;
+      return status(500);
+    }
+    return ok_body("yes");
+  });
+  RunOutcome o = f.run(t);
+  REQUIRE(o.status == RunStatus::kInterrupted);
+  REQUIRE(o.stored == 1);
+  REQUIRE(f.sink.records.size() == 2);
+  const SampleRecord* partial = nullptr;
+  for (const auto& r : f.sink.records) {
+    if (r.cache_only) partial = &r;
+  }
+  REQUIRE(partial != nullptr);
+  REQUIRE(partial->sample_id == "s0");
+  REQUIRE(partial->votes.size() == 2);  // votes 0 and 1; vote 2 is left for the resume
+  REQUIRE(partial->votes[0].request_key == "key-s0");
+  REQUIRE(partial->votes[1].request_key == vote_request_key("key-s0", 1));
+}
+
+TEST_CASE("cached votes are reused and only the missing ones are sent", "[runner][vote]") {
+  Fixture f(2);
+  make_votes(f, 3);
+  Completion c;
+  c.text = "no";
+  c.finish_reason = "stop";
+  f.items[0].cached = c;  // s0 vote 0 (e.g. from an unvoted run)
+  f.items[4].cached = c;  // s1 vote 1
+  FakeTransport t([](uint64_t, int) { return Result<HttpResponse>(ok_body("yes")); });
+  RunOutcome o = f.run(t);
+  REQUIRE(o.from_cache == 2);
+  REQUIRE(o.requests_sent == 4);
+  REQUIRE(f.sink.records.size() == 2);
+  for (const auto& r : f.sink.records) {
+    REQUIRE(r.votes.size() == 3);
+    REQUIRE(r.scores[0].value == 1.0);  // 'yes' twice outvotes the cached 'no'
+    REQUIRE_FALSE(r.completion.from_cache);
+  }
 }
