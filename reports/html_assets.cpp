@@ -66,6 +66,16 @@ const char* const kReportJs = R"js(
     td.dataset.sort = v === null || v === undefined ? "-1" : String(v);
     return td;
   }
+  // A median with its 90th percentile beneath and the mean on hover; the mean alone when no
+  // percentiles were computed.
+  function speedCell(p50, p90, mean, digits) {
+    const missing = (v) => v === null || v === undefined;
+    if (missing(p50)) return numCell(mean, digits);
+    const td = numCell(p50, digits);
+    if (!missing(p90)) td.appendChild(el("span", "p90 " + Number(p90).toFixed(digits), "ci"));
+    if (!missing(mean)) td.title = "mean " + Number(mean).toFixed(digits);
+    return td;
+  }
   function makeSortable(table) {
     const heads = table.querySelectorAll("th.sortable");
     heads.forEach((th, col) => {
@@ -99,10 +109,11 @@ const char* const kReportJs = R"js(
     data.domains.forEach((d) => tr.appendChild(scoreCell(row.domains[d])));
     tr.appendChild(numCell(row.suites, 0));
     tr.appendChild(numCell(row.tokens_out, 0));
-    tr.appendChild(numCell(row.latency_ms, 0));
-    tr.appendChild(numCell(row.ttft_ms, 0));
-    tr.appendChild(numCell(row.output_tps, 1));
+    tr.appendChild(speedCell(row.latency_p50, row.latency_p90, row.latency_ms, 0));
+    tr.appendChild(speedCell(row.ttft_p50, row.ttft_p90, row.ttft_ms, 0));
+    tr.appendChild(speedCell(row.tps_p50, row.tps_p90, row.output_tps, 1));
     tr.appendChild(numCell(row.cost, 4));
+    tr.appendChild(numCell(row.cost_per_sample, 6));
     lbody.appendChild(tr);
   });
   makeSortable(lb);

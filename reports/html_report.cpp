@@ -115,7 +115,19 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"ttft_ms", number_or_null(row.usage.mean_ttft_ms)},
         {"output_tps", number_or_null(row.usage.mean_output_tps)},
         {"cost", number_or_null(row.usage.cost)},
+        {"cost_per_sample", number_or_null(row.cost_per_sample)},
     }));
+    auto speed = in.model_usage.find(row.model);
+    if (speed != in.model_usage.end()) {
+      const RunUsage& u = speed->second;
+      JsonValue& o = lb.items().back();
+      o.set("latency_p50", number_or_null(u.median_latency_ms));
+      o.set("latency_p90", number_or_null(u.p90_latency_ms));
+      o.set("ttft_p50", number_or_null(u.median_ttft_ms));
+      o.set("ttft_p90", number_or_null(u.p90_ttft_ms));
+      o.set("tps_p50", number_or_null(u.median_output_tps));
+      o.set("tps_p90", number_or_null(u.p90_output_tps));
+    }
   }
   JsonValue suites = JsonValue::array();
   std::vector<std::string> suite_order;
@@ -333,11 +345,15 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
   out << "<th class=\"sortable num\">Suites</th><th class=\"sortable num\">Output tokens</th>"
       << "<th class=\"sortable num\">Latency ms</th><th class=\"sortable num\">TTFT ms</th>"
       << "<th class=\"sortable num\">Output tok/s</th><th class=\"sortable num\">Cost USD</th>"
+      << "<th class=\"sortable num\">USD / sample</th>"
       << "</tr></thead><tbody></tbody></table>\n"
       << "<p class=\"note\">Scores ×100 with 95% CI half-widths; hover a cell for the interval. A "
          "domain is the equal-weight mean of the model's suites in it, the index the "
          "equal-weight mean of its domains, with standard errors propagated. Models that ran "
-         "different suites are not directly comparable; see Suites. Click a header to sort.</p>"
+         "different suites are not directly comparable; see Suites. Latency, time to first token "
+         "and output tokens/s are medians with the 90th percentile beneath, over the model's "
+         "answers that were not served from the cache (hover for the mean). Click a header to "
+         "sort.</p>"
       << "</section>\n";
 
   out << "<section><h2>Charts</h2>" << charts(board) << "</section>\n";

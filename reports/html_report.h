@@ -43,8 +43,11 @@ struct SampleBudget {
 struct HtmlReportInput {
   std::vector<RunSummary> runs;
   std::map<int64_t, RunUsage> usage;  ///< by run id
-  std::vector<HtmlSample> samples;    ///< the embedded selection
-  size_t total_samples = 0;           ///< stored (sample, epoch) rows over the shown runs
+  /// By model (run.model_spec): usage over the samples of all its shown runs, for the speed
+  /// medians and 90th percentiles of the leaderboard (missing = shown as –).
+  std::map<std::string, RunUsage> model_usage;
+  std::vector<HtmlSample> samples;  ///< the embedded selection
+  size_t total_samples = 0;         ///< stored (sample, epoch) rows over the shown runs
   std::string db_path;
   std::string generated_at;  ///< ISO 8601
   std::string title = "assay leaderboard";

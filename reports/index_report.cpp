@@ -1,5 +1,7 @@
 #include "reports/index_report.h"
 
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "reports/text_table.h"
@@ -19,6 +21,16 @@ const char* index_member_status_name(IndexMemberStatus status) {
   }
   return "?";
 }
+
+namespace {
+
+// A member run's priced cost, NaN when there is none.
+double member_cost(const IndexMemberResult& m) {
+  if (m.run == nullptr || !m.run->usage) return std::numeric_limits<double>::quiet_NaN();
+  return m.run->usage->cost;
+}
+
+}  // namespace
 
 std::vector<IndexResult> compute_index(const IndexDefinition& index,
                                        const std::vector<const RunSummary*>& runs) {
@@ -59,6 +71,14 @@ std::vector<IndexResult> compute_index(const IndexDefinition& index,
       res.members.push_back(std::move(mr));
     }
     if (complete) res.score = combine_index(parts);
+    double cost = 0;
+    bool priced = complete;
+    for (const auto& m : res.members) {
+      double c = member_cost(m);
+      priced = priced && !std::isnan(c);
+      if (priced) cost += c;
+    }
+    if (priced) res.cost_usd = cost;
     out.push_back(std::move(res));
   }
   return out;
@@ -69,8 +89,8 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
     const IndexResult& r = results[i];
     if (i) out << "\n";
     out << "index " << r.index << " · " << r.model << "\n";
-    TextTable t({"suite", "group", "weight", "run", "score", "95% CI", "status"},
-                {false, false, true, true, true, false, false});
+    TextTable t({"suite", "group", "weight", "run", "score", "95% CI", "cost USD", "status"},
+                {false, false, true, true, true, false, true, false});
     for (const auto& m : r.members) {
       bool ok = m.status == IndexMemberStatus::kOk;
       t.add_row({m.member.suite, m.member.group, format_fixed(m.member.weight, 4),
@@ -79,6 +99,7 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
                  ok ? "[" + format_fixed(m.run->primary.ci_low, 3) + ", " +
                           format_fixed(m.run->primary.ci_high, 3) + "]"
                     : "-",
+                 std::isnan(member_cost(m)) ? "-" : format_fixed(member_cost(m), 4),
                  index_member_status_name(m.status)});
     }
     t.write(out);
@@ -87,6 +108,10 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
           << format_fixed(r.score->ci_low * 100, 1) << ", "
           << format_fixed(r.score->ci_high * 100, 1) << "]  (SE "
           << format_fixed(r.score->se * 100, 2) << ", ×100)\n";
+      if (r.cost_usd) {
+        out << "cost to run index " << r.index << ": " << format_fixed(*r.cost_usd, 4)
+            << " USD (list prices of every member run's tokens)\n";
+      }
     } else {
       out << "index " << r.index << ": incomplete, members with scores cover "
           << format_fixed(r.covered_weight * 100, 1)
@@ -108,6 +133,8 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
       mj.set("run", m.run ? JsonValue(m.run->run.id) : JsonValue());
       mj.set("score", ok ? JsonValue(m.run->primary.mean) : JsonValue());
       mj.set("stderr", ok ? JsonValue(m.run->primary.stderr_) : JsonValue());
+      double cost = member_cost(m);
+      mj.set("cost_usd", std::isnan(cost) ? JsonValue() : JsonValue(cost));
       members.push_back(std::move(mj));
     }
     JsonValue o = JsonValue::object({{"index", JsonValue(r.index)},
@@ -115,6 +142,7 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
                                      {"covered_weight", JsonValue(r.covered_weight)},
                                      {"members", std::move(members)}});
     o.set("score", r.score ? JsonValue(r.score->mean) : JsonValue());
+    o.set("cost_usd", r.cost_usd ? JsonValue(*r.cost_usd) : JsonValue());
     o.set("stderr", r.score ? JsonValue(r.score->se) : JsonValue());
     o.set("ci_low", r.score ? JsonValue(r.score->ci_low) : JsonValue());
     o.set("ci_high", r.score ? JsonValue(r.score->ci_high) : JsonValue());

@@ -41,6 +41,9 @@ struct IndexResult {
   std::vector<IndexMemberResult> members;
   double covered_weight = 0;        ///< Σ weights of members with a score
   std::optional<IndexScore> score;  ///< set only when every member has a score
+  /// The cost of running the index: Σ cost of the member runs, set when every member has a
+  /// run whose usage was read (RunSummary::usage) and priced. Runs made with --limit cost less.
+  std::optional<double> cost_usd;
 };
 
 /// One result per model that ran at least one member, in first-seen order. `runs` are the

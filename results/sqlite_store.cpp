@@ -279,12 +279,24 @@ Result<std::vector<RunInfo>> SqliteStore::list_runs() {
 }
 
 Result<RunUsage> SqliteStore::run_usage(int64_t run_id) {
-  Stmt s(raw(db_),
-         "SELECT COUNT(*), COALESCE(SUM(tokens_in),0), COALESCE(SUM(tokens_out),0), "
-         "COALESCE(SUM(tokens_reasoning),0), SUM(cost), AVG(latency_ms), AVG(ttft_ms), "
-         "AVG(output_tps) FROM samples WHERE run_id=? AND error_kind IS NULL");
+  return usage_over({run_id});
+}
+
+Result<RunUsage> SqliteStore::usage_over(const std::vector<int64_t>& run_ids) {
+  std::string in_runs = "run_id IN (";
+  for (size_t i = 0; i < run_ids.size(); ++i) in_runs += i ? ",?" : "?";
+  in_runs += ")";
+  auto bind_runs = [&](Stmt& st) {
+    for (size_t i = 0; i < run_ids.size(); ++i) st.bind(static_cast<int>(i + 1), run_ids[i]);
+  };
+  std::string usage_sql =
+      "SELECT COUNT(*), COALESCE(SUM(tokens_in),0), COALESCE(SUM(tokens_out),0), "
+      "COALESCE(SUM(tokens_reasoning),0), SUM(cost), AVG(latency_ms), AVG(ttft_ms), "
+      "AVG(output_tps) FROM samples WHERE " +
+      in_runs + " AND error_kind IS NULL";
+  Stmt s(raw(db_), usage_sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing usage query");
-  s.bind(1, run_id);
+  bind_runs(s);
   if (s.step() != SQLITE_ROW) return db_error(raw(db_), "reading usage");
   const double nan = std::numeric_limits<double>::quiet_NaN();
   RunUsage u;
@@ -304,12 +316,12 @@ Result<RunUsage> SqliteStore::run_usage(int64_t run_id) {
   for (const Column& c : {Column{"latency_ms", &u.median_latency_ms, &u.p90_latency_ms},
                           Column{"ttft_ms", &u.median_ttft_ms, &u.p90_ttft_ms},
                           Column{"output_tps", &u.median_output_tps, &u.p90_output_tps}}) {
-    std::string sql = std::string("SELECT ") + c.name +
-                      " FROM samples WHERE run_id=? AND error_kind IS NULL AND cached=0 AND " +
-                      c.name + " IS NOT NULL ORDER BY " + c.name;
+    std::string sql = std::string("SELECT ") + c.name + " FROM samples WHERE " + in_runs +
+                      " AND error_kind IS NULL AND cached=0 AND " + c.name +
+                      " IS NOT NULL ORDER BY " + c.name;
     Stmt q(raw(db_), sql.c_str());
     if (!q.ok()) return db_error(raw(db_), "preparing speed query");
-    q.bind(1, run_id);
+    bind_runs(q);
     std::vector<double> v;
     while (q.step() == SQLITE_ROW) v.push_back(q.f64(0));
     auto quantile = [&](double p) {
@@ -322,11 +334,11 @@ Result<RunUsage> SqliteStore::run_usage(int64_t run_id) {
     *c.median = quantile(0.5);
     *c.p90 = quantile(0.9);
   }
-  Stmt cached(raw(db_),
-              "SELECT COALESCE(SUM(tokens_cached),0) FROM samples WHERE run_id=? AND "
-              "error_kind IS NULL");
+  std::string cached_sql = "SELECT COALESCE(SUM(tokens_cached),0) FROM samples WHERE " + in_runs +
+                           " AND error_kind IS NULL";
+  Stmt cached(raw(db_), cached_sql.c_str());
   if (!cached.ok()) return db_error(raw(db_), "preparing usage query");
-  cached.bind(1, run_id);
+  bind_runs(cached);
   if (cached.step() == SQLITE_ROW) u.tokens_cached = cached.i64(0);
   return u;
 }

@@ -46,6 +46,9 @@ class SqliteStore {
 
   /// Token, cost and speed aggregates over a run's answered samples (cached answers included).
   Result<RunUsage> run_usage(int64_t run_id);
+  /// The same over the samples of several runs together (a model's runs: its medians and p90s
+  /// are over all their samples, which per-run percentiles cannot give). `run_ids` non-empty.
+  Result<RunUsage> usage_over(const std::vector<int64_t>& run_ids);
   /// A run by numeric id or by name (the newest with that name).
   Result<RunInfo> find_run(const std::string& id_or_name);
 

@@ -26,6 +26,8 @@ int execute_index(AppContext& ctx, const IndexFlags& f) {
   if (!store) return report_error(ctx, store.error());
   Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
   if (!all) return report_error(ctx, all.error());
+  if (Status st = load_index_usage(**store, **index, *all); !st)
+    return report_error(ctx, st.error());
   std::vector<IndexResult> results = compute_index(**index, latest_runs(*all));
   if (f.json) {
     *ctx.out << to_json(index_results_json(results)) << "\n";

@@ -60,6 +60,13 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
     in.total_samples += samples->size();
     select_samples(r->run, *samples, budget, per_run_correct, remaining, in.samples);
   }
+  std::map<std::string, std::vector<int64_t>> runs_of_model;
+  for (const RunSummary* r : shown) runs_of_model[r->run.model_spec].push_back(r->run.id);
+  for (const auto& [model, ids] : runs_of_model) {
+    Result<RunUsage> usage = store.usage_over(ids);
+    if (!usage) return usage.error();
+    in.model_usage[model] = *usage;
+  }
   in.runs = std::move(rows);
   write_html_report(out, in);
   return Status::ok();

@@ -541,6 +541,11 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     // The index reads the newest stored run of every member, so members run earlier count too.
     Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
     if (!all) return report_error(ctx, all.error());
+    for (const IndexDefinition* index : indexes) {
+      if (Status st = load_index_usage(**store, *index, *all); !st) {
+        return report_error(ctx, st.error());
+      }
+    }
     std::vector<const RunSummary*> latest = latest_runs(*all);
     std::set<std::string> names;
     for (const auto& m : models) names.insert(m.display_name());

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "reports/leaderboard.h"
 #include "reports/report_json.h"
 
 namespace assay::cli {
@@ -115,6 +116,22 @@ Result<std::vector<RunSummary>> select_runs(const std::string& selector, const s
   out.reserve(by_suite.size());
   for (auto& [suite, r] : by_suite) out.push_back(std::move(r));
   return out;
+}
+
+Status load_index_usage(SqliteStore& store, const IndexDefinition& index,
+                        std::vector<RunSummary>& all) {
+  for (const RunSummary* latest : latest_runs(all)) {
+    bool member = std::any_of(index.members.begin(), index.members.end(),
+                              [&](const IndexMember& m) { return m.suite == latest->run.suite; });
+    if (!member || latest->usage) continue;
+    Result<RunUsage> usage = store.run_usage(latest->run.id);
+    if (!usage) return usage.error();
+    // latest_runs() points into `all`: find the summary to fill in place.
+    for (RunSummary& r : all) {
+      if (r.run.id == latest->run.id) r.usage = *usage;
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace assay::cli

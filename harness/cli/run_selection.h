@@ -12,6 +12,7 @@ class App;
 }
 #include "reports/run_summary.h"
 #include "results/sqlite_store.h"
+#include "suites/index_definition.h"
 
 namespace assay::cli {
 
@@ -22,6 +23,11 @@ Result<std::unique_ptr<SqliteStore>> open_existing_db(const std::string& db);
 /// pass@k for the k values `ks` (default: 1 and the run's repeats).
 Result<std::vector<RunSummary>> summarize_all_runs(SqliteStore& store,
                                                    const std::vector<int>& ks = {});
+
+/// Reads the usage (tokens, cost, speed) of the newest run of each member of `index` in `all`
+/// into its RunSummary::usage, so compute_index() can give the cost of running the index.
+Status load_index_usage(SqliteStore& store, const IndexDefinition& index,
+                        std::vector<RunSummary>& all);
 
 /// Adds --pass-k to `cmd`, storing the k values in `ks`.
 void add_pass_k_option(CLI::App& cmd, std::vector<int>& ks);

@@ -381,6 +381,22 @@ TEST_CASE("an index combines its members' means and SEs and never re-weights mis
   write_index_table(out, results);
   CHECK(out.str().find("index t = 65.0") != std::string::npos);
   CHECK(out.str().find("cover 50.0% of the weight; no index value") != std::string::npos);
+  CHECK_FALSE(results[0].cost_usd);  // no usage read: no cost claimed
+
+  // With every member's usage priced, the index has a cost: the sum of its member runs.
+  for (double c : {0.5, 0.25, 0.125}) {
+    RunUsage u;
+    u.cost = c;
+    runs[c == 0.5 ? 0 : c == 0.25 ? 1 : 2].usage = u;
+  }
+  auto priced = compute_index(def, ptrs);
+  REQUIRE(priced[0].cost_usd);
+  CHECK(*priced[0].cost_usd == Approx(0.875));
+  CHECK_FALSE(priced[1].cost_usd);  // incomplete index: no total
+  std::ostringstream priced_out;
+  write_index_table(priced_out, priced);
+  CHECK(priced_out.str().find("cost to run index t: 0.8750 USD") != std::string::npos);
+  CHECK(to_json(index_results_json(priced)).find(R"("cost_usd":0.875)") != std::string::npos);
 
   // The shipped definitions: weights sum to 1; aa-v2 keeps its unshipped members.
   for (const auto& d : builtin_indexes()) {

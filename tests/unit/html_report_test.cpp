@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <sstream>
 
 #include "reports/html_assets.h"
@@ -153,4 +154,19 @@ TEST_CASE("the provenance data says how each run's code was executed", "[report]
   CHECK(html.find(R"x("scoring_env":"code sandbox: none (--unsafe-no-sandbox)")x") !=
         std::string::npos);
   CHECK(html.find(R"("scoring_env":"")") != std::string::npos);
+}
+
+TEST_CASE("the leaderboard data carries each model's speed medians and p90s", "[report][html]") {
+  HtmlReportInput in;
+  in.runs = {run_of(1, "m", "gsm8k", "math", {1, 0})};
+  RunUsage u;
+  u.median_latency_ms = 812;
+  u.p90_latency_ms = 1430;
+  u.median_ttft_ms = std::numeric_limits<double>::quiet_NaN();
+  in.model_usage["m"] = u;
+  std::ostringstream out;
+  write_html_report(out, in);
+  std::string html = out.str();
+  CHECK(html.find(R"("latency_p50":812,"latency_p90":1430,"ttft_p50":null)") != std::string::npos);
+  CHECK(html.find("<th class=\"sortable num\">USD / sample</th>") != std::string::npos);
 }

@@ -227,3 +227,42 @@ TEST_CASE("the streaming accumulator equals the batch summary and pass@k", "[sta
     }
   }
 }
+
+// Latencies 10..40 in one run and 50..100 in another: pooled, the median of the ten values
+// {10,20,30,40,50,60,70,80,90,100} is 55 and the p90 is 91 (linear interpolation at 8.1), which
+// neither run's own percentiles give.
+TEST_CASE("a model's speed percentiles pool the samples of all its runs", "[store]") {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("r.db"));
+  REQUIRE(store);
+  std::vector<int64_t> ids;
+  for (int r = 0; r < 2; ++r) {
+    RunInfo run;
+    run.identity = "id-" + std::to_string(r);
+    run.provider = "openai";
+    run.model = "m";
+    run.model_spec = "openai:m";
+    run.suite = "s" + std::to_string(r);
+    auto id = (*store)->create_run(run);
+    REQUIRE(id);
+    ids.push_back(*id);
+    std::vector<SampleRecord> batch;
+    for (int i = r == 0 ? 1 : 5; i <= (r == 0 ? 4 : 10); ++i) {
+      SampleRecord rec = record("q" + std::to_string(i), 0, 1.0);
+      rec.request_key += "-" + std::to_string(r);
+      rec.completion.latency_ms = 10.0 * i;
+      batch.push_back(rec);
+    }
+    REQUIRE((*store)->write_batch(*id, batch));
+  }
+  auto first = (*store)->run_usage(ids[0]);
+  REQUIRE(first);
+  REQUIRE(first->median_latency_ms == Approx(25));
+  auto pooled = (*store)->usage_over(ids);
+  REQUIRE(pooled);
+  REQUIRE(pooled->n_answered == 10);
+  REQUIRE(pooled->median_latency_ms == Approx(55));
+  REQUIRE(pooled->p90_latency_ms == Approx(91));
+  REQUIRE(pooled->mean_latency_ms == Approx(55));
+  REQUIRE(std::isnan(pooled->median_ttft_ms));
+}
