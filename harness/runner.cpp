@@ -68,20 +68,45 @@ std::optional<std::pair<std::string, std::string>> unscorable(const Completion* 
 
 }  // namespace
 
+static ScoringInput scoring_input(const Sample& sample, const Completion& completion) {
+  ScoringInput input;
+  input.output = completion.text;
+  input.target = sample.target;
+  input.choices = &sample.choices;
+  input.metadata = &sample.metadata;
+  input.messages = &sample.messages;
+  return input;
+}
+
 std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
-                                 const Error* error, const std::vector<const Scorer*>& scorers) {
+                                 const Error* error, const std::vector<const Scorer*>& scorers,
+                                 const std::vector<std::vector<Judgement>>* judgements) {
+  static const std::vector<Judgement> kNoJudgements;
   std::vector<Score> out;
   std::optional<std::pair<std::string, std::string>> why = unscorable(completion, error);
-  for (const Scorer* scorer : scorers) {
-    if (why) {
-      for (const auto& m : scorer->metrics()) out.push_back(unscored(m, why->first, why->second));
+  for (size_t k = 0; k < scorers.size(); ++k) {
+    const Scorer* scorer = scorers[k];
+    std::optional<std::pair<std::string, std::string>> reason = why;
+    const std::vector<Judgement>* mine = &kNoJudgements;
+    if (!reason && judgements != nullptr && k < judgements->size()) {
+      mine = &(*judgements)[k];
+      for (const Judgement& j : *mine) {
+        if (j.error) {
+          reason = std::pair{std::string("judge_error"), "the judge gave no usable verdict for '" +
+                                                             truncate_for_display(j.label, 80) +
+                                                             "': " + j.error->message};
+          break;
+        }
+      }
+    }
+    if (reason) {
+      for (const auto& m : scorer->metrics()) {
+        out.push_back(unscored(m, reason->first, reason->second));
+      }
       continue;
     }
-    ScoringInput input;
-    input.output = completion->text;
-    input.target = sample.target;
-    input.choices = &sample.choices;
-    input.metadata = &sample.metadata;
+    ScoringInput input = scoring_input(sample, *completion);
+    if (scorer->needs_judge()) input.judgements = mine;
     for (auto& s : scorer->score(input)) out.push_back(std::move(s));
   }
   return out;
@@ -119,9 +144,10 @@ class RunLoop {
         // Local adapters block a thread per request (a child process, a file lookup): give them
         // their own threads, as many as the requests allowed in flight, so they neither starve
         // scoring nor run slower than --concurrency asks.
-        local_pool_(adapter.uses_http() ? nullptr
-                                        : std::make_unique<ThreadPool>(static_cast<size_t>(
-                                              std::clamp(options.concurrency, 1, 256)))) {}
+        local_pool_(adapter.uses_http() && (!options.judge || options.judge->uses_http())
+                        ? nullptr
+                        : std::make_unique<ThreadPool>(
+                              static_cast<size_t>(std::clamp(options.concurrency, 1, 256)))) {}
 
   RunOutcome run() {
     std::vector<TransportCompletion> finished;
@@ -164,6 +190,7 @@ class RunLoop {
     }
     flush_scoring();
     store_partial_votes();
+    store_partial_judging();
     pool_.wait_idle();
     if (options_.progress) options_.progress->finish(done_, outcome_.errors);
     outcome_.stored = done_;
@@ -247,6 +274,7 @@ class RunLoop {
     }
     slots_[i].item = std::move(item);
     slots_[i].attempts = 0;
+    slots_[i].task = -1;
     return i;
   }
 
@@ -255,14 +283,21 @@ class RunLoop {
     return std::move(slots_[i].item);
   }
 
+  // The adapter a slot's request goes to: the judge's for judge queries, else the model's.
+  const ModelAdapter& adapter_of(size_t i) const {
+    return slots_[i].task >= 0 ? *options_.judge : adapter_;
+  }
+
   void send(size_t i) {
     WorkItem& item = slots_[i].item;
-    Request request{item.sample, item.epoch, params_, item.key};
+    const bool judge = slots_[i].task >= 0;
+    const ModelAdapter& adapter = adapter_of(i);
+    Request request{item.sample, item.epoch, judge ? options_.judge_params : params_, item.key};
     ++slots_[i].attempts;
-    if (!adapter_.uses_http()) {
+    if (!adapter.uses_http()) {
       ++local_in_flight_;
-      local_pool_->submit([this, i, request] {
-        Result<Completion> r = adapter_.complete_local(request);
+      local_pool_->submit([this, i, request, &adapter] {
+        Result<Completion> r = adapter.complete_local(request);
         {
           std::lock_guard lock(local_mu_);
           local_done_.emplace_back(i, std::move(r));
@@ -272,7 +307,7 @@ class RunLoop {
       });
       return;
     }
-    Result<HttpRequest> http = adapter_.build_request(request);
+    Result<HttpRequest> http = adapter.build_request(request);
     if (!http) {
       finish_error(i, http.error());
       return;
@@ -318,8 +353,8 @@ class RunLoop {
       Error e;
       e.kind = kind;
       e.http_status = resp.status;
-      e.message = "HTTP " + std::to_string(resp.status) + " from " + adapter_.spec().text + ": " +
-                  truncate_for_display(trim(resp.body), 300);
+      e.message = "HTTP " + std::to_string(resp.status) + " from " + adapter_of(i).spec().text +
+                  ": " + truncate_for_display(trim(resp.body), 300);
       std::optional<double> retry_after;
       std::string_view ra_ms = resp.header("retry-after-ms");
       if (!ra_ms.empty()) {
@@ -334,7 +369,7 @@ class RunLoop {
       on_failure(i, e, retry_after);
       return;
     }
-    Result<Completion> c = adapter_.parse_response(resp);
+    Result<Completion> c = adapter_of(i).parse_response(resp);
     if (!c) {
       on_failure(i, c.error(), std::nullopt);
       return;
@@ -356,8 +391,9 @@ class RunLoop {
   void on_failure(size_t i, const Error& raw_error, std::optional<double> retry_after_ms) {
     // A server may echo the key it was sent (some do, in 401 bodies): never store or print it.
     Error error = raw_error;
-    error.message = adapter_.redact(error.message);
-    if (auto trip = breaker_.record_failure(error, adapter_.spec().text)) {
+    const ModelAdapter& adapter = adapter_of(i);
+    error.message = adapter_.redact(adapter.redact(error.message));
+    if (auto trip = breaker_.record_failure(error, adapter.spec().text)) {
       if (!failed_) {
         failed_ = true;
         fail_message_ = *trip;
@@ -376,7 +412,13 @@ class RunLoop {
     finish_error(i, error);
   }
 
-  void finish_ok(size_t i, Completion completion) { finished(release(i), std::move(completion)); }
+  void finish_ok(size_t i, Completion completion) {
+    if (slots_[i].task >= 0) {
+      judge_answered(i, std::move(completion));
+      return;
+    }
+    finished(release(i), std::move(completion));
+  }
 
   // A final answer for `item`, fresh or from the cache.
   void finished(WorkItem item, Completion completion) {
@@ -387,8 +429,128 @@ class RunLoop {
       add_vote(std::move(item), std::move(completion), std::nullopt);
       return;
     }
+    if (options_.judge && !unscorable(&completion, nullptr)) {
+      if (start_judging(item, completion)) return;
+    }
     ++done_;
-    to_score_.emplace_back(std::move(item), std::move(completion));
+    to_score_.push_back({std::move(item), std::move(completion), {}});
+  }
+
+  // Puts the scorers' judge queries about `completion` in line to be sent (or answers them from
+  // the cache). False when no scorer has a question: the sample is scored at once.
+  bool start_judging(WorkItem& item, Completion& completion) {
+    ScoringInput input = scoring_input(*item.sample, completion);
+    std::vector<std::vector<JudgeQuery>> queries(scorers_.size());
+    size_t total = 0;
+    for (size_t k = 0; k < scorers_.size(); ++k) {
+      if (!scorers_[k]->needs_judge()) continue;
+      queries[k] = scorers_[k]->judge_queries(input);
+      total += queries[k].size();
+    }
+    if (total == 0) return false;
+    int64_t id = next_task_++;
+    JudgeTask& task = tasks_[id];
+    task.item = std::move(item);
+    task.completion = std::move(completion);
+    task.remaining = total;
+    task.judgements.resize(scorers_.size());
+    task.prompts.resize(scorers_.size());
+    for (size_t k = 0; k < scorers_.size(); ++k) {
+      task.prompts[k].resize(queries[k].size());
+      for (size_t q = 0; q < queries[k].size(); ++q) {
+        Sample& prompt = task.prompts[k][q];
+        prompt.id = task.item.sample->id;
+        prompt.messages = std::move(queries[k][q].messages);
+        Judgement j;
+        j.label = std::move(queries[k][q].label);
+        j.prompt = messages_to_json(prompt.messages);
+        j.request_key =
+            request_key(options_.judge->spec(), options_.judge_params_json, j.prompt, "judge", 0);
+        task.judgements[k].push_back(std::move(j));
+      }
+    }
+    for (size_t k = 0; k < scorers_.size(); ++k) {
+      for (size_t q = 0; q < task.judgements[k].size(); ++q) {
+        Judgement& j = task.judgements[k][q];
+        if (options_.cached_response) {
+          if (std::optional<Completion> hit = options_.cached_response(j.request_key)) {
+            Result<JsonValue> verdict = scorers_[k]->parse_judgement(hit->text);
+            if (verdict) {
+              hit->from_cache = true;
+              hit->attempts = 0;
+              j.completion = std::move(*hit);
+              j.verdict = std::move(verdict).value();
+              --task.remaining;
+              continue;
+            }
+          }
+        }
+        WorkItem w;
+        w.sample = &task.prompts[k][q];
+        w.key = j.request_key;
+        size_t slot = acquire(std::move(w));
+        slots_[slot].task = id;
+        slots_[slot].scorer = k;
+        slots_[slot].query = q;
+        ready_.push_back(slot);
+      }
+    }
+    if (task.remaining == 0) finish_task(id);
+    return true;
+  }
+
+  // A judge reply arrived: a usable verdict completes the query; an unusable one is retried
+  // like a malformed response (its text is kept, to be stored if no retry does better).
+  void judge_answered(size_t i, Completion completion) {
+    Slot& slot = slots_[i];
+    JudgeTask& task = tasks_.at(slot.task);
+    Judgement& j = task.judgements[slot.scorer][slot.query];
+    Result<JsonValue> verdict = scorers_[slot.scorer]->parse_judgement(completion.text);
+    j.completion = std::move(completion);
+    if (!verdict) {
+      Error e;
+      e.kind = ErrorKind::kMalformedResponse;
+      e.message = "the judge's reply is not a usable verdict (" + verdict.error().message +
+                  "): " + truncate_for_display(trim(j.completion.text), 200);
+      on_failure(i, e, std::nullopt);
+      return;
+    }
+    j.verdict = std::move(verdict).value();
+    j.error.reset();
+    judge_query_done(i);
+  }
+
+  void judge_query_done(size_t i) {
+    int64_t id = slots_[i].task;
+    slots_[i].task = -1;
+    release(i);
+    if (--tasks_.at(id).remaining == 0) finish_task(id);
+  }
+
+  // Every judge query of a sample has a verdict or an error: the sample goes to scoring.
+  void finish_task(int64_t id) {
+    auto node = tasks_.extract(id);
+    JudgeTask& task = node.mapped();
+    ++done_;
+    to_score_.push_back(
+        {std::move(task.item), std::move(task.completion), std::move(task.judgements)});
+  }
+
+  // Samples a stopped run leaves between their answer and their verdicts: the answer and the
+  // verdicts in hand are cached, so a resume sends only the rest.
+  void store_partial_judging() {
+    for (auto& [id, task] : tasks_) {
+      SampleRecord rec = record_for(task.item);
+      rec.cache_only = true;
+      rec.completion = task.completion;
+      for (auto& per_scorer : task.judgements) {
+        for (Judgement& j : per_scorer) {
+          if (!j.verdict.is_null()) rec.judgements.push_back(std::move(j));
+        }
+      }
+      sink_.write(std::move(rec));
+    }
+    tasks_.clear();
   }
 
   // Collects one final vote; a (sample, epoch) goes to scoring once all of its votes are in.
@@ -434,15 +596,19 @@ class RunLoop {
     constexpr size_t kBatch = 64;
     for (size_t start = 0; start < to_score_.size(); start += kBatch) {
       size_t end = std::min(to_score_.size(), start + kBatch);
-      std::vector<std::pair<WorkItem, Completion>> batch(
+      std::vector<Finished> batch(
           std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(start)),
           std::make_move_iterator(to_score_.begin() + static_cast<std::ptrdiff_t>(end)));
       scoring_pending_ += batch.size();
       pool_.submit([this, batch = std::move(batch)]() mutable {
-        for (auto& [item, completion] : batch) {
-          SampleRecord rec = record_for(item);
-          rec.scores = score_outcome(*item.sample, &completion, nullptr, scorers_);
-          rec.completion = std::move(completion);
+        for (Finished& f : batch) {
+          SampleRecord rec = record_for(f.item);
+          rec.scores = score_outcome(*f.item.sample, &f.completion, nullptr, scorers_,
+                                     f.judgements.empty() ? nullptr : &f.judgements);
+          rec.completion = std::move(f.completion);
+          for (auto& per_scorer : f.judgements) {
+            for (Judgement& j : per_scorer) rec.judgements.push_back(std::move(j));
+          }
           sink_.write(std::move(rec));
           --scoring_pending_;
         }
@@ -478,6 +644,13 @@ class RunLoop {
   }
 
   void finish_error(size_t i, const Error& error) {
+    if (slots_[i].task >= 0) {
+      Judgement& j = tasks_.at(slots_[i].task).judgements[slots_[i].scorer][slots_[i].query];
+      j.error = error;
+      j.completion.attempts = slots_[i].attempts;
+      judge_query_done(i);
+      return;
+    }
     int attempts = slots_[i].attempts;
     WorkItem item = release(i);
     if (item.votes > 1) {
@@ -497,8 +670,27 @@ class RunLoop {
 
   /// An item between the source and its final outcome (sent, waiting to be, or retrying).
   struct Slot {
-    WorkItem item;
+    WorkItem item;  ///< for a judge query: the query as a Sample, and its request key
     int attempts = 0;
+    int64_t task = -1;  ///< the JudgeTask this judge query belongs to; -1 = a model request
+    size_t scorer = 0;  ///< judge queries: which scorer asked
+    size_t query = 0;   ///< judge queries: which of its questions
+  };
+
+  /// A sample waiting for its judge verdicts.
+  struct JudgeTask {
+    WorkItem item;
+    Completion completion;
+    std::vector<std::vector<Judgement>> judgements;  ///< by scorer, by query
+    std::vector<std::vector<Sample>> prompts;        ///< the queries as Samples the judge is sent
+    size_t remaining = 0;                            ///< queries without a verdict or an error
+  };
+
+  /// A sample ready to be scored.
+  struct Finished {
+    WorkItem item;
+    Completion completion;
+    std::vector<std::vector<Judgement>> judgements;  ///< by scorer; empty without a judge
   };
 
   const ModelAdapter& adapter_;
@@ -525,7 +717,9 @@ class RunLoop {
   std::mutex local_mu_;
   std::condition_variable local_cv_;
   std::deque<std::pair<size_t, Result<Completion>>> local_done_;
-  std::vector<std::pair<WorkItem, Completion>> to_score_;
+  std::vector<Finished> to_score_;
+  std::unordered_map<int64_t, JudgeTask> tasks_;  ///< node-based: prompts keep their addresses
+  int64_t next_task_ = 0;
   /// The votes of one (sample, epoch) as they become final.
   struct VoteGroup {
     std::vector<VoteRecord> votes;  ///< by vote index; filled as votes finish

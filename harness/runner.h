@@ -4,6 +4,7 @@
 /// SampleSink. It owns no I/O of its own beyond the Transport it is given.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,15 @@ struct RunnerOptions {
   /// Under `--vote K`: the metric whose majority answer picks the vote stored as the sample's
   /// output (see combine_votes); other metrics vote independently.
   std::string primary_metric;
+  /// The judge model of judge-scored scorers (not owned; null = none). Its requests share the
+  /// transport, the in-flight bound, retries and the breaker with the model's; their keys are
+  /// request_key(judge spec, judge_params_json, judge messages, "judge", 0).
+  const ModelAdapter* judge = nullptr;
+  GenerationParams judge_params;
+  std::string judge_params_json;
+  /// A stored response for a request key (the judge's replies), called on the runner's thread;
+  /// unset = nothing is cached.
+  std::function<std::optional<Completion>(const std::string& key)> cached_response;
 };
 
 enum class RunStatus { kCompleted, kInterrupted, kFailed };
@@ -107,9 +117,12 @@ RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
                     const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
                     const RunnerOptions& options);
 
-/// Scores one outcome: errors and truncation give unscored Scores for every metric.
+/// Scores one outcome: errors and truncation give unscored Scores for every metric. A
+/// judge-scored scorer k reads (*judgements)[k]; a failed judgement leaves its metrics unscored
+/// as judge_error (never counted as wrong).
 std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
-                                 const Error* error, const std::vector<const Scorer*>& scorers);
+                                 const Error* error, const std::vector<const Scorer*>& scorers,
+                                 const std::vector<std::vector<Judgement>>* judgements = nullptr);
 
 /// The cache/resume key: SHA-256 over provider, model, base URL, parameters, messages, sample
 /// id and epoch (DESIGN §3).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/json.h"
+#include "harness/judge.h"
 #include "harness/types.h"
 
 namespace assay {
@@ -17,6 +18,10 @@ struct ScoringInput {
   std::string_view target;                            ///< the gold answer
   const std::vector<std::string>* choices = nullptr;  ///< option texts, or null
   const JsonValue* metadata = nullptr;                ///< the sample's metadata, or null
+  const std::vector<Message>* messages = nullptr;     ///< the prompt as sent, or null
+  /// The judge's answers to this scorer's judge_queries(), in the same order (judge-scored
+  /// scorers only; each has a verdict, or an error after retries).
+  const std::vector<Judgement>* judgements = nullptr;
 };
 
 /// Grades outputs. Never throws; an output it cannot grade gets an unscored Score with a reason.
@@ -27,8 +32,23 @@ class Scorer {
   virtual std::string name() const = 0;
   /// Metric names this scorer emits, in order; the first is its primary metric.
   virtual std::vector<std::string> metrics() const { return {name()}; }
-  /// One Score per metric, in metrics() order.
+  /// One Score per metric, in metrics() order (a judge-scored scorer may add per-tag metrics
+  /// after them, named "METRIC/TAG", for the tags a sample has).
   virtual std::vector<Score> score(const ScoringInput& input) const = 0;
+  /// Whether score() needs a judge model's answers (`assay run --judge SPEC`).
+  virtual bool needs_judge() const { return false; }
+  /// The questions to put to the judge about this output (judge-scored scorers); the runner
+  /// sends them, then calls score() with the answers in ScoringInput::judgements.
+  virtual std::vector<JudgeQuery> judge_queries(const ScoringInput& input) const {
+    (void)input;
+    return {};
+  }
+  /// Reads one judge reply into a verdict; an error means the reply is unusable (the runner
+  /// retries the query, then leaves the sample unscored as judge_error).
+  virtual Result<JsonValue> parse_judgement(std::string_view reply) const {
+    (void)reply;
+    return make_error(ErrorKind::kInternal, name() + " does not consult a judge");
+  }
   /// Whether the scorer can work on this machine (e.g. the code sandbox exists); checked before
   /// a run sends any request. The error names what is missing and how to fix it.
   virtual Status ready() const { return Status::ok(); }

@@ -94,6 +94,22 @@ struct Score {
   std::string unscored_reason;  ///< set iff !value: "no_answer", "truncated", "error:timeout", ...
 };
 
+/// One question to the judge about one output (e.g. one rubric criterion).
+struct JudgeQuery {
+  std::string label;              ///< what is judged, stored with the answer (e.g. the criterion)
+  std::vector<Message> messages;  ///< the judge prompt
+};
+
+/// The judge's answer to one JudgeQuery, as stored with the sample.
+struct Judgement {
+  std::string label;
+  std::string prompt;          ///< the judge messages as JSON (messages_to_json)
+  std::string request_key;     ///< the judge request's cache key
+  Completion completion;       ///< the judge's reply (raw text in completion.text), when answered
+  JsonValue verdict;           ///< the scorer's parse of the reply (null when none)
+  std::optional<Error> error;  ///< why there is no usable verdict (after retries)
+};
+
 /// One of the K answers sampled for a (sample, epoch) under `--vote K` (self-consistency).
 struct VoteRecord {
   int vote = 0;             ///< 0..K-1
@@ -119,6 +135,9 @@ struct SampleRecord {
   /// Only the fresh responses (of `completion` or `votes`) go to the response cache; no sample
   /// row is written. Used for the answered votes of a sample a stopped run did not finish.
   bool cache_only = false;
+  /// The judge's answers for judge-scored metrics (all scorers' queries, in order); their fresh
+  /// replies go to the response cache under their own keys.
+  std::vector<Judgement> judgements;
 };
 
 }  // namespace assay

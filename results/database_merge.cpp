@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kSampleColumns =
     "sample_id, epoch, input, target, output, reasoning, finish_reason, tokens_in, tokens_out, "
     "tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, "
-    "error_kind, error_message, request_key, stored_at, votes";
+    "error_kind, error_message, request_key, stored_at, votes, judgements";
 constexpr const char* kScoreColumns =
     "sample_id, epoch, metric, value, answer, explanation, unscored_reason";
 constexpr const char* kCacheColumns =
@@ -26,7 +26,7 @@ constexpr const char* kRunCopyColumns =
     "name, identity, created_at, finished_at, status, status_message, provider, model, "
     "model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
     "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, n_planned, "
-    "scoring_env, votes";
+    "scoring_env, votes, judge";
 constexpr const char* kMergedShardColumns =
     "shard_index, shard_count, source, source_run_id, n_planned, status, status_message, "
     "created_at, finished_at";

@@ -13,7 +13,8 @@ std::string run_identity(const RunInfo& run, bool unsandboxed) {
                     std::to_string(run.seed) + "\n" + run.shard +
                     (unsandboxed ? "\nunsandboxed" : "") +
                     // Appended only when voting, so unvoted identities stay as they were.
-                    (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : ""));
+                    (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : "") +
+                    (run.judge.empty() ? "" : "\njudge=" + run.judge));
 }
 
 bool ran_unsandboxed(const RunInfo& run) {

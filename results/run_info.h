@@ -37,6 +37,7 @@ struct RunInfo {
   int64_t n_planned = 0;    ///< (sample, epoch) pairs the run should hold
   std::string scoring_env;  ///< how scorers graded, e.g. "code sandbox: bubblewrap (...)"
   int votes = 1;            ///< answers sampled per (sample, epoch) and majority-voted (--vote)
+  std::string judge;        ///< the judge's display SPEC for judge-scored suites (--judge), else ""
 };
 
 /// Usage and speed of a run's answered requests (samples stored without an error). Means are
@@ -89,7 +90,8 @@ struct StoredSample {
   std::string error_message;
   std::string request_key;
   std::vector<StoredScore> scores;
-  std::string votes_json;  ///< under --vote K: the K answers (votes_to_json), else ""
+  std::string votes_json;       ///< under --vote K: the K answers (votes_to_json), else ""
+  std::string judgements_json;  ///< judge-scored suites: judgements_to_json, else ""
 };
 
 }  // namespace assay

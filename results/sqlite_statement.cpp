@@ -10,7 +10,7 @@ const char* const kRunColumns =
     "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned, scoring_env, votes";
+    "n_planned, scoring_env, votes, judge";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -41,6 +41,7 @@ RunInfo read_run(const Stmt& s) {
   r.n_planned = s.i64(24);
   r.scoring_env = s.text(25);
   r.votes = static_cast<int>(s.i64(26, 1));
+  r.judge = s.text(27);
   return r;
 }
 

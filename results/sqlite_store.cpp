@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "harness/judge.h"
 #include "harness/majority_vote.h"
 #include "harness/strings.h"
 #include "results/sqlite_statement.h"
@@ -12,7 +13,13 @@
 namespace assay {
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
+
+// v5: model-graded scoring: runs.judge is the judge's display SPEC (empty = none);
+// samples.judgements holds the judge's prompts, replies and verdicts (judgements_to_json).
+constexpr const char* kSchemaV5 =
+    "ALTER TABLE runs ADD COLUMN judge TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE samples ADD COLUMN judgements TEXT;";
 
 // v4: self-consistency (`--vote K`): runs.votes is K; samples.votes holds the K answers as a
 // JSON array (votes_to_json), NULL for unvoted samples. JSON rather than a table of its own so
@@ -189,7 +196,7 @@ Status SqliteStore::migrate() {
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
-  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
   for (int64_t to = version + 1; to <= kSchemaVersion; ++to) {
     Status st = exec(std::string("BEGIN IMMEDIATE;") + steps[to - 1] +
                      "PRAGMA user_version=" + std::to_string(to) + "; COMMIT;");
@@ -208,8 +215,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env, votes) VALUES "
-         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes, judge) VALUES "
+         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -227,6 +234,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.n_planned);
   s.bind(i++, r.scoring_env);
   s.bind(i++, r.votes);
+  s.bind(i++, r.judge);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }
@@ -419,8 +427,8 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
            "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
            "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
-           "request_key, stored_at, cost, votes) VALUES "
-           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "request_key, stored_at, cost, votes, judgements) VALUES "
+           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
@@ -468,6 +476,11 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       }
     } else if (!r.error) {
       if (Status cached = cache_response(r.request_key, r.completion); !cached) return cached;
+    }
+    // Judge replies that gave a verdict; an unusable reply is not worth replaying.
+    for (const Judgement& j : r.judgements) {
+      if (j.error || j.verdict.is_null()) continue;
+      if (Status cached = cache_response(j.request_key, j.completion); !cached) return cached;
     }
     if (r.cache_only) continue;
     const Completion& c = r.completion;
@@ -521,6 +534,11 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       ins.bind_null(i++);
     } else {
       ins.bind(i++, votes_to_json(r.votes));
+    }
+    if (r.judgements.empty()) {
+      ins.bind_null(i++);
+    } else {
+      ins.bind(i++, judgements_to_json(r.judgements));
     }
     if (ins.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing sample '" + r.sample_id + "'");
@@ -595,7 +613,8 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
       "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
       "COALESCE(error_kind,''), " +
       (full ? "COALESCE(error_message,''), " : "'', ") + "request_key, " +
-      (full ? "COALESCE(votes,'')" : "''") + " FROM samples WHERE run_id=?";
+      (full ? "COALESCE(votes,''), COALESCE(judgements,'')" : "'', ''") +
+      " FROM samples WHERE run_id=?";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);
@@ -624,6 +643,7 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     x.error_message = s.text(17);
     x.request_key = s.text(18);
     x.votes_json = s.text(19);
+    x.judgements_json = s.text(20);
     index.emplace(sample_epoch_key(x.sample_id, x.epoch), out.size());
     out.push_back(std::move(x));
   }

@@ -3,6 +3,7 @@
 #include "scorers/choice_scorer.h"
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
+#include "scorers/healthbench_scorer.h"
 #include "scorers/math_scorers.h"
 #include "scorers/mmlu_pro_tiger_scorer.h"
 
@@ -29,6 +30,10 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
   registry.add("math_equiv_hendrycks",
                "math answer, Hendrycks MATH is_equiv string normalisation (reference-compatible)",
                make_math_equiv_hendrycks_scorer);
+  registry.add("healthbench",
+               "HealthBench rubric: each criterion graded by the judge model (--judge); met "
+               "points / positive points, per tag too",
+               make_healthbench_scorer);
   registry.add("code_exec",
                "run the answer's code against the sample's tests in a bubblewrap sandbox "
                "(HumanEval, EvalPlus, stdin/stdout); pass/fail by a per-run sentinel",

@@ -176,9 +176,35 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
     if (!sys) return fail(sys.error());
     s.messages.push_back({"system", std::move(sys).value()});
   }
-  Result<std::string> prompt = t.prompt.render(scope);
-  if (!prompt) return fail(prompt.error());
-  s.messages.push_back({"user", std::move(prompt).value()});
+  if (!spec.messages_field.empty()) {
+    const JsonValue* conversation = row.fields.find(spec.messages_field);
+    if (conversation == nullptr || !conversation->is_array() || conversation->items().empty()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec.origin + ": [sample] messages_field: the row has no non-empty list '" +
+                            spec.messages_field + "' (row at " + loc + ")");
+    }
+    for (size_t i = 0; i < conversation->items().size(); ++i) {
+      const JsonValue& m = conversation->items()[i];
+      const JsonValue* role = m.find("role");
+      const JsonValue* content = m.find("content");
+      bool known = role && role->is_string() &&
+                   (role->as_string() == "system" || role->as_string() == "user" ||
+                    role->as_string() == "assistant");
+      if (!known || content == nullptr || !content->is_string()) {
+        return make_error(ErrorKind::kInvalidInput,
+                          spec.origin + ": [sample] messages_field '" + spec.messages_field + "'[" +
+                              std::to_string(i) +
+                              "]: expected {role: system|user|assistant, content: string} (row "
+                              "at " +
+                              loc + ")");
+      }
+      s.messages.push_back({role->as_string(), content->as_string()});
+    }
+  } else {
+    Result<std::string> prompt = t.prompt.render(scope);
+    if (!prompt) return fail(prompt.error());
+    s.messages.push_back({"user", std::move(prompt).value()});
+  }
   if (target_letter) {
     s.target = *target_letter;
   } else {

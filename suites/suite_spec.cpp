@@ -235,13 +235,14 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput, origin + ": a [sample] table is required");
   }
   TableReader sm(*sample, origin + ": [sample]",
-                 {"id", "prompt", "system", "target", "choices", "choices_field", "choice_texts",
-                  "choice_format", "shuffle_choices", "shuffle_seed", "subset_field", "metadata",
-                  "metadata_raw"});
+                 {"id", "prompt", "system", "messages_field", "target", "choices", "choices_field",
+                  "choice_texts", "choice_format", "shuffle_choices", "shuffle_seed",
+                  "subset_field", "metadata", "metadata_raw"});
   ASSAY_TRY(sm.check_unknown());
   ASSAY_TRY(sm.string("id", s.id_template));
   ASSAY_TRY(sm.string("prompt", s.prompt_template));
   ASSAY_TRY(sm.string("system", s.system_template));
+  ASSAY_TRY(sm.string("messages_field", s.messages_field));
   ASSAY_TRY(sm.string("target", s.target_template));
   ASSAY_TRY(sm.string_list("choices", s.choice_fields));
   ASSAY_TRY(sm.string("choices_field", s.choices_field));
@@ -257,8 +258,9 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     s.shuffle_seed = static_cast<uint64_t>(*shuffle_seed);
   }
   ASSAY_TRY(sm.string("subset_field", s.subset_field));
-  if (s.prompt_template.empty()) {
-    return make_error(ErrorKind::kInvalidInput, origin + ": [sample] 'prompt' is required");
+  if (s.prompt_template.empty() == s.messages_field.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ": [sample] give exactly one of 'prompt' and 'messages_field'");
   }
   if (s.target_template.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": [sample] 'target' is required");

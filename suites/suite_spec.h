@@ -44,6 +44,9 @@ struct SuiteSpec {
   std::string id_template = "{_index}";
   std::string prompt_template;
   std::string system_template;
+  /// A field holding the whole conversation as [{role, content}, ...] (HealthBench); replaces
+  /// `prompt` (and comes after `system`, if set).
+  std::string messages_field;
   std::string target_template;
   std::vector<std::string> choice_fields;  ///< option fields, in order (A, B, ...)
   std::string choices_field;               ///< or one field holding a list or {A: ..} object

@@ -78,6 +78,7 @@ struct RunFlags {
   std::vector<int> pass_k;
   std::string prices_file;
   int votes = 1;
+  std::string judge;
 };
 
 constexpr int kMaxVotes = 1000;
@@ -155,7 +156,8 @@ struct PreparedSuite {
   std::vector<std::unique_ptr<Scorer>> scorers;
   std::vector<const Scorer*> scorer_ptrs;
   std::string primary_metric;
-  std::string scoring_env;  ///< what the scorers record about how they grade (the sandbox)
+  std::string scoring_env;   ///< what the scorers record about how they grade (the sandbox)
+  bool needs_judge = false;  ///< a scorer grades with the judge model (--judge)
 };
 
 // Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
@@ -174,6 +176,7 @@ Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& 
       e.message = "suite '" + spec.name + "', scorer '" + scorer_name + "': " + e.message;
       return e;
     }
+    p.needs_judge = p.needs_judge || p.scorers.back()->needs_judge();
     std::string env = p.scorers.back()->environment();
     if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
     for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
@@ -252,7 +255,7 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
 
 // The stored description of one (model, suite) run; its identity decides resumption.
 RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::string& params_json,
-                     const PreparedSuite& ps, int repeats) {
+                     const PreparedSuite& ps, int repeats, const ModelAdapter* judge) {
   const SuiteSpec& spec = ps.stream->spec();
   const ModelAdapter& adapter = *model.adapter;
   RunInfo run;
@@ -276,6 +279,7 @@ RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::stri
   run.limit = f.limit;
   run.scoring_env = ps.scoring_env;
   run.votes = model.votes;
+  if (ps.needs_judge && judge) run.judge = judge->spec().display_name();
   // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
   // reverse).
   run.identity = run_identity(run, f.code_exec.unsafe_no_sandbox && !ps.scoring_env.empty());
@@ -290,14 +294,14 @@ struct OneRunResult {
 
 Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
                              Transport& transport, ThreadPool& pool, const ModelToRun& model,
-                             PreparedSuite& ps, const Shard& shard) {
+                             PreparedSuite& ps, const Shard& shard, const ModelAdapter* judge) {
   const SuiteSpec& spec = ps.stream->spec();
   const ModelAdapter& adapter = *model.adapter;
   int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
   std::string params_json = adapter.params_json(spec.generation);
   const size_t planned = ps.planned;
 
-  std::string identity = describe_run(f, model, params_json, ps, repeats).identity;
+  std::string identity = describe_run(f, model, params_json, ps, repeats, judge).identity;
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
   if (!resumable) return resumable.error();
   OneRunResult result;
@@ -317,7 +321,7 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     }
     if (!st) return st.error();
   } else {
-    RunInfo run = describe_run(f, model, params_json, ps, repeats);
+    RunInfo run = describe_run(f, model, params_json, ps, repeats, judge);
     run.n_planned = static_cast<int64_t>(planned);
     Result<int64_t> id = store.create_run(run);
     if (!id) return id.error();
@@ -337,6 +341,19 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
   opts.retry.max_retries = f.max_retries;
   opts.price = model.price;
   opts.primary_metric = ps.primary_metric;
+  if (ps.needs_judge && judge) {
+    opts.judge = judge;
+    // simple-evals grades HealthBench with max_tokens 2048; the judge SPEC may override.
+    opts.judge_params.max_tokens = 2048;
+    opts.judge_params_json = judge->params_json(opts.judge_params);
+    if (!f.no_cache) {
+      opts.cached_response = [&store](const std::string& key) -> std::optional<Completion> {
+        auto hit = store.cached_completions({key});
+        if (!hit || hit->empty()) return std::nullopt;
+        return hit->begin()->second;
+      };
+    }
+  }
   opts.grace_ms = f.grace_s * 1000;
   opts.seed = static_cast<uint64_t>(f.seed) ^ static_cast<uint64_t>(result.run_id);
   opts.stop = &g_stop;
@@ -467,6 +484,35 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     }
     models.push_back(std::move(model));
   }
+  std::unique_ptr<ModelAdapter> judge;
+  bool judged = std::any_of(suites.begin(), suites.end(),
+                            [](const PreparedSuite& ps) { return ps.needs_judge; });
+  if (!f.judge.empty()) {
+    Result<std::unique_ptr<ModelAdapter>> j = make_adapter(ctx.adapters, f.judge);
+    if (!j) {
+      Error e = j.error();
+      e.message = "--judge: " + e.message;
+      return report_error(ctx, e);
+    }
+    judge = std::move(j).value();
+  } else if (judged) {
+    for (const PreparedSuite& ps : suites) {
+      if (!ps.needs_judge) continue;
+      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                          "suite '" + ps.stream->spec().name +
+                                              "' is graded by a judge model: give one with "
+                                              "--judge SPEC (e.g. --judge openai:gpt-4.1)"));
+    }
+  }
+  if (judged) {
+    for (const ModelToRun& m : models) {
+      if (m.votes <= 1) continue;
+      return report_error(
+          ctx, make_error(ErrorKind::kInvalidInput, m.display_name() +
+                                                        ": voting (vote=K) is not supported with "
+                                                        "judge-graded suites yet"));
+    }
+  }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
   if (!store) return report_error(ctx, store.error());
 
@@ -498,7 +544,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       PreparedSuite& ps = suites[si];
       if (g_stop) break;
       if (skipped.count({ai, si})) continue;
-      Result<OneRunResult> r = run_one(ctx, f, **store, *transport, pool, models[ai], ps, *shard);
+      Result<OneRunResult> r =
+          run_one(ctx, f, **store, *transport, pool, models[ai], ps, *shard, judge.get());
       if (!r) {
         code = report_error(ctx, r.error());
         break;
@@ -594,6 +641,10 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--repeats", flags->repeats,
                   "Samples per question (epochs); default: the suite's setting");
+  cmd->add_option("--judge", flags->judge,
+                  "Judge model SPEC for judge-graded suites (healthbench): same syntax as "
+                  "--model, its own key variable (e.g. ?api_key_env=JUDGE_KEY); its requests "
+                  "share the transport, cache, retries and database. Recorded with the run.");
   cmd->add_option("--vote", flags->votes,
                   "Self-consistency: sample K answers per question in parallel and score the "
                   "answer most of them agree on (each metric votes on its extracted answers; the "

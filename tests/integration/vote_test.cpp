@@ -61,7 +61,7 @@ std::vector<JsonValue> show_json(const std::string& db, const std::string& run_i
 
 }  // namespace
 
-TEST_CASE("--vote K samples K answers, scores the majority and stores every vote",
+TEST_CASE("voting samples K answers, scores the majority and stores every vote",
           "[integration][vote]") {
   TempDir dir;
   const int n = 40;
@@ -202,7 +202,8 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
                     "AND value=1") == n);
 }
 
-TEST_CASE("--vote checks its count and warns when the votes cannot differ", "[integration][vote]") {
+TEST_CASE("the vote count is checked and a warning says when the votes cannot differ",
+          "[integration][vote]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 3);
   MockServer mock;

@@ -219,6 +219,11 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
     a.finish = "blocked";
     return a;
   }
+  if (std::string reply = find_marker(prompt, "reply"); !reply.empty()) {
+    a.text = reply;  // verbatim: a scripted judge verdict, or garbage to test parsing
+    a.answer_tokens = count_words(a.text);
+    return a;
+  }
   std::string right = expected_answer(prompt);
   double p = options_.accuracy;
   if (std::string pm = find_marker(prompt, "p"); !pm.empty()) {

@@ -19,7 +19,8 @@
 /// reasoning text that ends in a wrong answer in the same format (a decoy: scoring reasoning
 /// would show), with reasoning tokens in usage. `[[block]]` in the prompt gets each provider's
 /// safety refusal (content_filter, stop_reason refusal, promptFeedback.blockReason);
-/// `[[cached:N]]` reports N prompt tokens as served from a prompt cache.
+/// `[[cached:N]]` reports N prompt tokens as served from a prompt cache; `[[reply:TEXT]]` makes
+/// TEXT the whole answer, verbatim (a scripted judge verdict, or a malformed one).
 
 #include <map>
 #include <mutex>

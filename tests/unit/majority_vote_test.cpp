@@ -46,7 +46,7 @@ VoteRecord failed(int vote, ErrorKind kind, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("the majority answer scores the sample; tokens, cost and attempts cover every vote",
+TEST_CASE("the majority answer scores the sample, and tokens, cost and attempts cover every vote",
           "[vote]") {
   SampleRecord rec;
   rec.votes = {answered(0, "I say C", {scored("choice", "C", 0)}, 10, 100, 0.5),
