@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "harness/majority_vote.h"
+#include "harness/outcome_scoring.h"
 #include "harness/sha256.h"
 #include "harness/strings.h"
 
@@ -38,78 +39,6 @@ std::string request_key(const ModelSpec& spec, const std::string& params_json,
     h.update(std::string_view("\0", 1));  // separator: no two field splits hash alike
   }
   return h.hex_digest();
-}
-
-namespace {
-
-// Why an outcome gets no grade at all (unscored reason, explanation), or nullopt when the
-// scorers should grade it. One place for every reason that is not a scorer's own.
-std::optional<std::pair<std::string, std::string>> unscorable(const Completion* completion,
-                                                              const Error* error) {
-  if (error != nullptr || completion == nullptr) {
-    return std::pair{"error:" + std::string(error ? error_kind_name(error->kind) : "internal"),
-                     error ? error->message : std::string("no completion")};
-  }
-  const std::string& finish = completion->finish_reason;
-  if (finish == "length") {
-    return std::pair{std::string("truncated"),
-                     std::string("the response hit the max_tokens limit (finish_reason=length)")};
-  }
-  if (finish == "missing_output") {
-    return std::pair{std::string("missing_output"),
-                     std::string("the replayed outputs have none for this sample")};
-  }
-  if (finish.rfind("content_filter", 0) == 0) {
-    return std::pair{std::string("blocked"),
-                     "the provider withheld the answer (finish_reason=" + finish + ")"};
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-static ScoringInput scoring_input(const Sample& sample, const Completion& completion) {
-  ScoringInput input;
-  input.output = completion.text;
-  input.target = sample.target;
-  input.choices = &sample.choices;
-  input.metadata = &sample.metadata;
-  input.messages = &sample.messages;
-  return input;
-}
-
-std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
-                                 const Error* error, const std::vector<const Scorer*>& scorers,
-                                 const std::vector<std::vector<Judgement>>* judgements) {
-  static const std::vector<Judgement> kNoJudgements;
-  std::vector<Score> out;
-  std::optional<std::pair<std::string, std::string>> why = unscorable(completion, error);
-  for (size_t k = 0; k < scorers.size(); ++k) {
-    const Scorer* scorer = scorers[k];
-    std::optional<std::pair<std::string, std::string>> reason = why;
-    const std::vector<Judgement>* mine = &kNoJudgements;
-    if (!reason && judgements != nullptr && k < judgements->size()) {
-      mine = &(*judgements)[k];
-      for (const Judgement& j : *mine) {
-        if (j.error) {
-          reason = std::pair{std::string("judge_error"), "the judge gave no usable verdict for '" +
-                                                             truncate_for_display(j.label, 80) +
-                                                             "': " + j.error->message};
-          break;
-        }
-      }
-    }
-    if (reason) {
-      for (const auto& m : scorer->metrics()) {
-        out.push_back(unscored(m, reason->first, reason->second));
-      }
-      continue;
-    }
-    ScoringInput input = scoring_input(sample, *completion);
-    if (scorer->needs_judge()) input.judgements = mine;
-    for (auto& s : scorer->score(input)) out.push_back(std::move(s));
-  }
-  return out;
 }
 
 namespace {
@@ -469,20 +398,27 @@ class RunLoop {
         task.judgements[k].push_back(std::move(j));
       }
     }
+    // One cache read for all of the sample's questions.
+    std::unordered_map<std::string, Completion> hits;
+    if (options_.cached_responses) {
+      std::vector<std::string> keys;
+      for (const auto& per_scorer : task.judgements) {
+        for (const Judgement& j : per_scorer) keys.push_back(j.request_key);
+      }
+      hits = options_.cached_responses(keys);
+    }
     for (size_t k = 0; k < scorers_.size(); ++k) {
       for (size_t q = 0; q < task.judgements[k].size(); ++q) {
         Judgement& j = task.judgements[k][q];
-        if (options_.cached_response) {
-          if (std::optional<Completion> hit = options_.cached_response(j.request_key)) {
-            Result<JsonValue> verdict = scorers_[k]->parse_judgement(hit->text);
-            if (verdict) {
-              hit->from_cache = true;
-              hit->attempts = 0;
-              j.completion = std::move(*hit);
-              j.verdict = std::move(verdict).value();
-              --task.remaining;
-              continue;
-            }
+        if (auto hit = hits.find(j.request_key); hit != hits.end()) {
+          Result<JsonValue> verdict = scorers_[k]->parse_judgement(hit->second.text);
+          if (verdict) {
+            j.completion = std::move(hit->second);
+            j.completion.from_cache = true;
+            j.completion.attempts = 0;
+            j.verdict = std::move(verdict).value();
+            --task.remaining;
+            continue;
           }
         }
         WorkItem w;

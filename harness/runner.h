@@ -8,9 +8,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "harness/adapter.h"
+#include "harness/outcome_scoring.h"
 #include "harness/pricing.h"
 #include "harness/progress.h"
 #include "harness/retry_policy.h"
@@ -88,9 +90,10 @@ struct RunnerOptions {
   const ModelAdapter* judge = nullptr;
   GenerationParams judge_params;
   std::string judge_params_json;
-  /// A stored response for a request key (the judge's replies), called on the runner's thread;
-  /// unset = nothing is cached.
-  std::function<std::optional<Completion>(const std::string& key)> cached_response;
+  /// Stored responses for request keys (the judge's replies; absent keys are left out), called
+  /// on the runner's thread once per judged sample; unset = nothing is cached.
+  std::function<std::unordered_map<std::string, Completion>(const std::vector<std::string>& keys)>
+      cached_responses;
 };
 
 enum class RunStatus { kCompleted, kInterrupted, kFailed };
@@ -116,13 +119,6 @@ RunOutcome run_work(const ModelAdapter& adapter, Transport* transport,
                     const GenerationParams& params, WorkSource& source,
                     const std::vector<const Scorer*>& scorers, SampleSink& sink, ThreadPool& pool,
                     const RunnerOptions& options);
-
-/// Scores one outcome: errors and truncation give unscored Scores for every metric. A
-/// judge-scored scorer k reads (*judgements)[k]; a failed judgement leaves its metrics unscored
-/// as judge_error (never counted as wrong).
-std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
-                                 const Error* error, const std::vector<const Scorer*>& scorers,
-                                 const std::vector<std::vector<Judgement>>* judgements = nullptr);
 
 /// The cache/resume key: SHA-256 over provider, model, base URL, parameters, messages, sample
 /// id and epoch (DESIGN §3).

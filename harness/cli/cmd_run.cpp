@@ -347,10 +347,10 @@ Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& st
     opts.judge_params.max_tokens = 2048;
     opts.judge_params_json = judge->params_json(opts.judge_params);
     if (!f.no_cache) {
-      opts.cached_response = [&store](const std::string& key) -> std::optional<Completion> {
-        auto hit = store.cached_completions({key});
-        if (!hit || hit->empty()) return std::nullopt;
-        return hit->begin()->second;
+      // A failed read only means the judge is asked again.
+      opts.cached_responses = [&store](const std::vector<std::string>& keys) {
+        auto hits = store.cached_completions(keys);
+        return hits ? std::move(hits).value() : std::unordered_map<std::string, Completion>();
       };
     }
   }
