@@ -49,6 +49,9 @@ class Scorer {
     (void)reply;
     return make_error(ErrorKind::kInternal, name() + " does not consult a judge");
   }
+  /// How the run aggregates every metric this scorer emits (per-tag metrics included); stored
+  /// with the run so summaries read later agree.
+  virtual Aggregation aggregation() const { return Aggregation::kMean; }
   /// Whether the scorer can work on this machine (e.g. the code sandbox exists); checked before
   /// a run sends any request. The error names what is missing and how to fix it.
   virtual Status ready() const { return Status::ok(); }

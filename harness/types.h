@@ -94,6 +94,14 @@ struct Score {
   std::string unscored_reason;  ///< set iff !value: "no_answer", "truncated", "error:timeout", ...
 };
 
+/// How a metric's per-sample values become a run's score (declared by the scorer, stored with
+/// the run in `runs.aggregations`).
+enum class Aggregation {
+  kMean,         ///< mean; CLT SE (clustered by sample when samples repeat), Wilson CI for 0/1
+  kClippedMean,  ///< mean clipped to [0, 1]; SE and CI from 1,000 bootstrap resamples of samples
+                 ///< (HealthBench: per-sample scores may be negative, the mean is clipped)
+};
+
 /// One question to the judge about one output (e.g. one rubric criterion).
 struct JudgeQuery {
   std::string label;              ///< what is judged, stored with the answer (e.g. the criterion)

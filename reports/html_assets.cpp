@@ -135,11 +135,45 @@ const char* const kReportJs = R"js(
       tr.appendChild(el("td", r.scored, "num"));
       tr.appendChild(el("td", r.unscored));
       tr.appendChild(el("td", pct(r.score), "num"));
-      tr.appendChild(el("td", r.score === null ? "–" : "[" + pct(r.ci_low) + ", " + pct(r.ci_high) + "]"));
+      const ci = el("td", r.score === null ? "–" : "[" + pct(r.ci_low) + ", " + pct(r.ci_high) + "]");
+      if (r.aggregation === "clipped_mean") {
+        ci.appendChild(el("span", "clipped, bootstrap", "ci"));
+        ci.title = "mean clipped to [0, 1] (unclipped " + pct(r.raw) + "); interval from 1,000 bootstrap resamples";
+      }
+      tr.appendChild(ci);
       tb.appendChild(tr);
     });
     t.appendChild(tb);
     suites.appendChild(t);
+    // Every other metric (e.g. per-axis and per-theme scores), metrics down, models across.
+    const metrics = [];
+    s.rows.forEach((r) => Object.keys(r.breakdown || {}).forEach((m) => { if (!metrics.includes(m)) metrics.push(m); }));
+    if (metrics.length === 0) return;
+    metrics.sort();
+    const det = el("details", null, "breakdown");
+    det.appendChild(el("summary", "Every metric (" + metrics.length + ")"));
+    const bt = el("table");
+    const bh = el("tr");
+    bh.appendChild(el("th", "Metric"));
+    s.rows.forEach((r) => bh.appendChild(el("th", r.model, "num")));
+    const bhead = el("thead"); bhead.appendChild(bh); bt.appendChild(bhead);
+    const bb = el("tbody");
+    metrics.forEach((m) => {
+      const tr = el("tr");
+      tr.appendChild(el("td", m));
+      s.rows.forEach((r) => {
+        const c = (r.breakdown || {})[m];
+        const td = el("td", c && c.score !== null ? pct(c.score) : "–", "num");
+        if (c && c.score !== null) {
+          td.title = "n " + c.n + ", 95% CI [" + pct(c.ci_low) + ", " + pct(c.ci_high) + "]" + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw) : "");
+        }
+        tr.appendChild(td);
+      });
+      bb.appendChild(tr);
+    });
+    bt.appendChild(bb);
+    det.appendChild(bt);
+    suites.appendChild(det);
   });
 
   // Paired comparison.

@@ -93,6 +93,20 @@ std::string cut(const std::string& s, size_t max) {
          " bytes in all; `assay show` prints the whole text]";
 }
 
+// A metric's score for the page: score (null when nothing counted), CI, n and, for a clipped
+// mean, the unclipped mean ("raw").
+JsonValue metric_cell(const MetricSummary& m) {
+  JsonValue o = JsonValue::object({
+      {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
+      {"ci_low", JsonValue(m.ci_low)},
+      {"ci_high", JsonValue(m.ci_high)},
+      {"n", JsonValue(static_cast<int64_t>(m.n_counted))},
+      {"aggregation", JsonValue(std::string(aggregation_name(m.aggregation)))},
+  });
+  if (m.aggregation == Aggregation::kClippedMean) o.set("raw", JsonValue(m.raw_mean));
+  return o;
+}
+
 JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSummary*>& shown,
                      const std::vector<LeaderboardRow>& board) {
   JsonValue domains = JsonValue::array();
@@ -143,16 +157,22 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
       if (r->run.suite != name) continue;
       domain = r->run.domain;
       const MetricSummary& m = r->primary;
-      rows.push_back(JsonValue::object({
+      JsonValue breakdown = JsonValue::object();
+      for (const auto& [metric, b] : r->breakdown) breakdown.set(metric, metric_cell(b));
+      JsonValue row = JsonValue::object({
           {"model", JsonValue(r->run.model_spec)},
           {"run", JsonValue(r->run.id)},
           {"n", JsonValue(static_cast<int64_t>(m.n))},
           {"scored", JsonValue(static_cast<int64_t>(m.n_scored))},
           {"unscored", JsonValue(format_unscored(m))},
-          {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
-          {"ci_low", JsonValue(m.ci_low)},
-          {"ci_high", JsonValue(m.ci_high)},
-      }));
+          {"metric", JsonValue(r->run.primary_metric)},
+          {"breakdown", std::move(breakdown)},
+      });
+      JsonValue cell = metric_cell(m);
+      for (auto& [k, v] : cell.members()) {
+        if (k != "n") row.set(k, std::move(v));  // the row's n counts every stored sample
+      }
+      rows.push_back(std::move(row));
     }
     suites.push_back(JsonValue::object(
         {{"suite", JsonValue(name)}, {"domain", JsonValue(domain)}, {"rows", std::move(rows)}}));

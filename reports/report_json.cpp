@@ -165,6 +165,16 @@ Result<std::vector<RunSummary>> read_report_json(const std::string& path) {
       Result<std::string> metric = rd.str(*summary, where + ".summary", "metric", false);
       if (!metric) return metric.error();
       info.primary_metric = *metric;
+      Result<std::string> aggregation = rd.str(*summary, where + ".summary", "aggregation", false);
+      if (!aggregation) return aggregation.error();
+      if (!aggregation->empty()) {
+        std::optional<Aggregation> a = parse_aggregation(*aggregation);
+        if (!a) {
+          return rd.fail(where + ".summary",
+                         "unknown 'aggregation' \"" + *aggregation + "\" (mean or clipped_mean)");
+        }
+        if (*a != Aggregation::kMean) info.aggregations[info.primary_metric] = *a;
+      }
     }
     const JsonValue* samples = r.find("samples");
     if (samples == nullptr || !samples->is_array()) {

@@ -50,7 +50,8 @@ RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& sa
 
 Result<RunSummary> summarize_stored_run(SqliteStore& store, const RunInfo& run,
                                         const std::vector<int>& ks) {
-  MetricAccumulator acc(run.repeats > 1 ? pass_k_values(run.repeats, ks) : std::vector<int>{});
+  MetricAccumulator acc(run.repeats > 1 ? pass_k_values(run.repeats, ks) : std::vector<int>{},
+                        aggregation_of(run.aggregations, run.primary_metric));
   int64_t n = 0;
   Status st = store.for_each_observation(
       run.id, run.primary_metric,
@@ -74,7 +75,8 @@ RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservati
   RunSummary out;
   out.run = run;
   out.n_samples = n_samples;
-  out.primary = summarize_metric(observations);
+  out.primary =
+      summarize_metric(observations, aggregation_of(run.aggregations, run.primary_metric));
   if (run.repeats > 1 && out.primary.binary && out.primary.n_counted > 0) {
     for (int k : pass_k_values(run.repeats, ks)) {
       double v = mean_pass_at_k(observations, k);
@@ -83,6 +85,44 @@ RunSummary summarize_observations(const RunInfo& run, std::vector<ScoreObservati
   }
   out.observations = std::move(observations);
   return out;
+}
+
+Status add_metric_breakdown(SqliteStore& store, RunSummary& summary) {
+  const RunInfo& run = summary.run;
+  Result<std::vector<std::string>> names = store.metric_names(run.id);
+  if (!names) return names.error();
+  summary.breakdown.clear();
+  for (const std::string& metric : *names) {
+    if (metric == run.primary_metric) continue;
+    MetricAccumulator acc({}, aggregation_of(run.aggregations, metric));
+    Status st = store.for_each_observation(
+        run.id, metric,
+        [&](std::string_view id, int, std::optional<double> value, std::string_view reason) {
+          acc.add(id, value, reason);
+        },
+        metric.find('/') == std::string::npos ? MissingScore::kReport : MissingScore::kSkip);
+    if (!st) return st;
+    summary.breakdown.emplace_back(metric, acc.finish());
+  }
+  return Status::ok();
+}
+
+void write_metric_breakdown(std::ostream& out, const RunSummary& summary) {
+  if (summary.breakdown.empty()) return;
+  TextTable t({"metric", "n", "score", "95% CI", "aggregation"}, {false, true, true, false, false});
+  auto add = [&t](const std::string& metric, const MetricSummary& m) {
+    t.add_row({metric, std::to_string(m.n_counted), m.n_counted ? format_fixed(m.mean, 3) : "-",
+               m.n_counted
+                   ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
+                   : "-",
+               m.aggregation == Aggregation::kClippedMean
+                   ? "clipped (raw mean " + format_fixed(m.raw_mean, 3) + "), bootstrap SE " +
+                         format_fixed(m.stderr_, 3)
+                   : "mean"});
+  };
+  add(summary.run.primary_metric, summary.primary);
+  for (const auto& [metric, m] : summary.breakdown) add(metric, m);
+  t.write(out);
 }
 
 std::string format_unscored(const MetricSummary& s) {
@@ -136,6 +176,8 @@ void add_metric_json(JsonValue& object, const MetricSummary& m) {
   object.set("stderr", counted(m.stderr_));
   object.set("ci_low", counted(m.ci_low));
   object.set("ci_high", counted(m.ci_high));
+  object.set("aggregation", JsonValue(std::string(aggregation_name(m.aggregation))));
+  if (m.aggregation == Aggregation::kClippedMean) object.set("raw_score", counted(m.raw_mean));
 }
 
 void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
@@ -165,6 +207,16 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
       JsonValue pk = JsonValue::object();
       for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));
       o.set("pass_at_k", std::move(pk));
+    }
+    if (!r.breakdown.empty()) {
+      JsonValue metrics = JsonValue::object();
+      for (const auto& [metric, summary] : r.breakdown) {
+        JsonValue one =
+            JsonValue::object({{"n", JsonValue(static_cast<int64_t>(summary.n_counted))}});
+        add_metric_json(one, summary);
+        metrics.set(metric, std::move(one));
+      }
+      o.set("breakdown", std::move(metrics));
     }
     if (r.usage) {
       const RunUsage& u = *r.usage;

@@ -23,7 +23,18 @@ struct RunSummary {
   std::vector<ScoreObservation> observations;  ///< the primary metric per (sample, epoch)
   std::map<int, double> pass_at_k;  ///< k → mean pass@k, for runs with repeats and 0/1 scores
   std::optional<RunUsage> usage;    ///< tokens, cost and speed, when the caller read them
+  /// The run's other metrics (sorted by name; e.g. HealthBench's per-axis and per-theme scores),
+  /// when the caller read them (add_metric_breakdown).
+  std::vector<std::pair<std::string, MetricSummary>> breakdown;
 };
+
+/// Summarizes every metric of the run other than the primary into `summary.breakdown`, each
+/// with its aggregation. A per-tag metric ("METRIC/TAG") is over the samples that have the tag;
+/// other metrics are over all samples as the primary is. kIo on SQLite errors.
+Status add_metric_breakdown(SqliteStore& store, RunSummary& summary);
+
+/// Writes the breakdown as a table (metric, n, score, 95% CI, aggregation); nothing when empty.
+void write_metric_breakdown(std::ostream& out, const RunSummary& summary);
 
 /// The k values of pass@k reported for a run with `repeats` samples per question: `wanted`
 /// when given (values above `repeats` dropped), else 1 and `repeats`.

@@ -2,9 +2,12 @@
 /// What the store keeps about a run and its samples (DESIGN §5), as plain values.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "harness/types.h"
 
 namespace assay {
 
@@ -38,6 +41,9 @@ struct RunInfo {
   std::string scoring_env;  ///< how scorers graded, e.g. "code sandbox: bubblewrap (...)"
   int votes = 1;            ///< answers sampled per (sample, epoch) and majority-voted (--vote)
   std::string judge;        ///< the judge's display SPEC for judge-scored suites (--judge), else ""
+  /// Metrics whose scorer aggregates them other than by the plain mean (absent = kMean); a
+  /// per-tag metric "METRIC/TAG" follows METRIC (aggregation_of).
+  std::map<std::string, Aggregation> aggregations;
 };
 
 /// Usage and speed of a run's answered requests (samples stored without an error). Means are

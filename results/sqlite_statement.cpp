@@ -1,5 +1,7 @@
 #include "results/sqlite_statement.h"
 
+#include "results/statistics.h"
+
 namespace assay {
 
 Error db_error(sqlite3* db, const std::string& what) {
@@ -10,7 +12,7 @@ const char* const kRunColumns =
     "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned, scoring_env, votes, judge";
+    "n_planned, scoring_env, votes, judge, aggregations";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -42,6 +44,8 @@ RunInfo read_run(const Stmt& s) {
   r.scoring_env = s.text(25);
   r.votes = static_cast<int>(s.i64(26, 1));
   r.judge = s.text(27);
+  // Written by assay only; a hand-edited value that does not parse leaves the plain mean.
+  if (auto a = aggregations_from_json(s.view(28)); a) r.aggregations = std::move(a).value();
   return r;
 }
 

@@ -9,11 +9,17 @@
 #include "harness/majority_vote.h"
 #include "harness/strings.h"
 #include "results/sqlite_statement.h"
+#include "results/statistics.h"
 
 namespace assay {
 namespace {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
+
+// v6: runs.aggregations records how the run's scorers aggregate their metrics when not by the
+// plain mean (aggregations_to_json: {"healthbench":"clipped_mean"}; '' = all plain means).
+constexpr const char* kSchemaV6 =
+    "ALTER TABLE runs ADD COLUMN aggregations TEXT NOT NULL DEFAULT '';";
 
 // v5: model-graded scoring: runs.judge is the judge's display SPEC (empty = none);
 // samples.judgements holds the judge's prompts, replies and verdicts (judgements_to_json).
@@ -196,7 +202,7 @@ Status SqliteStore::migrate() {
   }
   if (version == kSchemaVersion) return Status::ok();
   // Each step migrates from version N-1 to N inside one transaction.
-  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+  const char* steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
   for (int64_t to = version + 1; to <= kSchemaVersion; ++to) {
     Status st = exec(std::string("BEGIN IMMEDIATE;") + steps[to - 1] +
                      "PRAGMA user_version=" + std::to_string(to) + "; COMMIT;");
@@ -215,8 +221,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env, votes, judge) VALUES "
-         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes, judge, aggregations) VALUES "
+         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -235,6 +241,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.scoring_env);
   s.bind(i++, r.votes);
   s.bind(i++, r.judge);
+  s.bind(i++, aggregations_to_json(r.aggregations));
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }
@@ -581,13 +588,18 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
 
 Status SqliteStore::for_each_observation(
     int64_t run_id, const std::string& metric,
-    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn) {
-  Stmt s(raw(db_),
-         "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL THEN "
-         "COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN 'error:' || "
-         "s.error_kind ELSE 'no_score' END FROM samples s LEFT JOIN scores c ON "
-         "c.run_id=s.run_id AND c.sample_id=s.sample_id AND c.epoch=s.epoch AND c.metric=? "
-         "WHERE s.run_id=? ORDER BY s.sample_id, s.epoch");
+    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn,
+    MissingScore missing) {
+  const bool skip = missing == MissingScore::kSkip;
+  std::string sql = std::string(
+                        "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL "
+                        "THEN COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN "
+                        "'error:' || s.error_kind ELSE 'no_score' END FROM samples s ") +
+                    (skip ? "JOIN" : "LEFT JOIN") +
+                    " scores c ON c.run_id=s.run_id AND c.sample_id=s.sample_id AND "
+                    "c.epoch=s.epoch AND c.metric=? WHERE s.run_id=? ORDER BY s.sample_id, "
+                    "s.epoch";
+  Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing observation query");
   s.bind(1, metric);
   s.bind(2, run_id);
@@ -599,6 +611,17 @@ Status SqliteStore::for_each_observation(
   }
   if (rc != SQLITE_DONE) return db_error(raw(db_), "reading observations");
   return Status::ok();
+}
+
+Result<std::vector<std::string>> SqliteStore::metric_names(int64_t run_id) {
+  Stmt s(raw(db_), "SELECT DISTINCT metric FROM scores WHERE run_id=? ORDER BY metric");
+  if (!s.ok()) return db_error(raw(db_), "preparing metric query");
+  s.bind(1, run_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.text(0));
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "reading metric names");
+  return out;
 }
 
 Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only,

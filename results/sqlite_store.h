@@ -21,6 +21,9 @@ namespace assay {
 /// How much of each stored sample SqliteStore::samples() reads.
 enum class SampleDetail { kFull, kOutcome };
 
+/// What for_each_observation() does with a sample that has no score of the metric.
+enum class MissingScore { kReport, kSkip };
+
 /// A connection to an assay results database.
 class SqliteStore {
  public:
@@ -71,10 +74,14 @@ class SqliteStore {
 
   /// Calls `fn(sample_id, epoch, value, unscored_reason)` for every stored sample of a run, in
   /// sample-id (text) order then epoch, with its score of `metric` (a sample without that score
-  /// gives "no_score", or "error:KIND" when its request failed). Streams: holds one row at a time.
-  Status for_each_observation(int64_t run_id, const std::string& metric,
-                              const std::function<void(std::string_view, int, std::optional<double>,
-                                                       std::string_view)>& fn);
+  /// gives "no_score", or "error:KIND" when its request failed; with MissingScore::kSkip it is
+  /// left out, as for per-tag metrics only some samples have). Streams: one row at a time.
+  Status for_each_observation(
+      int64_t run_id, const std::string& metric,
+      const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn,
+      MissingScore missing = MissingScore::kReport);
+  /// The distinct metrics scored in a run, sorted.
+  Result<std::vector<std::string>> metric_names(int64_t run_id);
 
   /// Runs raw SQL (tests and migrations).
   Status exec(const std::string& sql);

@@ -2,14 +2,109 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <unordered_map>
 
+#include "harness/json.h"
 #include "results/paired_comparison.h"
 
 namespace assay {
 
 namespace {
 constexpr double kZ95 = 1.959963984540054;
+// Fixed so that a stored run always reports the same bootstrap SE.
+constexpr uint64_t kBootstrapSeed = 20250507;
+
+// numpy's default (linear) percentile of sorted values, q in [0, 1].
+double percentile_sorted(const std::vector<double>& v, double q) {
+  double pos = q * static_cast<double>(v.size() - 1);
+  auto lo = static_cast<size_t>(std::floor(pos));
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+}  // namespace
+
+std::string_view aggregation_name(Aggregation a) {
+  return a == Aggregation::kClippedMean ? "clipped_mean" : "mean";
+}
+
+std::optional<Aggregation> parse_aggregation(std::string_view name) {
+  if (name == "mean") return Aggregation::kMean;
+  if (name == "clipped_mean") return Aggregation::kClippedMean;
+  return std::nullopt;
+}
+
+Aggregation aggregation_of(const std::map<std::string, Aggregation>& aggregations,
+                           std::string_view metric) {
+  auto it = aggregations.find(std::string(metric));
+  if (it == aggregations.end())
+    it = aggregations.find(std::string(metric.substr(0, metric.find('/'))));
+  return it == aggregations.end() ? Aggregation::kMean : it->second;
+}
+
+std::string aggregations_to_json(const std::map<std::string, Aggregation>& aggregations) {
+  if (aggregations.empty()) return "";
+  JsonValue o = JsonValue::object();
+  for (const auto& [metric, a] : aggregations)
+    o.set(metric, JsonValue(std::string(aggregation_name(a))));
+  return to_json(o);
+}
+
+Result<std::map<std::string, Aggregation>> aggregations_from_json(std::string_view json) {
+  std::map<std::string, Aggregation> out;
+  if (json.empty()) return out;
+  Result<JsonValue> v = parse_json(json);
+  if (!v || !v->is_object()) {
+    return make_error(ErrorKind::kInvalidInput, "runs.aggregations is not a JSON object");
+  }
+  for (const auto& [metric, name] : v->members()) {
+    std::optional<Aggregation> a = parse_aggregation(name.to_text());
+    if (!a) {
+      return make_error(ErrorKind::kInvalidInput, "runs.aggregations: metric '" + metric +
+                                                      "' has unknown aggregation '" +
+                                                      name.to_text() + "'");
+    }
+    out[metric] = *a;
+  }
+  return out;
+}
+
+void apply_clipped_bootstrap(MetricSummary& s,
+                             const std::vector<std::pair<double, double>>& cluster_sums) {
+  s.aggregation = Aggregation::kClippedMean;
+  s.binary = false;
+  double total = 0;
+  double count = 0;
+  for (const auto& [sum, n] : cluster_sums) {
+    total += sum;
+    count += n;
+  }
+  if (count <= 0) return;
+  s.raw_mean = total / count;
+  s.mean = std::clamp(s.raw_mean, 0.0, 1.0);
+  // Resample whole samples (their repeats together), as the clustered SE does.
+  std::mt19937_64 rng(kBootstrapSeed);
+  const uint64_t c = cluster_sums.size();
+  std::vector<double> means(kBootstrapResamples);
+  double mean_of_means = 0;
+  for (double& m : means) {
+    double t = 0;
+    double k = 0;
+    for (uint64_t i = 0; i < c; ++i) {
+      const auto& [sum, n] = cluster_sums[rng() % c];
+      t += sum;
+      k += n;
+    }
+    m = std::clamp(k > 0 ? t / k : 0.0, 0.0, 1.0);
+    mean_of_means += m;
+  }
+  mean_of_means /= kBootstrapResamples;
+  double var = 0;
+  for (double m : means) var += (m - mean_of_means) * (m - mean_of_means);
+  s.stderr_ = std::sqrt(var / kBootstrapResamples);  // np.std: no Bessel correction
+  std::sort(means.begin(), means.end());
+  s.ci_low = percentile_sorted(means, 0.025);
+  s.ci_high = percentile_sorted(means, 0.975);
 }
 
 bool unscored_counts_as_zero(const std::string& reason) {
@@ -85,6 +180,7 @@ void MetricAccumulator::close_cluster() {
     c_ss_ += cluster_sum_ * cluster_sum_;
     c_sn_ += cluster_sum_ * n;
     c_nn_ += n * n;
+    if (aggregation_ == Aggregation::kClippedMean) clusters_.emplace_back(cluster_sum_, n);
     for (int k : ks_) {
       if (cluster_n_ < k) continue;
       auto& [total, questions] = pass_sums_[k];
@@ -106,13 +202,18 @@ MetricSummary MetricAccumulator::finish() {
   double c2 = c_ss_ - 2 * s_.mean * c_sn_ + s_.mean * s_.mean * c_nn_;
   double ss = sum_sq_ - 2 * s_.mean * sum_ + n * s_.mean * s_.mean;
   finish_interval(s_, sum_, ss, c2);
+  s_.raw_mean = s_.mean;
+  if (aggregation_ == Aggregation::kClippedMean) {
+    apply_clipped_bootstrap(s_, clusters_);
+    return s_;
+  }
   for (const auto& [k, tq] : pass_sums_) {
     if (tq.second > 0) pass_at_k_[k] = tq.first / tq.second;
   }
   return s_;
 }
 
-MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs) {
+MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs, Aggregation aggregation) {
   MetricSummary s;
   s.n = obs.size();
   std::vector<std::pair<const std::string*, double>> counted;
@@ -150,6 +251,19 @@ MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs) {
   double c2 = 0;
   for (const auto& [id, r] : cluster_sum) c2 += r * r;
   finish_interval(s, sum, ss, c2);
+  s.raw_mean = s.mean;
+  if (aggregation == Aggregation::kClippedMean) {
+    // Per-sample (Σ, n) in first-seen order, so the bootstrap draws match the streaming path.
+    std::vector<std::pair<double, double>> clusters;
+    std::unordered_map<std::string, size_t> index;
+    for (const auto& [id, v] : counted) {
+      auto [it, fresh] = index.try_emplace(*id, clusters.size());
+      if (fresh) clusters.emplace_back(0.0, 0.0);
+      clusters[it->second].first += v;
+      clusters[it->second].second += 1;
+    }
+    apply_clipped_bootstrap(s, clusters);
+  }
   return s;
 }
 

@@ -13,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/result.h"
+#include "harness/types.h"
+
 namespace assay {
 
 /// One observation of one metric.
@@ -36,7 +39,32 @@ struct MetricSummary {
   double ci_low = 0;   ///< 95% interval (Wilson for one-shot 0/1 scores)
   double ci_high = 0;
   bool binary = true;  ///< every counted value is 0 or 1
+  Aggregation aggregation = Aggregation::kMean;
+  /// kClippedMean: the mean before clipping (`mean` is clipped to [0, 1]); else equal to mean.
+  double raw_mean = 0;
 };
+
+/// Resamples drawn for bootstrap standard errors (simple-evals' HealthBench uses 1,000).
+inline constexpr int kBootstrapResamples = 1000;
+
+/// "mean" or "clipped_mean" (the stored spelling).
+std::string_view aggregation_name(Aggregation a);
+/// The Aggregation spelled `name`, if any.
+std::optional<Aggregation> parse_aggregation(std::string_view name);
+/// How `metric` is aggregated: its own entry, else that of the metric before the first '/'
+/// ("healthbench/axis:accuracy" follows "healthbench"), else kMean.
+Aggregation aggregation_of(const std::map<std::string, Aggregation>& aggregations,
+                           std::string_view metric);
+/// The aggregations as stored in runs.aggregations: a JSON object metric → name ("" when empty).
+std::string aggregations_to_json(const std::map<std::string, Aggregation>& aggregations);
+/// Parses aggregations_to_json's output; unknown names are kInvalidInput ("" → empty map).
+Result<std::map<std::string, Aggregation>> aggregations_from_json(std::string_view json);
+
+/// Clipped-mean statistics from per-sample (Σ value, count) clusters: `mean` = clip(Σ/N, 0, 1),
+/// `stderr_` = population SD of the clipped means of kBootstrapResamples resamples of clusters
+/// (deterministic seed), CI = their 2.5th and 97.5th percentiles. Counts in `s` are kept.
+void apply_clipped_bootstrap(MetricSummary& s,
+                             const std::vector<std::pair<double, double>>& cluster_sums);
 
 /// True when an unscored reason counts as a 0 (the model's fault), false for request errors.
 bool unscored_counts_as_zero(const std::string& reason);
@@ -44,16 +72,20 @@ bool unscored_counts_as_zero(const std::string& reason);
 /// Wilson score interval for k successes in n trials at z (95%: 1.959964).
 std::pair<double, double> wilson_interval(double k, double n, double z = 1.959963984540054);
 
-/// Mean, SE (clustered when any sample id repeats), 95% CI and unscored counts.
-MetricSummary summarize_metric(const std::vector<ScoreObservation>& observations);
+/// Mean, SE (clustered when any sample id repeats), 95% CI and unscored counts; under
+/// kClippedMean the clipped mean with its bootstrap SE and interval.
+MetricSummary summarize_metric(const std::vector<ScoreObservation>& observations,
+                               Aggregation aggregation = Aggregation::kMean);
 
 /// summarize_metric (and pass@k) over observations streamed grouped by sample id (every repeat
 /// of a sample consecutively), holding one cluster at a time: memory does not grow with the run.
 /// Equal to summarize_metric up to floating-point rounding. Not thread-safe.
 class MetricAccumulator {
  public:
-  /// `ks`: the k of pass@k to compute (pass@k needs binary scores and repeats).
-  explicit MetricAccumulator(std::vector<int> ks = {}) : ks_(std::move(ks)) {}
+  /// `ks`: the k of pass@k to compute (pass@k needs binary scores and repeats). kClippedMean
+  /// keeps one (Σ, n) pair per sample for the bootstrap.
+  explicit MetricAccumulator(std::vector<int> ks = {}, Aggregation aggregation = Aggregation::kMean)
+      : ks_(std::move(ks)), aggregation_(aggregation) {}
   /// One observation; a sample id different from the previous one closes that cluster.
   void add(std::string_view sample_id, std::optional<double> value, std::string_view reason);
   /// The summary of everything added.
@@ -65,6 +97,8 @@ class MetricAccumulator {
   void close_cluster();
 
   std::vector<int> ks_;
+  Aggregation aggregation_;
+  std::vector<std::pair<double, double>> clusters_;  // kClippedMean: (Σ, n) per sample
   MetricSummary s_;
   std::string cluster_;
   double sum_ = 0;

@@ -107,6 +107,8 @@ class HealthBenchScorer final : public Scorer {
  public:
   std::string name() const override { return kMetric; }
   bool needs_judge() const override { return true; }
+  // simple-evals clips the mean to [0, 1] and reports a bootstrap SD (_compute_clipped_stats).
+  Aggregation aggregation() const override { return Aggregation::kClippedMean; }
 
   std::vector<JudgeQuery> judge_queries(const ScoringInput& input) const override {
     Result<std::vector<Criterion>> rubric = rubric_of(input.metadata);
@@ -174,7 +176,9 @@ class HealthBenchScorer final : public Scorer {
     const Total& all = totals[""];
     if (all.possible <= 0) {
       out.push_back(unscored(kMetric, "no_rubric", "the rubric has no positive points"));
-    } else {
+      return out;
+    }
+    {
       Score s;
       s.metric = kMetric;
       s.value = all.met / all.possible;
@@ -184,7 +188,19 @@ class HealthBenchScorer final : public Scorer {
                       "to [0, 1])";
       out.push_back(std::move(s));
     }
-    // Tags without positive points are skipped, as the reference does.
+    // Example-level tags (themes) take the example's overall score; a rubric-level tag of the
+    // same name takes precedence, as in the reference (its scores are applied after).
+    if (const JsonValue* tags = input.metadata ? input.metadata->find("example_tags") : nullptr;
+        tags != nullptr && tags->is_array()) {
+      for (const JsonValue& tag : tags->items()) {
+        if (!tag.is_string() || totals.count(tag.as_string())) continue;
+        Score s = out.front();
+        s.metric = std::string(kMetric) + "/" + tag.as_string();
+        s.explanation = "example tag: the example's overall score";
+        out.push_back(std::move(s));
+      }
+    }
+    // Rubric-level tags without positive points are skipped, as the reference does.
     for (const auto& tag : tag_order) {
       const Total& t = totals[tag];
       if (t.possible <= 0) continue;

@@ -2,7 +2,9 @@
 /// HealthBench rubric grading (protocols.md §2.14): every rubric criterion of an example is put
 /// to the judge separately; score = Σ points of met criteria ÷ Σ positive points, and the same
 /// per rubric tag ("healthbench/axis:accuracy", "healthbench/theme:emergency_referrals", ...)
-/// for the tags with positive points. Needs `assay run --judge SPEC`.
+/// for the rubric tags with positive points; each example tag ("theme:...") gets the example's
+/// overall score. The run's mean of each is clipped to [0, 1] with a
+/// bootstrap SE (Aggregation::kClippedMean). Needs `assay run --judge SPEC`.
 
 #include <memory>
 

@@ -50,6 +50,10 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
   budget.max_correct = f.max_samples - budget.max_not_correct;
   size_t remaining = budget.max_not_correct;
   std::vector<const RunSummary*> shown = latest_runs(rows);
+  for (RunSummary& r : rows) {
+    if (std::find(shown.begin(), shown.end(), &r) == shown.end()) continue;
+    if (Status st = add_metric_breakdown(store, r); !st) return st;
+  }
   size_t per_run_correct = shown.empty() ? 0 : budget.max_correct / shown.size();
   for (const RunSummary* r : shown) {
     Result<RunUsage> usage = store.run_usage(r->run.id);

@@ -156,6 +156,7 @@ struct PreparedSuite {
   std::vector<std::unique_ptr<Scorer>> scorers;
   std::vector<const Scorer*> scorer_ptrs;
   std::string primary_metric;
+  std::map<std::string, Aggregation> aggregations;  ///< metrics not aggregated by the plain mean
   std::string scoring_env;   ///< what the scorers record about how they grade (the sandbox)
   bool needs_judge = false;  ///< a scorer grades with the judge model (--judge)
 };
@@ -179,7 +180,11 @@ Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& 
     p.needs_judge = p.needs_judge || p.scorers.back()->needs_judge();
     std::string env = p.scorers.back()->environment();
     if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
-    for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
+    for (const auto& m : p.scorers.back()->metrics()) {
+      metrics.push_back(m);
+      Aggregation a = p.scorers.back()->aggregation();
+      if (a != Aggregation::kMean) p.aggregations[m] = a;
+    }
   }
   for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
   p.primary_metric = spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
@@ -271,6 +276,7 @@ RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::stri
   run.dataset_sha256 = ps.stream->dataset_sha256();
   run.domain = spec.domain;
   run.primary_metric = ps.primary_metric;
+  run.aggregations = ps.aggregations;
   run.harness_version = kHarnessVersion;
   run.git_revision = kGitRevision;
   run.seed = f.seed;
@@ -583,6 +589,13 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   if (!rows.empty()) {
     write_summary_table(*ctx.out, rows);
     write_pass_at_k(*ctx.out, rows);
+    for (RunSummary& r : rows) {
+      if (Status st = add_metric_breakdown(**store, r); !st) return report_error(ctx, st.error());
+      if (r.breakdown.empty()) continue;
+      *ctx.out << "\nrun " << r.run.id << " " << r.run.model_spec << " × " << r.run.suite
+               << ", every metric:\n";
+      write_metric_breakdown(*ctx.out, r);
+    }
   }
   if (!indexes.empty()) {
     // The index reads the newest stored run of every member, so members run earlier count too.

@@ -35,6 +35,7 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
       Result<RunUsage> usage = (*store)->run_usage(r.run.id);
       if (!usage) return report_error(ctx, usage.error());
       r.usage = *usage;
+      if (Status st = add_metric_breakdown(**store, r); !st) return report_error(ctx, st.error());
     }
     write_runs_json(*ctx.out, rows);
   } else if (rows.empty()) {
@@ -134,6 +135,18 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
   *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
            << run->status << ", metric " << run->primary_metric << ")\n";
   if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
+  if (!run->judge.empty()) *ctx.out << "judge: " << run->judge << "\n";
+  if (!f.failed) {
+    Result<RunSummary> summary = summarize_stored_run(**store, *run);
+    if (!summary) return report_error(ctx, summary.error());
+    if (Status st = add_metric_breakdown(**store, *summary); !st) {
+      return report_error(ctx, st.error());
+    }
+    if (!summary->breakdown.empty()) {
+      write_metric_breakdown(*ctx.out, *summary);
+      *ctx.out << "\n";
+    }
+  }
   const bool voted = run->votes > 1;
   std::vector<std::string> headers = {"sample", "epoch", "score", "answer", "target", "note"};
   std::vector<bool> right = {false, true, true, false, false, false};
@@ -174,7 +187,8 @@ void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--json", flags->json,
                 "Print a JSON array (id, name, model, suite, status, n_samples, n_scored, "
-                "n_errors, score, ci_low, ci_high, pass_at_k, scoring_env, ...)");
+                "n_errors, score, ci_low, ci_high, aggregation, pass_at_k, breakdown (every "
+                "other metric, e.g. per-tag scores), scoring_env, ...)");
   add_pass_k_option(*cmd, flags->pass_k);
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_runs(ctx, *flags); });
 }
@@ -182,7 +196,10 @@ void add_runs_command(CLI::App& app, AppContext& ctx, int* exit_code) {
 void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<ReadFlags>();
   CLI::App* cmd =
-      app.add_subcommand("show", "Show a run's samples: answer, target, score, errors.");
+      app.add_subcommand("show",
+                         "Show a run's samples (answer, target, score, errors), after a table of "
+                         "every metric when the run has more than one (e.g. HealthBench's "
+                         "per-axis and per-theme scores).");
   cmd->add_option("RUN", flags->run, "Run id or name (see `assay runs`)")->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--failed", flags->failed, "Only samples that are wrong, unscored or failed");

@@ -64,6 +64,31 @@ max_tokens = 256
 scorers = ["gsm8k"]
 `);
 
+// A judge-graded suite (HealthBench format): the mock, acting as judge, answers the verdict in
+// each criterion's [[reply:...]] marker. Two examples score 1 and -1 (mean 0 after clipping);
+// the page shows the clipped aggregation and the per-tag breakdown.
+const verdict = (met) => `[[reply:{"criteria_met": ${met}}]]`;
+const rubricRows = [
+  { prompt_id: "r1", prompt: [{ role: "user", content: "I have a cough." }], example_tags: ["theme:context_seeking"],
+    rubrics: [{ criterion: "Asks how long. " + verdict(true), points: 4, tags: ["axis:completeness"] }] },
+  { prompt_id: "r2", prompt: [{ role: "user", content: "Chest pain, what now?" }], example_tags: ["theme:emergency_referrals"],
+    rubrics: [{ criterion: "Refers to emergency care. " + verdict(false), points: 5, tags: ["axis:accuracy"] },
+              { criterion: "Suggests waiting a week. " + verdict(true), points: -5, tags: ["axis:accuracy"] }] },
+];
+writeFileSync(join(work, "rubric.jsonl"), rubricRows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+writeFileSync(join(work, "rubric.toml"), `name = "rubric"
+domain = "health"
+[dataset]
+files = ["rubric.jsonl"]
+[sample]
+id = "{prompt_id}"
+messages_field = "prompt"
+target = "(rubric)"
+metadata = ["rubrics", "example_tags"]
+[scoring]
+scorers = ["healthbench"]
+`);
+
 const mock = spawn(args.mock, ["--port-file", join(work, "port"), "--seed", "3", "--chunk-delay-ms", "2"], { stdio: "ignore" });
 let browser;
 try {
@@ -76,11 +101,14 @@ try {
   const run = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db,
     ...models.flatMap((m) => ["--model", `openai:${m}@${url}`])], { encoding: "utf8" });
   if (run.status !== 0) throw new Error("assay run failed: " + run.stderr);
+  const judged = spawnSync(args.assay, ["run", "--suite", join(work, "rubric.toml"), "--db", db,
+    "--model", `openai:delta-p0.9@${url}`, "--judge", `openai:judge@${url}`], { encoding: "utf8" });
+  if (judged.status !== 0) throw new Error("assay run (judged) failed: " + judged.stderr);
   const html = join(work, "leaderboard.html");
   const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
   if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
   const js = spawnSync(args.assay, ["report", "--db", db, "--format", "json"], { encoding: "utf8" });
-  const expected = JSON.parse(js.stdout).runs.map((r) => ({ model: r.model_spec, score: r.summary.score }));
+  const expected = JSON.parse(js.stdout).runs.filter((r) => r.suite === "hostile").map((r) => ({ model: r.model_spec, score: r.summary.score }));
 
   browser = await playwright.chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -95,11 +123,20 @@ try {
 
   // Leaderboard: one row per model with the stored score.
   const board = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[1].firstChild ? tr.cells[1].firstChild.textContent : "" })));
-  check(board.length === 3, `leaderboard has ${board.length} rows, expected 3`);
+  check(board.length === 4, `leaderboard has ${board.length} rows, expected 4`);
   for (const e of expected) {
     const row = board.find((b) => b.model === e.model);
     check(row && row.index === (100 * e.score).toFixed(1), `leaderboard ${e.model}: '${row && row.index}' vs stored ${(100 * e.score).toFixed(1)}`);
   }
+
+  // The judge-graded suite: clipped mean, and every tag's score in the breakdown.
+  const rubricCi = await page.$$eval("#suites td", (tds) => tds.filter((td) => td.textContent.includes("clipped, bootstrap")).map((td) => td.title));
+  check(rubricCi.length === 1 && rubricCi[0].includes("unclipped 0.0"), `clipped CI cell: ${JSON.stringify(rubricCi)}`);
+  const breakdown = await page.$$eval("#suites details.breakdown tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+  const tag = Object.fromEntries(breakdown);
+  check(tag["healthbench/axis:completeness"] === "100.0", `breakdown completeness: ${JSON.stringify(breakdown)}`);
+  check(tag["healthbench/axis:accuracy"] === "0.0", `breakdown accuracy (raw -100%, clipped): ${JSON.stringify(breakdown)}`);
+  check(tag["healthbench/theme:emergency_referrals"] === "0.0" && tag["healthbench/theme:context_seeking"] === "100.0", `breakdown themes: ${JSON.stringify(breakdown)}`);
 
   // Sorting: descending, then ascending by index.
   await page.click("#leaderboard th[data-key='index']");

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "harness/json.h"
 #include "tests/integration/fixtures.h"
 
 using namespace assay;
@@ -67,6 +68,36 @@ TEST_CASE("a judge grades each rubric criterion over HTTP and the verdicts are s
                      "metric='healthbench'") == "-1.5");
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='healthbench/axis:accuracy'") ==
           3);
+  // The run mean (-0.125) is clipped to 0, with a bootstrap SE; each tag likewise over the
+  // examples that carry it.
+  REQUIRE(sql_scalar(db, "SELECT aggregations FROM runs") == R"({"healthbench":"clipped_mean"})");
+  ProcessResult listed = run({assay_binary(), "runs", "--db", db, "--json"});
+  REQUIRE(listed.exit_code == 0);
+  Result<JsonValue> runs = parse_json(listed.out);
+  REQUIRE(runs);
+  const JsonValue& hb = runs->items().at(0);
+  REQUIRE(hb.find("score")->as_double() == 0.0);
+  REQUIRE(hb.find("raw_score")->as_double() == Approx(-0.125));
+  REQUIRE(hb.find("aggregation")->as_string() == "clipped_mean");
+  REQUIRE(hb.find("stderr")->as_double() > 0.1);
+  REQUIRE(hb.find("ci_low")->as_double() == 0.0);
+  const JsonValue* breakdown = hb.find("breakdown");
+  REQUIRE(breakdown != nullptr);
+  const JsonValue* accuracy = breakdown->find("healthbench/axis:accuracy");
+  REQUIRE(accuracy != nullptr);
+  REQUIRE(accuracy->find("raw_score")->as_double() == Approx(-0.6111).epsilon(1e-3));
+  REQUIRE(accuracy->find("score")->as_double() == 0.0);
+  REQUIRE(breakdown->find("healthbench/axis:completeness")->find("score")->as_double() == 1.0);
+  REQUIRE(breakdown->find("healthbench/axis:completeness")->find("n")->as_int() == 1);
+  REQUIRE(breakdown->find("healthbench/axis:communication")->find("score")->as_double() == 1.0);
+  REQUIRE(breakdown->find("healthbench/theme:hedging")->find("score")->as_double() == 0.125);
+  REQUIRE(breakdown->find("healthbench/theme:emergency_referrals")->find("score")->as_double() ==
+          0.0);
+  ProcessResult shown = run({assay_binary(), "show", "1", "--db", db});
+  REQUIRE(shown.exit_code == 0);
+  REQUIRE(shown.out.find("healthbench/axis:accuracy") != std::string::npos);
+  REQUIRE(shown.out.find("clipped (raw mean -0.611)") != std::string::npos);
+  REQUIRE(r.out.find("every metric") != std::string::npos);
   // Eight criteria, eight judge answers, each stored with its prompt, reply and verdict.
   REQUIRE(judge.counter("status_200") == 8);
   REQUIRE(judge.counter("fault_429") > 0);

@@ -43,17 +43,21 @@ TEST_CASE("healthbench scores met points over positive points, per example and p
   std::vector<std::map<std::string, double>> expected = {
       {{"healthbench", 0.125},
        {"healthbench/axis:completeness", 1.0},
-       {"healthbench/theme:hedging", 1.0},
+       {"healthbench/theme:hedging", 0.125},
        {"healthbench/axis:accuracy", -4.0 / 3.0}},
       {{"healthbench", 1.0},
        {"healthbench/axis:accuracy", 1.0},
-       {"healthbench/axis:communication", 1.0}},
-      {{"healthbench", -1.5}, {"healthbench/axis:accuracy", -1.5}}};
+       {"healthbench/axis:communication", 1.0},
+       {"healthbench/theme:communication", 1.0}},
+      {{"healthbench", -1.5},
+       {"healthbench/axis:accuracy", -1.5},
+       {"healthbench/theme:emergency_referrals", -1.5}}};
   std::vector<JsonValue> rows = fixture_rows();
   REQUIRE(rows.size() == 3);
   for (size_t e = 0; e < rows.size(); ++e) {
     INFO("example " << e + 1);
-    JsonValue metadata = JsonValue::object({{"rubrics", *rows[e].find("rubrics")}});
+    JsonValue metadata = JsonValue::object(
+        {{"rubrics", *rows[e].find("rubrics")}, {"example_tags", *rows[e].find("example_tags")}});
     std::vector<Message> messages;
     for (const JsonValue& m : rows[e].find("prompt")->items()) {
       messages.push_back({m.find("role")->as_string(), m.find("content")->as_string()});

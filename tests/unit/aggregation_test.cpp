@@ -1,0 +1,168 @@
+// Per-metric aggregation: HealthBench's clipped mean with a bootstrap SE, how a run records it,
+// and the per-metric breakdown read back from the store.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "reports/run_summary.h"
+#include "results/sqlite_store.h"
+#include "results/statistics.h"
+#include "tests/support/test_support.h"
+
+using namespace assay;
+using assay::testing::TempDir;
+
+namespace {
+
+ScoreObservation obs(const std::string& id, std::optional<double> v) {
+  ScoreObservation o;
+  o.sample_id = id;
+  o.value = v;
+  if (!v) o.unscored_reason = "judge_error";
+  return o;
+}
+
+// The exact bootstrap distribution of the clipped mean of `values` (every one of n^n resamples
+// equally likely): its population SD, what kBootstrapResamples draws estimate.
+double exact_bootstrap_sd(const std::vector<double>& values) {
+  const size_t n = values.size();
+  size_t total = 1;
+  for (size_t i = 0; i < n; ++i) total *= n;
+  double sum = 0;
+  double sum_sq = 0;
+  for (size_t code = 0; code < total; ++code) {
+    double t = 0;
+    for (size_t c = code, i = 0; i < n; ++i, c /= n) t += values[c % n];
+    double m = std::clamp(t / static_cast<double>(n), 0.0, 1.0);
+    sum += m;
+    sum_sq += m * m;
+  }
+  double mean = sum / static_cast<double>(total);
+  return std::sqrt(sum_sq / static_cast<double>(total) - mean * mean);
+}
+
+SampleRecord scored(const std::string& id, std::vector<std::pair<std::string, double>> scores) {
+  SampleRecord r;
+  r.sample_id = id;
+  r.input = "[]";
+  r.request_key = "key-" + id;
+  r.completion.text = "answer " + id;
+  for (auto& [metric, v] : scores) {
+    Score s;
+    s.metric = metric;
+    s.value = v;
+    r.scores.push_back(s);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the clipped mean clips the run mean, not each sample", "[stats][aggregation]") {
+  // tests/data/healthbench/README.md: example scores 0.125, 1 and -1.5.
+  std::vector<ScoreObservation> o = {obs("ex1", 0.125), obs("ex2", 1.0), obs("ex3", -1.5)};
+  MetricSummary plain = summarize_metric(o);
+  REQUIRE(plain.mean == Approx(-0.125));
+  MetricSummary clipped = summarize_metric(o, Aggregation::kClippedMean);
+  REQUIRE(clipped.aggregation == Aggregation::kClippedMean);
+  REQUIRE(clipped.raw_mean == Approx(-0.125));
+  REQUIRE(clipped.mean == 0.0);
+  REQUIRE(clipped.n_counted == 3);
+  // 1,000 draws estimate the SD of the exact 27-resample distribution to within a few percent.
+  double exact = exact_bootstrap_sd({0.125, 1.0, -1.5});
+  REQUIRE(exact > 0.1);
+  REQUIRE(clipped.stderr_ == Approx(exact).epsilon(0.1));
+  REQUIRE(clipped.ci_low == 0.0);
+  REQUIRE(clipped.ci_high > 0.3);
+  REQUIRE(clipped.ci_high <= 1.0);
+  // Deterministic: a stored run always reports the same SE.
+  REQUIRE(summarize_metric(o, Aggregation::kClippedMean).stderr_ == clipped.stderr_);
+}
+
+TEST_CASE("the bootstrap SE of an unclipped mean matches the closed form", "[stats][aggregation]") {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0.2, 0.8);
+  std::vector<ScoreObservation> o;
+  for (int i = 0; i < 400; ++i) o.push_back(obs("s" + std::to_string(i), u(rng)));
+  MetricSummary plain = summarize_metric(o);
+  MetricSummary clipped = summarize_metric(o, Aggregation::kClippedMean);
+  REQUIRE(clipped.mean == Approx(plain.mean));
+  // The bootstrap SD of a mean is the population SD / sqrt(n) = CLT SE * sqrt((n-1)/n).
+  REQUIRE(clipped.stderr_ == Approx(plain.stderr_ * std::sqrt(399.0 / 400.0)).epsilon(0.08));
+  REQUIRE(clipped.ci_low < clipped.mean);
+  REQUIRE(clipped.ci_high > clipped.mean);
+}
+
+TEST_CASE("judge errors stay out of the clipped mean and repeats resample together",
+          "[stats][aggregation]") {
+  std::vector<ScoreObservation> o = {obs("a", 0.5), obs("a", 0.7), obs("b", std::nullopt),
+                                     obs("c", 0.9)};
+  MetricSummary s = summarize_metric(o, Aggregation::kClippedMean);
+  REQUIRE(s.n_errors == 1);
+  REQUIRE(s.n_counted == 3);
+  REQUIRE(s.clusters == 2);
+  REQUIRE(s.mean == Approx(0.7));
+  MetricAccumulator acc({}, Aggregation::kClippedMean);
+  for (const auto& x : o) acc.add(x.sample_id, x.value, x.unscored_reason);
+  MetricSummary streamed = acc.finish();
+  REQUIRE(streamed.mean == Approx(s.mean));
+  REQUIRE(streamed.stderr_ == Approx(s.stderr_));
+  REQUIRE(streamed.ci_low == Approx(s.ci_low));
+  REQUIRE(streamed.ci_high == Approx(s.ci_high));
+}
+
+TEST_CASE("aggregations: per-tag metrics follow their parent, stored as JSON",
+          "[stats][aggregation]") {
+  std::map<std::string, Aggregation> a = {{"healthbench", Aggregation::kClippedMean}};
+  REQUIRE(aggregation_of(a, "healthbench") == Aggregation::kClippedMean);
+  REQUIRE(aggregation_of(a, "healthbench/axis:accuracy") == Aggregation::kClippedMean);
+  REQUIRE(aggregation_of(a, "choice") == Aggregation::kMean);
+  REQUIRE(aggregation_of(a, "healthbenchx") == Aggregation::kMean);
+  REQUIRE(aggregations_to_json(a) == R"({"healthbench":"clipped_mean"})");
+  REQUIRE(aggregations_to_json({}).empty());
+  REQUIRE(*aggregations_from_json(aggregations_to_json(a)) == a);
+  REQUIRE(aggregations_from_json("")->empty());
+  auto bad = aggregations_from_json(R"({"m":"median"})");
+  REQUIRE_FALSE(bad);
+  REQUIRE(bad.error().message.find("unknown aggregation 'median'") != std::string::npos);
+}
+
+TEST_CASE("a run's aggregation is stored and its breakdown read per metric",
+          "[store][aggregation]") {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("a.db"));
+  REQUIRE(store);
+  RunInfo run;
+  run.identity = "hb";
+  run.model_spec = "openai:m";
+  run.suite = "healthbench";
+  run.primary_metric = "healthbench";
+  run.aggregations = {{"healthbench", Aggregation::kClippedMean}};
+  auto id = (*store)->create_run(run);
+  REQUIRE(id);
+  // Only ex1 and ex3 carry the tag: the tag's mean is over those two.
+  REQUIRE((*store)->write_batch(
+      *id, {scored("ex1", {{"healthbench", 0.125}, {"healthbench/axis:accuracy", -1.0}}),
+            scored("ex2", {{"healthbench", 1.0}}),
+            scored("ex3", {{"healthbench", -1.5}, {"healthbench/axis:accuracy", 0.5}})}));
+  auto found = (*store)->find_run(std::to_string(*id));
+  REQUIRE(found);
+  REQUIRE(found->aggregations == run.aggregations);
+  auto summary = summarize_stored_run(**store, *found);
+  REQUIRE(summary);
+  REQUIRE(summary->primary.mean == 0.0);
+  REQUIRE(summary->primary.raw_mean == Approx(-0.125));
+  REQUIRE(add_metric_breakdown(**store, *summary));
+  REQUIRE(summary->breakdown.size() == 1);
+  const auto& [metric, tag] = summary->breakdown[0];
+  REQUIRE(metric == "healthbench/axis:accuracy");
+  REQUIRE(tag.n == 2);
+  REQUIRE(tag.raw_mean == Approx(-0.25));
+  REQUIRE(tag.mean == 0.0);
+  std::ostringstream table;
+  write_metric_breakdown(table, *summary);
+  REQUIRE(table.str().find("healthbench/axis:accuracy") != std::string::npos);
+  REQUIRE(table.str().find("clipped (raw mean -0.250)") != std::string::npos);
+}
