@@ -26,6 +26,18 @@ const char* data_state_name(DataState state) {
   return "?";
 }
 
+std::string recorded_sha256(const std::string& path) {
+  std::FILE* f = std::fopen((path + ".sha256").c_str(), "rb");
+  if (f == nullptr) return "";
+  char buf[65] = {};
+  size_t n = std::fread(buf, 1, 64, f);
+  std::fclose(f);
+  std::string digest(buf, n);
+  bool hex = n == 64 && digest.find_first_not_of("0123456789abcdef") == std::string::npos;
+  // A damaged record reads as a digest nothing matches, so the file is reported, not trusted.
+  return hex ? digest : "invalid record in " + path + ".sha256";
+}
+
 namespace {
 
 std::string label(const SuiteSpec& spec, const DatasetFileSpec& f) {
@@ -41,16 +53,20 @@ DataFileStatus status_of(const DatasetFileSpec& f, const std::string& path) {
   st.path = path;
   st.url = f.url;
   st.expected = f.sha256;
+  if (st.expected.empty()) {
+    st.expected = recorded_sha256(path);
+    st.pinned_at_download = !st.expected.empty();
+  }
   if (!std::filesystem::exists(path)) {
     st.state = DataState::kMissing;
     return st;
   }
   Result<std::string> digest = sha256_file(path);
   st.actual = digest ? *digest : "";
-  if (f.sha256.empty()) {
+  if (st.expected.empty()) {
     st.state = DataState::kUnpinned;
   } else {
-    st.state = st.actual == f.sha256 ? DataState::kOk : DataState::kMismatch;
+    st.state = st.actual == st.expected ? DataState::kOk : DataState::kMismatch;
   }
   return st;
 }
@@ -109,7 +125,7 @@ std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::str
       one.files = {f};
       Result<std::vector<std::string>> matches = resolve_dataset_files(one, data_dir);
       if (!matches) {
-        out.push_back({local_path(data_dir, f), f.url, f.sha256, "", DataState::kMissing});
+        out.push_back({local_path(data_dir, f), f.url, f.sha256, false, "", DataState::kMissing});
         continue;
       }
       for (const auto& m : *matches) out.push_back(status_of({m, "", ""}, m));
@@ -155,11 +171,25 @@ Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const st
     }
     Result<std::string> digest = sha256_file(part);
     if (!digest) return digest.error();
-    if (!f.sha256.empty() && *digest != f.sha256) {
+    if (!now.expected.empty() && *digest != now.expected) {
       std::filesystem::remove(part, ec);
-      return make_error(ErrorKind::kInvalidInput, what + ": checksum mismatch for " + f.url +
-                                                      ": expected sha256 " + f.sha256 + ", got " +
-                                                      *digest + "; the download was discarded");
+      return make_error(ErrorKind::kInvalidInput,
+                        what + ": checksum mismatch for " + f.url + ": expected sha256 " +
+                            now.expected +
+                            (now.pinned_at_download ? " (recorded at the first download)" : "") +
+                            ", got " + *digest + "; the download was discarded");
+    }
+    if (now.expected.empty()) {
+      // Nothing pins this file: record what was downloaded so later copies must match it.
+      std::FILE* rec = std::fopen((dest + ".sha256").c_str(), "wb");
+      bool written = rec != nullptr && std::fwrite(digest->data(), 1, digest->size(), rec) ==
+                                           digest->size();
+      if (rec != nullptr) written = std::fclose(rec) == 0 && written;
+      if (!written) {
+        std::filesystem::remove(part, ec);
+        return make_error(ErrorKind::kIo, what + ": cannot record the download's sha256 in '" +
+                                              dest + ".sha256'");
+      }
     }
     std::filesystem::rename(part, dest, ec);
     if (ec) {

@@ -28,9 +28,16 @@ struct DataFileStatus {
   std::string path;      ///< where it is (or would be) in the data directory (archive part)
   std::string url;       ///< where `pull` fetches it ("" = no canonical URL known)
   std::string expected;  ///< pinned sha256 ("" = not pinned)
+  /// `expected` was recorded when assay first downloaded the file (the suite pins none):
+  /// later copies are verified against it, but nothing vouches for that first download.
+  bool pinned_at_download = false;
   std::string actual;    ///< sha256 of the local file ("" when absent)
   DataState state = DataState::kMissing;
 };
+
+/// The sha256 recorded next to `path` ("PATH.sha256") when assay downloaded a file whose suite
+/// pins none, or "" when there is none. Later reads verify the file against it.
+std::string recorded_sha256(const std::string& path);
 
 /// Status of every file `spec` needs under `data_dir` (globs are resolved against the directory
 /// and reported "missing" when nothing matches). Reads and hashes the files that exist.
@@ -43,7 +50,8 @@ struct FetchOptions {
   bool force = false;  ///< download even when a verified copy is present
 };
 
-/// Downloads whatever `spec` needs that is missing or fails its checksum. Returns the status of
+/// Downloads whatever `spec` needs that is missing or fails its checksum. A file whose suite pins
+/// no sha256 gets its digest recorded at download (recorded_sha256) and verified from then on. Returns the status of
 /// every file after the pull. Errors (kIo for the network, kInvalidInput for a checksum
 /// mismatch or a truncated body, kNotFound for a 404 or no URL) name the suite, the file, the
 /// URL and the expected sha256; files fetched before the error stay in place.

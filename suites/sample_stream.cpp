@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "harness/sha256.h"
+#include "suites/data_fetch.h"
 #include "harness/strings.h"
 #include "suites/archive_reader.h"
 #include "suites/dataset.h"
@@ -422,14 +423,21 @@ struct SampleStream::State {
       const std::string& path = files[i];
       Result<std::string> digest = sha256_file(archive_path_of(path));
       if (!digest) return digest.error();
-      if (files.size() == spec.files.size() && !spec.files[i].sha256.empty() &&
-          spec.files[i].sha256 != *digest) {
-        return make_error(
-            ErrorKind::kInvalidInput,
-            suite_label(spec) + ": checksum mismatch for '" + archive_path_of(path) +
-                "': expected sha256 " + spec.files[i].sha256 + ", got " + *digest +
-                (spec.builtin ? "; `assay data pull " + spec.name + "` fetches the canonical file"
-                              : ""));
+      if (files.size() == spec.files.size()) {
+        // The suite's pin, else the digest recorded when assay downloaded the file.
+        std::string expected = spec.files[i].sha256;
+        bool recorded = expected.empty();
+        if (recorded) expected = recorded_sha256(archive_path_of(path));
+        if (!expected.empty() && expected != *digest) {
+          return make_error(
+              ErrorKind::kInvalidInput,
+              suite_label(spec) + ": checksum mismatch for '" + archive_path_of(path) +
+                  "': expected sha256 " + expected +
+                  (recorded ? " (recorded when assay downloaded it)" : "") + ", got " + *digest +
+                  (spec.builtin ? "; `assay data pull " + spec.name +
+                                      " --force` fetches the canonical file"
+                                : ""));
+        }
       }
       digests += *digest;
       if (!spec.keep_keys_in.empty() && spec.files.size() == files.size() &&

@@ -498,4 +498,35 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error().message.find("expected sha256 " + body_sha) != std::string::npos);
   CHECK(loaded.error().message.find("assay data pull dl") != std::string::npos);
+
+  // A suite that pins no sha256 (healthbench-hard): the first download's digest is recorded
+  // beside the file and every later copy must match it.
+  auto unpinned_for = [&](const std::string& path) {
+    auto spec = parse_suite_spec("name = \"dl2\"\n[dataset]\nfiles = [\"dl2/data.jsonl\"]\nurl = \"" +
+                                     base + path +
+                                     "\"\n[sample]\nprompt = \"{q}\"\ntarget = \"x\"\n"
+                                     "[scoring]\nscorers = [\"exact\"]\n",
+                                 "builtin:dl2", "", true);
+    REQUIRE(spec);
+    return *spec;
+  };
+  const std::string dest2 = dir.file("dl2/data.jsonl");
+  auto first = pull_dataset(unpinned_for("/good.jsonl"), dir.path(), options);
+  REQUIRE(first);
+  CHECK((*first)[0].state == DataState::kOk);
+  CHECK((*first)[0].pinned_at_download);
+  CHECK(recorded_sha256(dest2) == body_sha);
+  CHECK(load_suite(unpinned_for("/good.jsonl"), dir.path(), std::nullopt));
+  // A different upstream file is refused on a forced pull, and a changed local copy on load.
+  FetchOptions force = options;
+  force.force = true;
+  auto swapped = pull_dataset(unpinned_for("/tampered.jsonl"), dir.path(), force);
+  REQUIRE_FALSE(swapped);
+  CHECK(swapped.error().message.find("recorded at the first download") != std::string::npos);
+  CHECK(assay::testing::read_file(dest2) == body);
+  write_file(dest2, "changed\n");
+  CHECK(dataset_status(unpinned_for("/good.jsonl"), dir.path())[0].state == DataState::kMismatch);
+  auto changed = load_suite(unpinned_for("/good.jsonl"), dir.path(), std::nullopt);
+  REQUIRE_FALSE(changed);
+  CHECK(changed.error().message.find("recorded when assay downloaded it") != std::string::npos);
 }
