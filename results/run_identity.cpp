@@ -7,14 +7,16 @@ namespace assay {
 std::string run_identity(const RunInfo& run, bool unsandboxed) {
   // The field order and separators are part of every stored identity: changing them would stop
   // existing databases from resuming.
-  return sha256_hex(run.provider + "\n" + run.model + "\n" + run.base_url + "\n" + run.params_json +
-                    "\n" + run.suite + "\n" + run.suite_hash + "\n" + run.dataset_sha256 + "\n" +
-                    std::to_string(run.limit) + "\n" + std::to_string(run.repeats) + "\n" +
-                    std::to_string(run.seed) + "\n" + run.shard +
-                    (unsandboxed ? "\nunsandboxed" : "") +
-                    // Appended only when voting, so unvoted identities stay as they were.
-                    (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : "") +
-                    (run.judge.empty() ? "" : "\njudge=" + run.judge));
+  return sha256_hex(
+      run.provider + "\n" + run.model + "\n" + run.base_url + "\n" + run.params_json + "\n" +
+      run.suite + "\n" + run.suite_hash + "\n" + run.dataset_sha256 + "\n" +
+      std::to_string(run.limit) + "\n" + std::to_string(run.repeats) + "\n" +
+      std::to_string(run.seed) + "\n" + run.shard + (unsandboxed ? "\nunsandboxed" : "") +
+      // Appended only when voting, so unvoted identities stay as they were.
+      (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : "") +
+      (run.judge.empty() ? "" : "\njudge=" + run.judge) +
+      // How a judge is used (--math-checker judge vs cascade) is a different run.
+      (run.judge.empty() || run.scoring_env.empty() ? "" : "\nscoring=" + run.scoring_env));
 }
 
 bool ran_unsandboxed(const RunInfo& run) {

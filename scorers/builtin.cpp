@@ -4,6 +4,7 @@
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
 #include "scorers/healthbench_scorer.h"
+#include "scorers/hle_judge_scorer.h"
 #include "scorers/math_scorers.h"
 #include "scorers/mmlu_pro_tiger_scorer.h"
 
@@ -34,6 +35,10 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                "HealthBench rubric: each criterion graded by the judge model (--judge); met "
                "points / positive points, per tag too",
                make_healthbench_scorer);
+  registry.add("hle_judge",
+               "free-form answer, HLE's way: the judge model (--judge) extracts the final answer "
+               "from the response and says whether it matches the target",
+               make_hle_judge_scorer);
   registry.add("code_exec",
                "run the answer's code against the sample's tests in a bubblewrap sandbox "
                "(HumanEval, EvalPlus, stdin/stdout); pass/fail by a per-run sentinel",

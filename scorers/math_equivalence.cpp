@@ -387,10 +387,11 @@ MathEquivalence math_answers_equivalent(std::string_view candidate, std::string_
   std::optional<MathNode> tg = parse_math_expression(ng);
   if (!tc || !tg) {
     bool same = squeeze_lower(nc) == squeeze_lower(ng) || hendrycks_is_equiv(c, g);
-    return {same, std::string(same ? "equal" : "different") + " as text ('" +
-                      truncate_for_display(nc, 60) + "' vs '" + truncate_for_display(ng, 60) +
-                      "'; " + (tc ? "the expected answer" : "the answer") +
-                      " is not a formula assay parses)"};
+    return {same,
+            std::string(same ? "equal" : "different") + " as text ('" +
+                truncate_for_display(nc, 60) + "' vs '" + truncate_for_display(ng, 60) + "'; " +
+                (tc ? "the expected answer" : "the answer") + " is not a formula assay parses)",
+            same};
   }
   TreeComparator comparator;
   bool same = comparator.equal(*tc, *tg);

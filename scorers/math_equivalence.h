@@ -19,6 +19,10 @@ inline constexpr double kMathRelativeTolerance = 1e-9;
 struct MathEquivalence {
   bool equal = false;
   std::string explanation;  ///< e.g. "exact: 3/8 = 3/8", "numeric at 6 points"
+  /// False when the rules could not really decide: the answers differ as text because one of
+  /// them is not a formula assay parses (a judge may still find them equal). Cascades ask a
+  /// judge exactly then.
+  bool certain = true;
 };
 
 /// Whether the bare answer `candidate` equals the bare answer `gold`.

@@ -92,6 +92,7 @@ int run_cli(int argc, char** argv) {
   add_compare_command(app, ctx, &exit_code);
   add_gate_command(app, ctx, &exit_code);
   add_merge_command(app, ctx, &exit_code);
+  add_agreement_command(app, ctx, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

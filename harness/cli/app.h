@@ -60,6 +60,7 @@ void add_report_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_data_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_index_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_merge_command(CLI::App& app, AppContext& ctx, int* exit_code);
+void add_agreement_command(CLI::App& app, AppContext& ctx, int* exit_code);
 
 /// Runs the CLI on argv; returns the process exit code.
 int run_cli(int argc, char** argv);

@@ -16,6 +16,7 @@
 #include "harness/json.h"
 #include "harness/runner.h"
 #include "harness/version.h"
+#include "reports/agreement_report.h"
 #include "reports/index_report.h"
 #include "reports/leaderboard.h"
 #include "reports/run_summary.h"
@@ -23,6 +24,7 @@
 #include "results/run_identity.h"
 #include "results/sqlite_store.h"
 #include "scorers/builtin.h"
+#include "scorers/math_judge_scorer.h"
 #include "suites/builtin.h"
 #include "suites/dataset.h"
 #include "suites/index_definition.h"
@@ -79,6 +81,7 @@ struct RunFlags {
   std::string prices_file;
   int votes = 1;
   std::string judge;
+  std::string math_checker = "rules";
 };
 
 constexpr int kMaxVotes = 1000;
@@ -163,8 +166,20 @@ struct PreparedSuite {
 
 // Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
 // sandbox); sets the primary metric and what the scorers record about how they grade.
-Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& p) {
+Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, MathChecker checker,
+                   PreparedSuite& p) {
   std::vector<std::string> metrics;
+  // --math-checker judge|cascade: the equality checker scores math_equiv suites first (and is
+  // their primary metric); math_equiv still scores beside it for the agreement.
+  const bool checked =
+      checker != MathChecker::kRules &&
+      std::find(spec.scorers.begin(), spec.scorers.end(), "math_equiv") != spec.scorers.end();
+  if (checked) {
+    p.scorers.push_back(make_math_judge_scorer(checker));
+    p.needs_judge = true;
+    p.scoring_env = p.scorers.back()->environment();
+    for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
+  }
   for (const auto& scorer_name : spec.scorers) {
     auto entry = ctx.scorers.find(scorer_name);
     if (!entry) {
@@ -187,7 +202,7 @@ Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, PreparedSuite& 
     }
   }
   for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
-  p.primary_metric = spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
+  p.primary_metric = checked || spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
   if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
     return make_error(ErrorKind::kInvalidInput, spec.origin + ": [scoring] primary metric '" +
                                                     p.primary_metric +
@@ -216,12 +231,19 @@ Status load_samples(const SuiteSpec& spec, const RunFlags& f, const std::string&
   return Status::ok();
 }
 
+// The --math-checker value (validated by CLI11).
+MathChecker math_checker_of(const RunFlags& f) {
+  if (f.math_checker == "judge") return MathChecker::kJudge;
+  if (f.math_checker == "cascade") return MathChecker::kCascade;
+  return MathChecker::kRules;
+}
+
 Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
                                     const RunFlags& f, const std::string& data_dir) {
   Result<SuiteSpec> spec = resolve_suite(name);
   if (!spec) return spec.error();
   PreparedSuite p;
-  if (Status st = add_scorers(ctx, *spec, p); !st) return st.error();
+  if (Status st = add_scorers(ctx, *spec, math_checker_of(f), p); !st) return st.error();
   if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
   return p;
 }
@@ -245,7 +267,7 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
     PreparedSuite p;
     p.index_member = true;
     Status usable = resolve_dataset_files(*spec, data_dir).status();
-    if (usable) usable = add_scorers(ctx, *spec, p);
+    if (usable) usable = add_scorers(ctx, *spec, math_checker_of(f), p);
     if (!usable) {
       *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
                << "': " << usable.error().message << "\n";
@@ -290,6 +312,27 @@ RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::stri
   // reverse).
   run.identity = run_identity(run, f.code_exec.unsafe_no_sandbox && !ps.scoring_env.empty());
   return run;
+}
+
+// After a --math-checker run: the judge's agreement with the rules (judge), or the judge calls
+// the rules saved (cascade).
+Status write_checker_summary(std::ostream& out, SqliteStore& store, const RunSummary& r) {
+  if (r.run.primary_metric == "math_judge") {
+    Result<std::vector<RatedPair>> pairs =
+        read_metric_pairs(store, r.run.id, "math_judge", r.run.id, "math_equiv");
+    if (!pairs) return pairs.error();
+    out << agreement_line("math_judge", "math_equiv", rater_agreement(*pairs))
+        << " (assay agreement " << r.run.id << " lists the disagreements)\n";
+  } else if (r.run.primary_metric == "math_cascade") {
+    for (const auto& [metric, m] : r.breakdown) {
+      if (metric != "math_cascade/judge_consulted" || m.n_counted == 0) continue;
+      auto asked = static_cast<int64_t>(std::llround(m.mean * static_cast<double>(m.n_counted)));
+      out << "cascade: the judge was asked about " << asked << " of " << m.n_counted
+          << " answers; the rules decided " << (static_cast<int64_t>(m.n_counted) - asked)
+          << " (judge calls saved)\n";
+    }
+  }
+  return Status::ok();
 }
 
 struct OneRunResult {
@@ -504,11 +547,20 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   } else if (judged) {
     for (const PreparedSuite& ps : suites) {
       if (!ps.needs_judge) continue;
-      return report_error(ctx, make_error(ErrorKind::kInvalidInput,
-                                          "suite '" + ps.stream->spec().name +
-                                              "' is graded by a judge model: give one with "
-                                              "--judge SPEC (e.g. --judge openai:gpt-4.1)"));
+      const bool checker = ps.primary_metric == "math_judge" || ps.primary_metric == "math_cascade";
+      return report_error(
+          ctx, make_error(ErrorKind::kInvalidInput,
+                          "suite '" + ps.stream->spec().name + "' is graded by a judge model" +
+                              (checker ? " (--math-checker " + f.math_checker + ")" : "") +
+                              ": give one with --judge SPEC (e.g. --judge openai:gpt-4.1)"));
     }
+  }
+  if (f.math_checker != "rules" &&
+      std::none_of(suites.begin(), suites.end(), [](const PreparedSuite& ps) {
+        return ps.primary_metric == "math_judge" || ps.primary_metric == "math_cascade";
+      })) {
+    *ctx.err << "assay: warning: --math-checker " << f.math_checker
+             << ": no suite here is scored by math_equiv; the flag changes nothing\n";
   }
   if (judged) {
     for (const ModelToRun& m : models) {
@@ -595,6 +647,9 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       *ctx.out << "\nrun " << r.run.id << " " << r.run.model_spec << " × " << r.run.suite
                << ", every metric:\n";
       write_metric_breakdown(*ctx.out, r);
+      if (Status st = write_checker_summary(*ctx.out, **store, r); !st) {
+        return report_error(ctx, st.error());
+      }
     }
   }
   if (!indexes.empty()) {
@@ -655,9 +710,19 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--repeats", flags->repeats,
                   "Samples per question (epochs); default: the suite's setting");
   cmd->add_option("--judge", flags->judge,
-                  "Judge model SPEC for judge-graded suites (healthbench): same syntax as "
+                  "Judge model SPEC for judge-graded suites (healthbench, hle) and "
+                  "--math-checker judge|cascade: same syntax as "
                   "--model, its own key variable (e.g. ?api_key_env=JUDGE_KEY); its requests "
                   "share the transport, cache, retries and database. Recorded with the run.");
+  cmd->add_option("--math-checker", flags->math_checker,
+                  "How math suites (those scored by math_equiv) decide that an answer equals "
+                  "the gold one: rules (math_equiv), judge (an LLM equality checker on every "
+                  "answer: metric math_judge, with math_judge/agrees_with_rules per sample) or "
+                  "cascade (rules where they are certain, the judge elsewhere: metric "
+                  "math_cascade, with math_cascade/judge_consulted). judge and cascade need "
+                  "--judge.")
+      ->check(CLI::IsMember({"rules", "judge", "cascade"}))
+      ->capture_default_str();
   cmd->add_option("--vote", flags->votes,
                   "Self-consistency: sample K answers per question in parallel and score the "
                   "answer most of them agree on (each metric votes on its extracted answers; the "

@@ -1,10 +1,14 @@
 #include "tests/mock_server/mock_model.h"
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "harness/json.h"
+#include "harness/strings.h"
 
 namespace assay::mock {
 namespace {
@@ -51,6 +55,74 @@ std::string wrong_answer(const std::string& right, const std::string& prompt, ui
     return std::to_string(v + 1 + static_cast<long long>(spread % 3));
   }
   return "not " + right;
+}
+
+// As an equality checker (a prompt ending "Expression 1: X\nExpression 2: Y" that asks for
+// Yes or No): "Yes" exactly when X and Y have the same letters and digits, case aside, or, for
+// a model whose name contains "strict", when they are the same text. A deliberately literal
+// judge: it disagrees with math rules on 1/2 vs 0.5 and x+1 vs 1+x; two of them disagree on
+// foo-bar vs foo bar.
+std::optional<std::string> literal_equality_verdict(const std::string& prompt, bool strict) {
+  size_t e1 = prompt.rfind("\nExpression 1: ");
+  size_t e2 = prompt.rfind("\nExpression 2: ");
+  if (e1 == std::string::npos || e2 == std::string::npos || e2 < e1 ||
+      prompt.find("\"Yes\" or \"No\"") == std::string::npos) {
+    return std::nullopt;
+  }
+  auto letters = [](std::string_view t) {
+    std::string out;
+    for (char c : t) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    return out;
+  };
+  std::string_view text = prompt;
+  std::string_view x = trim(text.substr(e1 + 15, e2 - e1 - 15));
+  std::string_view y = trim(text.substr(e2 + 15));
+  bool same = strict ? x == y : letters(x) == letters(y);
+  return std::string(same ? "Yes" : "No");
+}
+
+// As an HLE-style judge (a prompt with "[response]: " and "[correct_answer]: "): extracts the
+// response's last "answer is X" / "Answer: X" and says "correct: yes" exactly when X has the
+// correct answer's letters and digits, case aside.
+std::optional<std::string> literal_hle_verdict(const std::string& prompt) {
+  size_t r = prompt.find("[response]: ");
+  size_t r_end = prompt.find("\n\nYour judgement must be", r == std::string::npos ? 0 : r);
+  size_t c = prompt.find("[correct_answer]: ", r_end == std::string::npos ? 0 : r_end);
+  if (r == std::string::npos || r_end == std::string::npos || c == std::string::npos) {
+    return std::nullopt;
+  }
+  std::string response = prompt.substr(r + 12, r_end - r - 12);
+  size_t c_end = prompt.find("\n\n", c);
+  std::string gold =
+      prompt.substr(c + 18, c_end == std::string::npos ? std::string::npos : c_end - c - 18);
+  std::string extracted = "None";
+  for (const char* lead : {"answer is ", "Answer: "}) {
+    size_t p = response.rfind(lead);
+    if (p == std::string::npos) continue;
+    size_t start = p + std::string_view(lead).size();
+    size_t stop = response.find('\n', start);
+    extracted =
+        response.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+    while (!extracted.empty() && extracted.back() == '.') extracted.pop_back();
+    break;
+  }
+  auto letters = [](std::string_view t) {
+    std::string out;
+    for (char ch : t) {
+      if (std::isalnum(static_cast<unsigned char>(ch))) {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+    }
+    return out;
+  };
+  bool same = letters(extracted) == letters(gold);
+  return "extracted_final_answer: " + extracted +
+         "\nreasoning: compared literally by the mock judge\ncorrect: " + (same ? "yes" : "no") +
+         "\nconfidence: 100";
 }
 
 std::string guess_answer(const std::string& prompt) {
@@ -221,6 +293,14 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
   }
   if (std::string reply = find_marker(prompt, "reply"); !reply.empty()) {
     a.text = reply;  // verbatim: a scripted judge verdict, or garbage to test parsing
+    a.answer_tokens = count_words(a.text);
+    return a;
+  }
+  std::optional<std::string> verdict =
+      literal_equality_verdict(prompt, call.model.find("strict") != std::string::npos);
+  if (!verdict) verdict = literal_hle_verdict(prompt);
+  if (verdict) {
+    a.text = *verdict;
     a.answer_tokens = count_words(a.text);
     return a;
   }

@@ -1,0 +1,155 @@
+#include "scorers/hle_judge_scorer.h"
+
+#include <cctype>
+
+#include "harness/judge.h"
+#include "harness/strings.h"
+
+namespace assay {
+namespace {
+
+constexpr const char* kMetric = "hle_judge";
+
+// HLE's judge instructions (hle_eval/run_judge_results.py): the fields and the matching rule
+// are the protocol, so they are kept; placeholders filled in hle_judge_prompt().
+constexpr const char* kJudgeTemplate =
+    R"(Judge whether the following [response] to [question] is correct or not based on the precise and unambiguous [correct_answer] below.
+
+[question]: <<question>>
+
+[response]: <<response>>
+
+Your judgement must be in the format and criteria specified below:
+
+extracted_final_answer: The final exact answer extracted from the [response]. Put the extracted answer as 'None' if there is no exact, final answer to extract from the response.
+
+[correct_answer]: <<correct_answer>>
+
+reasoning: Explain why the extracted_final_answer is correct or incorrect based on [correct_answer], focusing only on if there are meaningful differences between [correct_answer] and the extracted_final_answer. Do not comment on any background to the problem, do not attempt to solve the problem, do not argue for any answer different than [correct_answer], focus only on whether the answers match.
+
+correct: Answer 'yes' if extracted_final_answer matches the [correct_answer] given above, or is within a small margin of error for numerical problems. Answer 'no' otherwise, i.e. if there is any inconsistency, ambiguity, non-equivalency, or if the extracted answer is incorrect.
+
+confidence: The extracted confidence score between 0% and 100% from [response]. Put 100 if there is no confidence score available.)";
+
+// The value of the last "field: value" line, ignoring case and markdown decoration (which may
+// also swallow the field's underscores: "**extracted final answer**:").
+std::optional<std::string> field_line(std::string_view text, std::string_view field) {
+  std::string want;
+  for (char c : field) {
+    if (c != '_') want += c;
+  }
+  std::optional<std::string> found;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
+    std::string plain;
+    for (char c : line) {
+      if (c != '*' && c != '#' && c != '_' && c != '`' && c != ' ') {
+        plain += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && plain.rfind(want + ":", 0) == 0) {
+      std::string value(trim(line.substr(colon + 1)));
+      std::erase_if(value, [](char c) { return c == '*' || c == '`'; });
+      found = std::string(trim(value));
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return found;
+}
+
+class HleJudgeScorer final : public Scorer {
+ public:
+  std::string name() const override { return kMetric; }
+  bool needs_judge() const override { return true; }
+
+  std::vector<JudgeQuery> judge_queries(const ScoringInput& in) const override {
+    std::string question;
+    if (in.messages != nullptr) {
+      for (const Message& m : *in.messages) {
+        if (m.role == "user") question = m.content;
+      }
+    }
+    JudgeQuery q;
+    q.label = "matches '" + truncate_for_display(std::string(in.target), 80) + "'";
+    q.messages = {
+        {"user", hle_judge_prompt(question, std::string(in.output), std::string(in.target))}};
+    return {std::move(q)};
+  }
+
+  Result<JsonValue> parse_judgement(std::string_view reply) const override {
+    std::string extracted;
+    std::string correct;
+    std::string confidence;
+    std::string reasoning;
+    if (Result<JsonValue> doc = parse_json(strip_json_fence(reply)); doc && doc->is_object()) {
+      auto text = [&](const char* key) {
+        const JsonValue* v = doc->find(key);
+        return v ? v->to_text() : std::string();
+      };
+      extracted = text("extracted_final_answer");
+      correct = text("correct");
+      confidence = text("confidence");
+      reasoning = text("reasoning");
+    } else {
+      extracted = field_line(reply, "extracted_final_answer").value_or("");
+      correct = field_line(reply, "correct").value_or("");
+      confidence = field_line(reply, "confidence").value_or("");
+      reasoning = field_line(reply, "reasoning").value_or("");
+    }
+    std::string verdict = to_lower(trim(correct));
+    while (!verdict.empty() && std::ispunct(static_cast<unsigned char>(verdict.back()))) {
+      verdict.pop_back();
+    }
+    if (verdict != "yes" && verdict != "no") {
+      return make_error(ErrorKind::kMalformedResponse, "no 'correct: yes' or 'correct: no'");
+    }
+    return JsonValue::object({{"correct", JsonValue(verdict == "yes")},
+                              {"extracted_final_answer", JsonValue(extracted)},
+                              {"confidence", JsonValue(confidence)},
+                              {"reasoning", JsonValue(reasoning)}});
+  }
+
+  std::vector<Score> score(const ScoringInput& in) const override {
+    const JsonValue* correct = in.judgements != nullptr && in.judgements->size() == 1
+                                   ? (*in.judgements)[0].verdict.find("correct")
+                                   : nullptr;
+    if (correct == nullptr || !correct->is_bool()) {
+      return {unscored(kMetric, "judge_error", "the judge's verdict is missing")};
+    }
+    const JsonValue& v = (*in.judgements)[0].verdict;
+    std::string extracted = v.find("extracted_final_answer")->to_text();
+    std::string explanation =
+        "judge: " + std::string(correct->as_bool() ? "correct" : "incorrect") + "; extracted '" +
+        truncate_for_display(extracted, 80) + "' vs '" +
+        truncate_for_display(std::string(in.target), 80) + "'; confidence " +
+        v.find("confidence")->to_text() + "; " +
+        truncate_for_display(v.find("reasoning")->to_text(), 200);
+    return {binary_score(kMetric, correct->as_bool(), extracted, std::move(explanation))};
+  }
+};
+
+}  // namespace
+
+std::string hle_judge_prompt(const std::string& question, const std::string& response,
+                             const std::string& correct_answer) {
+  std::string out = kJudgeTemplate;
+  // Filled last to first, so text from one slot is never mistaken for a later placeholder.
+  for (const auto& [slot, text] :
+       {std::pair<std::string, const std::string*>{"<<correct_answer>>", &correct_answer},
+        {"<<response>>", &response},
+        {"<<question>>", &question}}) {
+    size_t p = out.find(slot);
+    if (p != std::string::npos) out.replace(p, slot.size(), *text);
+  }
+  return out;
+}
+
+std::unique_ptr<Scorer> make_hle_judge_scorer() {
+  return std::make_unique<HleJudgeScorer>();
+}
+
+}  // namespace assay
