@@ -50,6 +50,13 @@ primary = "math_equiv"
   return dir.file("math.toml");
 }
 
+// `assay run` of the fixture with a math checker and a judge.
+ProcessResult run_checked(const std::string& suite, const std::string& db, const MockServer& model,
+                          const std::string& mode, const std::string& judge) {
+  return run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite, "--db", db,
+              "--math-checker", mode, "--judge", judge});
+}
+
 std::string value_of(const std::string& db, int run, const std::string& sample,
                      const std::string& metric) {
   return sql_scalar(db, "SELECT value FROM scores WHERE run_id=" + std::to_string(run) +
@@ -65,9 +72,7 @@ TEST_CASE("math checker judge: every answer to the judge, agreement with the rul
   MockServer model({"--accuracy", "1"});
   MockServer judge;
   std::string db = dir.file("m.db");
-  ProcessResult r =
-      run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite, "--db", db,
-           "--math-checker", "judge", "--judge", "openai:lenient@" + judge.base_url()});
+  ProcessResult r = run_checked(suite, db, model, "judge", "openai:lenient@" + judge.base_url());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(judge.counter("status_200") == 8);
@@ -109,9 +114,7 @@ TEST_CASE("math checker cascade: the judge only where the rules are unsure",
   MockServer model({"--accuracy", "1"});
   MockServer judge;
   std::string db = dir.file("c.db");
-  ProcessResult r =
-      run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite, "--db", db,
-           "--math-checker", "cascade", "--judge", "openai:lenient@" + judge.base_url()});
+  ProcessResult r = run_checked(suite, db, model, "cascade", "openai:lenient@" + judge.base_url());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // Two unsure answers (five apples, foo-bar): two judge calls, six saved.
@@ -129,9 +132,7 @@ TEST_CASE("math checker cascade: the judge only where the rules are unsure",
 
   // Judge and cascade modes are different runs (the checker is in the run identity), and the
   // cascade's two judge questions are the judge mode's too: answered from the cache.
-  ProcessResult full =
-      run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite, "--db", db,
-           "--math-checker", "judge", "--judge", "openai:lenient@" + judge.base_url()});
+  ProcessResult full = run_checked(suite, db, model, "judge", "openai:lenient@" + judge.base_url());
   REQUIRE(full.exit_code == 0);
   CHECK(sql_count(db, "SELECT COUNT(*) FROM runs") == 2);
   CHECK(judge.counter("status_200") == 8);
@@ -152,9 +153,8 @@ TEST_CASE("two judges on one suite: agreement per sample and per judge question"
   MockServer judge;
   std::string db = dir.file("two.db");
   for (const char* name : {"lenient", "judge-strict"}) {
-    ProcessResult r = run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite,
-                           "--db", db, "--math-checker", "judge", "--judge",
-                           std::string("openai:") + name + "@" + judge.base_url()});
+    ProcessResult r = run_checked(suite, db, model, "judge",
+                                  std::string("openai:") + name + "@" + judge.base_url());
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }

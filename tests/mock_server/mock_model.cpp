@@ -57,6 +57,17 @@ std::string wrong_answer(const std::string& right, const std::string& prompt, ui
   return "not " + right;
 }
 
+// The letters and digits of `t`, lower-cased: what the mock's literal judges compare.
+std::string letters(std::string_view t) {
+  std::string out;
+  for (char c : t) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
 // As an equality checker (a prompt ending "Expression 1: X\nExpression 2: Y" that asks for
 // Yes or No): "Yes" exactly when X and Y have the same letters and digits, case aside, or, for
 // a model whose name contains "strict", when they are the same text. A deliberately literal
@@ -69,15 +80,6 @@ std::optional<std::string> literal_equality_verdict(const std::string& prompt, b
       prompt.find("\"Yes\" or \"No\"") == std::string::npos) {
     return std::nullopt;
   }
-  auto letters = [](std::string_view t) {
-    std::string out;
-    for (char c : t) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-    return out;
-  };
   std::string_view text = prompt;
   std::string_view x = trim(text.substr(e1 + 15, e2 - e1 - 15));
   std::string_view y = trim(text.substr(e2 + 15));
@@ -110,15 +112,6 @@ std::optional<std::string> literal_hle_verdict(const std::string& prompt) {
     while (!extracted.empty() && extracted.back() == '.') extracted.pop_back();
     break;
   }
-  auto letters = [](std::string_view t) {
-    std::string out;
-    for (char ch : t) {
-      if (std::isalnum(static_cast<unsigned char>(ch))) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      }
-    }
-    return out;
-  };
   bool same = letters(extracted) == letters(gold);
   return "extracted_final_answer: " + extracted +
          "\nreasoning: compared literally by the mock judge\ncorrect: " + (same ? "yes" : "no") +
