@@ -182,13 +182,13 @@ Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const st
     if (now.expected.empty()) {
       // Nothing pins this file: record what was downloaded so later copies must match it.
       std::FILE* rec = std::fopen((dest + ".sha256").c_str(), "wb");
-      bool written = rec != nullptr && std::fwrite(digest->data(), 1, digest->size(), rec) ==
-                                           digest->size();
+      bool written =
+          rec != nullptr && std::fwrite(digest->data(), 1, digest->size(), rec) == digest->size();
       if (rec != nullptr) written = std::fclose(rec) == 0 && written;
       if (!written) {
         std::filesystem::remove(part, ec);
-        return make_error(ErrorKind::kIo, what + ": cannot record the download's sha256 in '" +
-                                              dest + ".sha256'");
+        return make_error(ErrorKind::kIo,
+                          what + ": cannot record the download's sha256 in '" + dest + ".sha256'");
       }
     }
     std::filesystem::rename(part, dest, ec);

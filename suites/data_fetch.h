@@ -31,7 +31,7 @@ struct DataFileStatus {
   /// `expected` was recorded when assay first downloaded the file (the suite pins none):
   /// later copies are verified against it, but nothing vouches for that first download.
   bool pinned_at_download = false;
-  std::string actual;    ///< sha256 of the local file ("" when absent)
+  std::string actual;  ///< sha256 of the local file ("" when absent)
   DataState state = DataState::kMissing;
 };
 
@@ -51,10 +51,10 @@ struct FetchOptions {
 };
 
 /// Downloads whatever `spec` needs that is missing or fails its checksum. A file whose suite pins
-/// no sha256 gets its digest recorded at download (recorded_sha256) and verified from then on. Returns the status of
-/// every file after the pull. Errors (kIo for the network, kInvalidInput for a checksum
-/// mismatch or a truncated body, kNotFound for a 404 or no URL) name the suite, the file, the
-/// URL and the expected sha256; files fetched before the error stay in place.
+/// no sha256 gets its digest recorded at download (recorded_sha256) and verified from then on.
+/// Returns the status of every file after the pull. Errors (kIo for the network, kInvalidInput for
+/// a checksum mismatch or a truncated body, kNotFound for a 404 or no URL) name the suite, the
+/// file, the URL and the expected sha256; files fetched before the error stay in place.
 Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const std::string& data_dir,
                                                  const FetchOptions& options);
 

@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "harness/sha256.h"
-#include "suites/data_fetch.h"
 #include "harness/strings.h"
 #include "suites/archive_reader.h"
+#include "suites/data_fetch.h"
 #include "suites/dataset.h"
 #include "suites/prompt_template.h"
 #include "suites/python_random.h"
@@ -434,9 +434,9 @@ struct SampleStream::State {
               suite_label(spec) + ": checksum mismatch for '" + archive_path_of(path) +
                   "': expected sha256 " + expected +
                   (recorded ? " (recorded when assay downloaded it)" : "") + ", got " + *digest +
-                  (spec.builtin ? "; `assay data pull " + spec.name +
-                                      " --force` fetches the canonical file"
-                                : ""));
+                  (spec.builtin
+                       ? "; `assay data pull " + spec.name + " --force` fetches the canonical file"
+                       : ""));
         }
       }
       digests += *digest;

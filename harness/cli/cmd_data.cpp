@@ -53,7 +53,7 @@ void add_rows(TextTable& t, JsonValue& arr, const SuiteSpec& spec,
               const std::vector<DataFileStatus>& files) {
   for (const auto& f : files) {
     t.add_row({spec.name, data_state_name(f.state), f.path,
-               f.expected.empty()       ? "(not pinned)"
+               f.expected.empty()     ? "(not pinned)"
                : f.pinned_at_download ? f.expected + " (recorded at first download)"
                                       : f.expected});
     arr.push_back(JsonValue::object({{"suite", JsonValue(spec.name)},

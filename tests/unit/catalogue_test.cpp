@@ -502,11 +502,11 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
   // A suite that pins no sha256 (healthbench-hard): the first download's digest is recorded
   // beside the file and every later copy must match it.
   auto unpinned_for = [&](const std::string& path) {
-    auto spec = parse_suite_spec("name = \"dl2\"\n[dataset]\nfiles = [\"dl2/data.jsonl\"]\nurl = \"" +
-                                     base + path +
-                                     "\"\n[sample]\nprompt = \"{q}\"\ntarget = \"x\"\n"
-                                     "[scoring]\nscorers = [\"exact\"]\n",
-                                 "builtin:dl2", "", true);
+    auto spec = parse_suite_spec(
+        "name = \"dl2\"\n[dataset]\nfiles = [\"dl2/data.jsonl\"]\nurl = \"" + base + path +
+            "\"\n[sample]\nprompt = \"{q}\"\ntarget = \"x\"\n"
+            "[scoring]\nscorers = [\"exact\"]\n",
+        "builtin:dl2", "", true);
     REQUIRE(spec);
     return *spec;
   };
