@@ -97,8 +97,9 @@ TEST_CASE("the equality checker asks the judge and reads Yes or No", "[agreement
   CHECK(*judged[1].value == 0.0);
   CHECK(judged[0].explanation.find("math_equiv: equal") != std::string::npos);
   // No answer to extract: no question for the judge, unscored no_answer.
+  const std::string rambling(3000, 'x');
   ScoringInput blank;
-  blank.output = std::string(3000, 'x');
+  blank.output = rambling;  // a view: the text must outlive the input
   blank.target = "1";
   CHECK(judge->judge_queries(blank).empty());
   CHECK(judge->score(blank)[0].unscored_reason == "no_answer");
