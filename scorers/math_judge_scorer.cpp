@@ -79,13 +79,13 @@ std::optional<bool> yes_or_no(std::string_view reply) {
 class MathJudgeScorer final : public Scorer {
  public:
   explicit MathJudgeScorer(MathChecker mode)
-      : mode_(mode), metric_(mode == MathChecker::kCascade ? "math_cascade" : "math_judge") {}
+      : mode_(mode),
+        metric_(mode == MathChecker::kCascade ? kMathCascadeMetric : kMathJudgeMetric),
+        second_(mode == MathChecker::kCascade ? kMathCascadeConsultedMetric
+                                              : kMathJudgeAgreementMetric) {}
 
   std::string name() const override { return metric_; }
-  std::vector<std::string> metrics() const override {
-    return {metric_,
-            metric_ + (mode_ == MathChecker::kCascade ? "/judge_consulted" : "/agrees_with_rules")};
-  }
+  std::vector<std::string> metrics() const override { return {metric_, second_}; }
   bool needs_judge() const override { return true; }
   std::string environment() const override {
     return mode_ == MathChecker::kCascade
@@ -110,7 +110,7 @@ class MathJudgeScorer final : public Scorer {
   }
 
   std::vector<Score> score(const ScoringInput& in) const override {
-    const std::string second = metrics()[1];
+    const std::string& second = second_;
     Decision d = decide(in);
     if (!d.answer) {
       std::string why = "no \\boxed{}, 'Answer:' line or 'the answer is' phrase";
@@ -166,6 +166,7 @@ class MathJudgeScorer final : public Scorer {
 
   MathChecker mode_;
   std::string metric_;
+  std::string second_;  // agreement with the rules (judge) or judge consulted (cascade)
 };
 
 }  // namespace

@@ -18,6 +18,14 @@
 
 namespace assay {
 
+/// The checker's metric names (stored runs are recognised by their primary metric).
+inline constexpr const char* kMathJudgeMetric = "math_judge";
+inline constexpr const char* kMathJudgeAgreementMetric = "math_judge/agrees_with_rules";
+inline constexpr const char* kMathCascadeMetric = "math_cascade";
+inline constexpr const char* kMathCascadeConsultedMetric = "math_cascade/judge_consulted";
+/// The rule scorer's metric the checker is compared with.
+inline constexpr const char* kMathRulesMetric = "math_equiv";
+
 /// How a math suite's answers are checked.
 enum class MathChecker { kRules, kJudge, kCascade };
 

@@ -8,6 +8,7 @@
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
 #include "reports/agreement_report.h"
+#include "scorers/math_judge_scorer.h"
 
 namespace assay::cli {
 namespace {
@@ -46,12 +47,12 @@ int execute_agreement(AppContext& ctx, const AgreementFlags& f) {
   std::string metric_b = f.against.empty() ? metric_a : f.against;
   if (f.runs.size() == 1 && f.against.empty() && !f.criteria) {
     // One run: the judge against the rules it was checked beside.
-    if (metric_a != "math_judge") {
+    if (metric_a != kMathJudgeMetric) {
       return report_error(
           ctx, usage("one run needs --against METRIC (a second metric of run " +
                      std::to_string(a->id) + "), or give a second run to compare the same metric"));
     }
-    metric_b = "math_equiv";
+    metric_b = kMathRulesMetric;
   }
   if (f.criteria && f.runs.size() != 2) {
     return report_error(ctx, usage("--criteria compares the judgements of two runs: give two"));

@@ -12,6 +12,7 @@
 #include "adapters/curl_transport.h"
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
+#include "harness/cli/suite_preparation.h"
 #include "harness/cli/suite_work_source.h"
 #include "harness/json.h"
 #include "harness/runner.h"
@@ -151,135 +152,6 @@ std::optional<double> sent_temperature(const std::string& params_json) {
   return t->as_double();
 }
 
-struct PreparedSuite {
-  bool index_member = false;  ///< came from index:NAME (skippable per model, never an error)
-  std::unique_ptr<SampleStream> stream;  ///< validated at prepare time; rewound for each run
-  std::optional<Sample> first;           ///< the first sample (adapters check it fits)
-  size_t planned = 0;                    ///< (sample, epoch) pairs in this process's shard
-  std::vector<std::unique_ptr<Scorer>> scorers;
-  std::vector<const Scorer*> scorer_ptrs;
-  std::string primary_metric;
-  std::map<std::string, Aggregation> aggregations;  ///< metrics not aggregated by the plain mean
-  std::string scoring_env;   ///< what the scorers record about how they grade (the sandbox)
-  bool needs_judge = false;  ///< a scorer grades with the judge model (--judge)
-};
-
-// Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
-// sandbox); sets the primary metric and what the scorers record about how they grade.
-Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, MathChecker checker,
-                   PreparedSuite& p) {
-  std::vector<std::string> metrics;
-  // --math-checker judge|cascade: the equality checker scores math_equiv suites first (and is
-  // their primary metric); math_equiv still scores beside it for the agreement.
-  const bool checked =
-      checker != MathChecker::kRules &&
-      std::find(spec.scorers.begin(), spec.scorers.end(), "math_equiv") != spec.scorers.end();
-  if (checked) {
-    p.scorers.push_back(make_math_judge_scorer(checker));
-    p.needs_judge = true;
-    p.scoring_env = p.scorers.back()->environment();
-    for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
-  }
-  for (const auto& scorer_name : spec.scorers) {
-    auto entry = ctx.scorers.find(scorer_name);
-    if (!entry) {
-      return make_error(ErrorKind::kInvalidInput,
-                        spec.origin + ": [scoring] " + entry.error().message);
-    }
-    p.scorers.push_back((*entry)->factory());
-    if (Status ready = p.scorers.back()->ready(); !ready) {
-      Error e = ready.error();
-      e.message = "suite '" + spec.name + "', scorer '" + scorer_name + "': " + e.message;
-      return e;
-    }
-    p.needs_judge = p.needs_judge || p.scorers.back()->needs_judge();
-    std::string env = p.scorers.back()->environment();
-    if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
-    for (const auto& m : p.scorers.back()->metrics()) {
-      metrics.push_back(m);
-      Aggregation a = p.scorers.back()->aggregation();
-      if (a != Aggregation::kMean) p.aggregations[m] = a;
-    }
-  }
-  for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
-  p.primary_metric = checked || spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
-  if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
-    return make_error(ErrorKind::kInvalidInput, spec.origin + ": [scoring] primary metric '" +
-                                                    p.primary_metric +
-                                                    "' is not produced by its scorers" +
-                                                    did_you_mean(p.primary_metric, metrics));
-  }
-  return Status::ok();
-}
-
-// Opens `spec`'s samples for `p` (the --limit, --repeats and --shard of the run): one validating
-// pass that counts the pairs this process will run; the runs stream them again.
-Status load_samples(const SuiteSpec& spec, const RunFlags& f, const std::string& data_dir,
-                    PreparedSuite& p) {
-  std::optional<size_t> limit;
-  if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
-  Result<Shard> shard = parse_shard(f.shard);
-  if (!shard) return shard.error();
-  int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
-  Result<std::unique_ptr<SampleStream>> stream =
-      SampleStream::open(spec, data_dir, limit, repeats, [&](const Sample& s) {
-        if (!p.first) p.first = s;
-        for (int e = 0; e < repeats; ++e) p.planned += in_shard(*shard, s.id, e) ? 1 : 0;
-      });
-  if (!stream) return stream.error();
-  p.stream = std::move(stream).value();
-  return Status::ok();
-}
-
-// The --math-checker value (validated by CLI11).
-MathChecker math_checker_of(const RunFlags& f) {
-  if (f.math_checker == "judge") return MathChecker::kJudge;
-  if (f.math_checker == "cascade") return MathChecker::kCascade;
-  return MathChecker::kRules;
-}
-
-Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
-                                    const RunFlags& f, const std::string& data_dir) {
-  Result<SuiteSpec> spec = resolve_suite(name);
-  if (!spec) return spec.error();
-  PreparedSuite p;
-  if (Status st = add_scorers(ctx, *spec, math_checker_of(f), p); !st) return st.error();
-  if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
-  return p;
-}
-
-// The runnable members of an index. Members assay does not ship, members whose data is not
-// present and members whose scorers cannot work here (no code sandbox) are skipped with a
-// warning (the index then reports them missing); any other problem is an error.
-Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
-                                                         const IndexDefinition& index,
-                                                         const RunFlags& f,
-                                                         const std::string& data_dir) {
-  std::vector<PreparedSuite> out;
-  for (const auto& m : index.members) {
-    if (!m.shipped) {
-      *ctx.err << "assay: warning: index " << index.name << ": '" << m.suite
-               << "' is not shipped by assay; it is reported missing\n";
-      continue;
-    }
-    Result<SuiteSpec> spec = find_builtin_suite(m.suite);
-    if (!spec) return spec.error();
-    PreparedSuite p;
-    p.index_member = true;
-    Status usable = resolve_dataset_files(*spec, data_dir).status();
-    if (usable) usable = add_scorers(ctx, *spec, math_checker_of(f), p);
-    if (!usable) {
-      *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
-               << "': " << usable.error().message << "\n";
-      continue;
-    }
-    if (Status st = load_samples(*spec, f, data_dir, p); !st) return st.error();
-    for (const auto& w : p.stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 // The stored description of one (model, suite) run; its identity decides resumption.
 RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::string& params_json,
                      const PreparedSuite& ps, int repeats, const ModelAdapter* judge) {
@@ -317,15 +189,15 @@ RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::stri
 // After a --math-checker run: the judge's agreement with the rules (judge), or the judge calls
 // the rules saved (cascade).
 Status write_checker_summary(std::ostream& out, SqliteStore& store, const RunSummary& r) {
-  if (r.run.primary_metric == "math_judge") {
+  if (r.run.primary_metric == kMathJudgeMetric) {
     Result<std::vector<RatedPair>> pairs =
-        read_metric_pairs(store, r.run.id, "math_judge", r.run.id, "math_equiv");
+        read_metric_pairs(store, r.run.id, kMathJudgeMetric, r.run.id, kMathRulesMetric);
     if (!pairs) return pairs.error();
-    out << agreement_line("math_judge", "math_equiv", rater_agreement(*pairs))
+    out << agreement_line(kMathJudgeMetric, kMathRulesMetric, rater_agreement(*pairs))
         << " (assay agreement " << r.run.id << " lists the disagreements)\n";
-  } else if (r.run.primary_metric == "math_cascade") {
+  } else if (r.run.primary_metric == kMathCascadeMetric) {
     for (const auto& [metric, m] : r.breakdown) {
-      if (metric != "math_cascade/judge_consulted" || m.n_counted == 0) continue;
+      if (metric != kMathCascadeConsultedMetric || m.n_counted == 0) continue;
       auto asked = static_cast<int64_t>(std::llround(m.mean * static_cast<double>(m.n_counted)));
       out << "cascade: the judge was asked about " << asked << " of " << m.n_counted
           << " answers; the rules decided " << (static_cast<int64_t>(m.n_counted) - asked)
@@ -451,14 +323,16 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   if (!shard) return report_error(ctx, shard.error());
   if (Status ok = check_code_exec_flags(f.code_exec); !ok) return report_error(ctx, ok.error());
   ctx.scorer_settings.code_exec = f.code_exec;
-  std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
+  SuiteOptions suite_options{f.limit, f.repeats, f.shard,
+                             f.data_dir.empty() ? default_data_dir() : f.data_dir,
+                             parse_math_checker(f.math_checker)};
 
   // Everything that can be validated is validated before the first request.
   std::vector<PreparedSuite> suites;
   std::vector<const IndexDefinition*> indexes;
   for (const auto& name : f.suites) {
     if (!is_index_reference(name)) {
-      Result<PreparedSuite> p = prepare_suite(ctx, name, f, data_dir);
+      Result<PreparedSuite> p = prepare_suite(ctx, name, suite_options);
       if (!p) return report_error(ctx, p.error());
       for (const auto& w : p->stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
       suites.push_back(std::move(p).value());
@@ -467,7 +341,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     Result<const IndexDefinition*> index = find_index(name);
     if (!index) return report_error(ctx, index.error());
     indexes.push_back(*index);
-    Result<std::vector<PreparedSuite>> members = prepare_index_members(ctx, **index, f, data_dir);
+    Result<std::vector<PreparedSuite>> members = prepare_index_members(ctx, **index, suite_options);
     if (!members) return report_error(ctx, members.error());
     for (auto& p : *members) suites.push_back(std::move(p));
   }
@@ -547,7 +421,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   } else if (judged) {
     for (const PreparedSuite& ps : suites) {
       if (!ps.needs_judge) continue;
-      const bool checker = ps.primary_metric == "math_judge" || ps.primary_metric == "math_cascade";
+      const bool checker = ps.checker != MathChecker::kRules;
       return report_error(
           ctx, make_error(ErrorKind::kInvalidInput,
                           "suite '" + ps.stream->spec().name + "' is graded by a judge model" +
@@ -556,9 +430,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     }
   }
   if (f.math_checker != "rules" &&
-      std::none_of(suites.begin(), suites.end(), [](const PreparedSuite& ps) {
-        return ps.primary_metric == "math_judge" || ps.primary_metric == "math_cascade";
-      })) {
+      std::none_of(suites.begin(), suites.end(),
+                   [](const PreparedSuite& ps) { return ps.checker != MathChecker::kRules; })) {
     *ctx.err << "assay: warning: --math-checker " << f.math_checker
              << ": no suite here is scored by math_equiv; the flag changes nothing\n";
   }

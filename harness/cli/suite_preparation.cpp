@@ -1,0 +1,128 @@
+#include "harness/cli/suite_preparation.h"
+
+#include <algorithm>
+
+#include "harness/cli/suite_work_source.h"
+#include "harness/strings.h"
+#include "scorers/builtin.h"
+#include "suites/builtin.h"
+#include "suites/dataset.h"
+#include "suites/suite.h"
+
+namespace assay::cli {
+namespace {
+
+// Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
+// sandbox); sets the primary metric and what the scorers record about how they grade.
+Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, MathChecker checker,
+                   PreparedSuite& p) {
+  std::vector<std::string> metrics;
+  // --math-checker judge|cascade: the equality checker scores math_equiv suites first (and is
+  // their primary metric); math_equiv still scores beside it for the agreement.
+  const bool checked =
+      checker != MathChecker::kRules &&
+      std::find(spec.scorers.begin(), spec.scorers.end(), kMathRulesMetric) != spec.scorers.end();
+  if (checked) {
+    p.scorers.push_back(make_math_judge_scorer(checker));
+    p.checker = checker;
+    p.needs_judge = true;
+    p.scoring_env = p.scorers.back()->environment();
+    for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
+  }
+  for (const auto& scorer_name : spec.scorers) {
+    auto entry = ctx.scorers.find(scorer_name);
+    if (!entry) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec.origin + ": [scoring] " + entry.error().message);
+    }
+    p.scorers.push_back((*entry)->factory());
+    if (Status ready = p.scorers.back()->ready(); !ready) {
+      Error e = ready.error();
+      e.message = "suite '" + spec.name + "', scorer '" + scorer_name + "': " + e.message;
+      return e;
+    }
+    p.needs_judge = p.needs_judge || p.scorers.back()->needs_judge();
+    std::string env = p.scorers.back()->environment();
+    if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
+    for (const auto& m : p.scorers.back()->metrics()) {
+      metrics.push_back(m);
+      Aggregation a = p.scorers.back()->aggregation();
+      if (a != Aggregation::kMean) p.aggregations[m] = a;
+    }
+  }
+  for (const auto& s : p.scorers) p.scorer_ptrs.push_back(s.get());
+  p.primary_metric = checked || spec.primary_metric.empty() ? metrics.front() : spec.primary_metric;
+  if (std::find(metrics.begin(), metrics.end(), p.primary_metric) == metrics.end()) {
+    return make_error(ErrorKind::kInvalidInput, spec.origin + ": [scoring] primary metric '" +
+                                                    p.primary_metric +
+                                                    "' is not produced by its scorers" +
+                                                    did_you_mean(p.primary_metric, metrics));
+  }
+  return Status::ok();
+}
+
+// Opens `spec`'s samples for `p` (the --limit, --repeats and --shard of the run): one validating
+// pass that counts the pairs this process will run; the runs stream them again.
+Status load_samples(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p) {
+  std::optional<size_t> limit;
+  if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
+  Result<Shard> shard = parse_shard(f.shard);
+  if (!shard) return shard.error();
+  int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
+  Result<std::unique_ptr<SampleStream>> stream =
+      SampleStream::open(spec, f.data_dir, limit, repeats, [&](const Sample& s) {
+        if (!p.first) p.first = s;
+        for (int e = 0; e < repeats; ++e) p.planned += in_shard(*shard, s.id, e) ? 1 : 0;
+      });
+  if (!stream) return stream.error();
+  p.stream = std::move(stream).value();
+  return Status::ok();
+}
+
+}  // namespace
+
+MathChecker parse_math_checker(const std::string& name) {
+  if (name == "judge") return MathChecker::kJudge;
+  if (name == "cascade") return MathChecker::kCascade;
+  return MathChecker::kRules;
+}
+
+Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
+                                    const SuiteOptions& f) {
+  Result<SuiteSpec> spec = resolve_suite(name);
+  if (!spec) return spec.error();
+  PreparedSuite p;
+  if (Status st = add_scorers(ctx, *spec, f.checker, p); !st) return st.error();
+  if (Status st = load_samples(*spec, f, p); !st) return st.error();
+  return p;
+}
+
+Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
+                                                         const IndexDefinition& index,
+                                                         const SuiteOptions& f) {
+  std::vector<PreparedSuite> out;
+  for (const auto& m : index.members) {
+    if (!m.shipped) {
+      *ctx.err << "assay: warning: index " << index.name << ": '" << m.suite
+               << "' is not shipped by assay; it is reported missing\n";
+      continue;
+    }
+    Result<SuiteSpec> spec = find_builtin_suite(m.suite);
+    if (!spec) return spec.error();
+    PreparedSuite p;
+    p.index_member = true;
+    Status usable = resolve_dataset_files(*spec, f.data_dir).status();
+    if (usable) usable = add_scorers(ctx, *spec, f.checker, p);
+    if (!usable) {
+      *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
+               << "': " << usable.error().message << "\n";
+      continue;
+    }
+    if (Status st = load_samples(*spec, f, p); !st) return st.error();
+    for (const auto& w : p.stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace assay::cli
