@@ -134,11 +134,12 @@ const char* const kReportJs = R"js(
       tr.appendChild(el("td", r.n, "num"));
       tr.appendChild(el("td", r.scored, "num"));
       tr.appendChild(el("td", r.unscored));
-      tr.appendChild(el("td", pct(r.score), "num"));
-      const ci = el("td", r.score === null ? "–" : "[" + pct(r.ci_low) + ", " + pct(r.ci_high) + "]");
-      if (r.aggregation === "clipped_mean") {
+      const p = r.primary;
+      tr.appendChild(el("td", pct(p.score), "num"));
+      const ci = el("td", p.score === null ? "–" : "[" + pct(p.ci_low) + ", " + pct(p.ci_high) + "]");
+      if (p.aggregation === "clipped_mean") {
         ci.appendChild(el("span", "clipped, bootstrap", "ci"));
-        ci.title = "mean clipped to [0, 1] (unclipped " + pct(r.raw) + "); interval from 1,000 bootstrap resamples";
+        ci.title = "mean clipped to [0, 1] (unclipped " + pct(p.raw_score) + "); interval from 1,000 bootstrap resamples";
       }
       tr.appendChild(ci);
       tb.appendChild(tr);
@@ -165,7 +166,7 @@ const char* const kReportJs = R"js(
         const c = (r.breakdown || {})[m];
         const td = el("td", c && c.score !== null ? pct(c.score) : "–", "num");
         if (c && c.score !== null) {
-          td.title = "n " + c.n + ", 95% CI [" + pct(c.ci_low) + ", " + pct(c.ci_high) + "]" + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw) : "");
+          td.title = "n " + c.n + ", 95% CI [" + pct(c.ci_low) + ", " + pct(c.ci_high) + "]" + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw_score) : "");
         }
         tr.appendChild(td);
       });

@@ -93,20 +93,6 @@ std::string cut(const std::string& s, size_t max) {
          " bytes in all; `assay show` prints the whole text]";
 }
 
-// A metric's score for the page: score (null when nothing counted), CI, n and, for a clipped
-// mean, the unclipped mean ("raw").
-JsonValue metric_cell(const MetricSummary& m) {
-  JsonValue o = JsonValue::object({
-      {"score", m.n_counted ? JsonValue(m.mean) : JsonValue()},
-      {"ci_low", JsonValue(m.ci_low)},
-      {"ci_high", JsonValue(m.ci_high)},
-      {"n", JsonValue(static_cast<int64_t>(m.n_counted))},
-      {"aggregation", JsonValue(std::string(aggregation_name(m.aggregation)))},
-  });
-  if (m.aggregation == Aggregation::kClippedMean) o.set("raw", JsonValue(m.raw_mean));
-  return o;
-}
-
 JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSummary*>& shown,
                      const std::vector<LeaderboardRow>& board) {
   JsonValue domains = JsonValue::array();
@@ -158,7 +144,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
       domain = r->run.domain;
       const MetricSummary& m = r->primary;
       JsonValue breakdown = JsonValue::object();
-      for (const auto& [metric, b] : r->breakdown) breakdown.set(metric, metric_cell(b));
+      for (const auto& [metric, b] : r->breakdown) breakdown.set(metric, metric_summary_json(b));
       JsonValue row = JsonValue::object({
           {"model", JsonValue(r->run.model_spec)},
           {"run", JsonValue(r->run.id)},
@@ -166,12 +152,9 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
           {"scored", JsonValue(static_cast<int64_t>(m.n_scored))},
           {"unscored", JsonValue(format_unscored(m))},
           {"metric", JsonValue(r->run.primary_metric)},
+          {"primary", metric_summary_json(m)},
           {"breakdown", std::move(breakdown)},
       });
-      JsonValue cell = metric_cell(m);
-      for (auto& [k, v] : cell.members()) {
-        if (k != "n") row.set(k, std::move(v));  // the row's n counts every stored sample
-      }
       rows.push_back(std::move(row));
     }
     suites.push_back(JsonValue::object(

@@ -180,6 +180,12 @@ void add_metric_json(JsonValue& object, const MetricSummary& m) {
   if (m.aggregation == Aggregation::kClippedMean) object.set("raw_score", counted(m.raw_mean));
 }
 
+JsonValue metric_summary_json(const MetricSummary& m) {
+  JsonValue o = JsonValue::object({{"n", JsonValue(static_cast<int64_t>(m.n_counted))}});
+  add_metric_json(o, m);
+  return o;
+}
+
 void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
   JsonValue arr = JsonValue::array();
   for (const auto& r : rows) {
@@ -211,10 +217,7 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
     if (!r.breakdown.empty()) {
       JsonValue metrics = JsonValue::object();
       for (const auto& [metric, summary] : r.breakdown) {
-        JsonValue one =
-            JsonValue::object({{"n", JsonValue(static_cast<int64_t>(summary.n_counted))}});
-        add_metric_json(one, summary);
-        metrics.set(metric, std::move(one));
+        metrics.set(metric, metric_summary_json(summary));
       }
       o.set("breakdown", std::move(metrics));
     }

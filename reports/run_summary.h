@@ -68,6 +68,9 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
 /// unscored (by reason), score, stderr, ci_low, ci_high (null when nothing was counted).
 void add_metric_json(JsonValue& object, const MetricSummary& m);
 
+/// One metric's summary as a JSON object: `n` (counted samples) and add_metric_json's fields.
+JsonValue metric_summary_json(const MetricSummary& m);
+
 /// Writes the runs as a JSON array (the `assay runs --json` contract).
 void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows);
 
