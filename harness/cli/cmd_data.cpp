@@ -142,9 +142,12 @@ void add_data_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   for (const Action& a :
        {Action{"pull",
                "Download the named suites' files that are missing or fail their checksum "
-               "(written as FILE.part, renamed only after the sha256 matches)"},
+               "(written as FILE.part, renamed only after the sha256 matches; a file whose "
+               "suite pins no sha256 gets the first download's recorded in FILE.sha256 and "
+               "checked from then on)"},
         Action{"verify",
-               "Check local files against their pinned sha256 (default: every suite); exit 2 on "
+               "Check local files against their pinned (or first-download) sha256 (default: "
+               "every suite); exit 2 on "
                "a mismatch, or on a missing file of a named suite"},
         Action{"path", "Show where each file of the named suites lives and its state"}}) {
     auto flags = std::make_shared<DataFlags>();
