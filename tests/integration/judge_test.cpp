@@ -3,9 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
-
 #include "harness/json.h"
 #include "tests/integration/fixtures.h"
 
@@ -30,11 +27,6 @@ metadata = ["rubrics", "example_tags"]
 scorers = ["healthbench"]
 )toml");
   return dir.file("suite.toml");
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace
@@ -110,7 +102,7 @@ TEST_CASE("a judge grades each rubric criterion over HTTP and the verdicts are s
   REQUIRE(sql_scalar(db, "SELECT judge FROM runs") ==
           "openai:judge");  // recorded with the run (no key)
   // Neither key is stored anywhere in the database (or its WAL).
-  std::string bytes = slurp(db) + slurp(db + "-wal");
+  std::string bytes = read_file(db) + read_file(db + "-wal");
   REQUIRE(bytes.find("sk-model-123") == std::string::npos);
   REQUIRE(bytes.find("sk-judge-456") == std::string::npos);
   REQUIRE(r.err.find("sk-judge-456") == std::string::npos);

@@ -8,7 +8,6 @@
 #include <csignal>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "tests/integration/fixtures.h"
@@ -48,15 +47,7 @@ std::string recount_majority(const JsonValue& votes, const std::string& metric) 
 std::vector<JsonValue> show_json(const std::string& db, const std::string& run_id) {
   ProcessResult r = run({assay_binary(), "show", run_id, "--db", db, "--json"});
   REQUIRE(r.exit_code == 0);
-  std::vector<JsonValue> rows;
-  std::istringstream in(r.out);
-  std::string line;
-  while (std::getline(in, line)) {
-    Result<JsonValue> v = parse_json(line);
-    REQUIRE(v);
-    rows.push_back(std::move(v).value());
-  }
-  return rows;
+  return parse_json_lines(r.out);
 }
 
 }  // namespace

@@ -44,6 +44,19 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::vector<JsonValue> parse_json_lines(const std::string& text) {
+  std::vector<JsonValue> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    Result<JsonValue> v = parse_json(line);
+    if (!v) throw std::runtime_error("not a JSON line: " + line + ": " + v.error().message);
+    rows.push_back(std::move(v).value());
+  }
+  return rows;
+}
+
 Process::Process(const std::vector<std::string>& argv,
                  const std::map<std::string, std::string>& env, const std::string& input) {
   std::string in_path = dir_.file("stdin");

@@ -28,6 +28,9 @@ class TempDir {
 void write_file(const std::string& path, const std::string& text);
 /// Reads a whole file ("" when missing).
 std::string read_file(const std::string& path);
+/// Parses JSON Lines text: one value per non-empty line; throws std::runtime_error naming a
+/// line that is not JSON (a test failure under Catch).
+std::vector<JsonValue> parse_json_lines(const std::string& text);
 
 /// Outcome of a finished child process.
 struct ProcessResult {

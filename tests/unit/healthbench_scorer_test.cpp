@@ -2,27 +2,22 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
 
 #include "harness/judge.h"
 #include "scorers/healthbench_scorer.h"
+#include "tests/support/test_support.h"
 
 using namespace assay;
+using assay::testing::parse_json_lines;
+using assay::testing::read_file;
 
 namespace {
 
 std::vector<JsonValue> fixture_rows() {
-  std::ifstream in(std::string(ASSAY_TEST_DATA_DIR) + "/healthbench/fixture.jsonl");
-  REQUIRE(in);
-  std::vector<JsonValue> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    Result<JsonValue> v = parse_json(line);
-    REQUIRE(v);
-    rows.push_back(std::move(v).value());
-  }
-  return rows;
+  std::string text = read_file(std::string(ASSAY_TEST_DATA_DIR) + "/healthbench/fixture.jsonl");
+  REQUIRE_FALSE(text.empty());
+  return parse_json_lines(text);
 }
 
 // The verdict the fixture scripts for a criterion: its [[reply:...]] marker, parsed.
