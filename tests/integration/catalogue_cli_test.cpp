@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 
 #include "harness/json.h"
 #include "suites/builtin.h"
@@ -121,16 +122,20 @@ TEST_CASE("an index run runs what it can, reports the rest missing, and `assay i
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("'hle' is not shipped") != std::string::npos);
-  CHECK(r.err.find("skipping 'gpqa-diamond'") != std::string::npos);
+  // ../shared/data holds GPQA Diamond since round 2: the member runs, so the members covered
+  // are mmlu-pro and gpqa-diamond (1/6 each) and aime-2024 and math-500 (1/8 each).
+  REQUIRE(std::filesystem::exists(shared_data_dir() + "/gpqa/gpqa_diamond.csv"));
+  CHECK(r.err.find("skipping 'gpqa-diamond'") == std::string::npos);
+  CHECK(r.out.find("gpqa-diamond") != std::string::npos);
   CHECK(r.out.find("index aa-v2 · oracle:oracle") != std::string::npos);
-  CHECK(r.out.find("cover 41.7% of the weight; no index value") != std::string::npos);
+  CHECK(r.out.find("cover 58.3% of the weight; no index value") != std::string::npos);
   ProcessResult idx = run({assay_binary(), "index", "aa-v2", "--db", db, "--json"});
   REQUIRE(idx.exit_code == 0);
   auto v = parse_json(idx.out);
   REQUIRE(v);
   REQUIRE(v->items().size() == 1);
   CHECK(v->items()[0].find("score")->is_null());
-  CHECK(v->items()[0].find("covered_weight")->as_double() == Approx(1.0 / 6 + 1.0 / 4));
+  CHECK(v->items()[0].find("covered_weight")->as_double() == Approx(2.0 / 6 + 2.0 / 8));
   ProcessResult unknown = run({assay_binary(), "index", "aa-v3", "--db", db});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("did you mean 'aa-v2'") != std::string::npos);
@@ -172,8 +177,14 @@ TEST_CASE("assay data verify/path and assay suites report cached, missing and mi
     ProcessResult ok =
         run({assay_binary(), "data", "verify", "all", "--data-dir", shared_data_dir()});
     INFO(ok.err);
-    // Everything present verifies; gpqa-diamond is absent from ../shared/data by design.
+    // Everything present verifies, GPQA Diamond against its pinned sha256; only the gated
+    // and unpublished files (HealthBench, HLE) are reported missing.
     CHECK(ok.err.find("checksum mismatch") == std::string::npos);
-    CHECK(ok.err.find("gpqa") != std::string::npos);
+    CHECK(ok.err.find("gpqa") == std::string::npos);
+    CHECK(ok.err.find("'hle'") != std::string::npos);
+    std::string gpqa_line = ok.out.substr(ok.out.find("gpqa-diamond"));
+    gpqa_line = gpqa_line.substr(0, gpqa_line.find('\n'));
+    CHECK(gpqa_line.find("41d1213c") != std::string::npos);
+    CHECK(gpqa_line.find("unpinned") == std::string::npos);
   }
 }

@@ -66,9 +66,16 @@ TEST_CASE("gpqa-diamond shuffles options per repeat exactly as simple-evals does
   TempDir dir;
   std::filesystem::create_directories(dir.file("gpqa"));
   write_file(dir.file("gpqa/gpqa_diamond.csv"), kGpqaCsv);
-  auto spec = find_builtin_suite("gpqa-diamond");
-  REQUIRE(spec);
-  CHECK(spec->repeats == 5);
+  auto builtin = find_builtin_suite("gpqa-diamond");
+  REQUIRE(builtin);
+  CHECK(builtin->repeats == 5);
+  REQUIRE(builtin->files.size() == 1);
+  CHECK(builtin->files[0].sha256 ==
+        "41d1213cd7a4998605a26c2798500652572007161b3a92817ba46b35befcd305");
+  // The three-row stand-in cannot match the pinned checksum of the real file.
+  SuiteSpec unpinned = *builtin;
+  unpinned.files[0].sha256.clear();
+  const SuiteSpec* spec = &unpinned;
   auto suite = load_suite(*spec, dir.path(), std::nullopt, 2);
   REQUIRE(suite);
   REQUIRE(suite->samples.size() == 3);
