@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 
@@ -74,7 +74,7 @@ double stream_output_tps(int64_t output_tokens, double first_ms, double last_ms)
 
 JsonValue sorted_object(std::map<std::string, JsonValue> members) {
   JsonValue out = JsonValue::object();
-  for (auto& [k, v] : members) out.set(k, std::move(v));
+  for (auto& member : members) out.set(member.first, std::move(member.second));
   return out;
 }
 

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/http.h"
-#include "harness/json.h"
-#include "harness/model_spec.h"
-#include "harness/result.h"
-#include "harness/types.h"
+#include "harness/core/http.h"
+#include "harness/core/json.h"
+#include "harness/core/model_spec.h"
+#include "harness/core/result.h"
+#include "harness/core/types.h"
 
 namespace assay {
 

@@ -5,7 +5,7 @@
 #include "adapters/adapter_support.h"
 #include "adapters/reasoning_scale.h"
 #include "adapters/sse.h"
-#include "harness/json.h"
+#include "harness/core/json.h"
 
 namespace assay {
 namespace {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/adapter.h"
+#include "harness/core/adapter.h"
 
 namespace assay {
 

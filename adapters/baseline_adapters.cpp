@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "harness/json.h"
-#include "harness/sha256.h"
+#include "harness/core/json.h"
+#include "harness/core/sha256.h"
 
 namespace assay {
 

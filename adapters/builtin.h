@@ -4,8 +4,8 @@
 #include <functional>
 #include <memory>
 
-#include "harness/adapter.h"
-#include "harness/registry.h"
+#include "harness/core/adapter.h"
+#include "harness/core/registry.h"
 
 namespace assay {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

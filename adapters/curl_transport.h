@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "harness/transport.h"
+#include "harness/core/transport.h"
 
 namespace assay {
 

@@ -15,8 +15,8 @@
 
 #include "adapters/adapter_support.h"
 #include "adapters/child_process.h"
-#include "harness/json.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

@@ -17,7 +17,7 @@
 
 #include <memory>
 
-#include "harness/adapter.h"
+#include "harness/core/adapter.h"
 
 namespace assay {
 

@@ -6,8 +6,8 @@
 #include "adapters/adapter_support.h"
 #include "adapters/reasoning_scale.h"
 #include "adapters/sse.h"
-#include "harness/json.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

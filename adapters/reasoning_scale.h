@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/model_spec.h"
-#include "harness/result.h"
+#include "harness/core/model_spec.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

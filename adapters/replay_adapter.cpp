@@ -3,9 +3,9 @@
 #include <unordered_map>
 
 #include "adapters/adapter_support.h"
-#include "harness/json.h"
-#include "harness/sha256.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/sha256.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "harness/adapter.h"
+#include "harness/core/adapter.h"
 
 namespace assay {
 

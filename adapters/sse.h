@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/http.h"
+#include "harness/core/http.h"
 
 namespace assay {
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/json.h"
-#include "harness/scorer.h"
+#include "harness/core/json.h"
+#include "harness/core/scorer.h"
 #include "scorers/hendrycks_math.h"
 #include "scorers/math_answer_extraction.h"
 #include "scorers/math_equivalence.h"

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "adapters/openai_chat_adapter.h"
-#include "harness/runner.h"
+#include "harness/eval/runner.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
 #include "scorers/choice_scorer.h"

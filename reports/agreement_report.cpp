@@ -3,7 +3,7 @@
 #include <cmath>
 #include <map>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "reports/text_table.h"
 
 namespace assay {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.h"
-#include "harness/result.h"
+#include "harness/core/json.h"
+#include "harness/core/result.h"
 #include "results/rater_agreement.h"
 #include "results/sqlite_store.h"
 

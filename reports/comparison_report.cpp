@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "reports/escape.h"
 #include "reports/text_table.h"
 

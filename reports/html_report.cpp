@@ -5,10 +5,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "harness/json.h"
-#include "harness/sha256.h"
-#include "harness/strings.h"
-#include "harness/version.h"
+#include "harness/core/json.h"
+#include "harness/core/sha256.h"
+#include "harness/core/strings.h"
+#include "harness/core/version.h"
 #include "reports/escape.h"
 #include "reports/html_assets.h"
 #include "reports/leaderboard.h"

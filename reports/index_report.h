@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/index_types.h"
-#include "harness/json.h"
+#include "harness/core/index_types.h"
+#include "harness/core/json.h"
 #include "reports/run_summary.h"
 #include "results/paired_comparison.h"
 

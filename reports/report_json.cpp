@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 
 namespace assay {
 

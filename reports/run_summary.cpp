@@ -4,7 +4,7 @@
 #include <cmath>
 #include <ostream>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "reports/text_table.h"
 #include "results/paired_comparison.h"
 

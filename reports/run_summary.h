@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "results/run_info.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"

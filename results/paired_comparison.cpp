@@ -6,7 +6,7 @@
 #include <map>
 #include <optional>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "results/distributions.h"
 
 namespace assay {

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "harness/runner.h"
+#include "harness/core/types.h"
 #include "results/sqlite_store.h"
 
 namespace assay {

@@ -1,6 +1,6 @@
 #include "results/run_identity.h"
 
-#include "harness/sha256.h"
+#include "harness/core/sha256.h"
 
 namespace assay {
 

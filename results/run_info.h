@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/types.h"
+#include "harness/core/types.h"
 
 namespace assay {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 #include "results/run_info.h"
 
 namespace assay {

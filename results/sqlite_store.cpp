@@ -5,9 +5,8 @@
 
 #include <sqlite3.h>
 
-#include "harness/judge.h"
-#include "harness/majority_vote.h"
-#include "harness/strings.h"
+#include "harness/core/judge.h"
+#include "harness/core/strings.h"
 #include "results/sqlite_schema.h"
 #include "results/sqlite_statement.h"
 #include "results/statistics.h"

@@ -12,8 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "harness/result.h"
-#include "harness/types.h"
+#include "harness/core/result.h"
+#include "harness/core/types.h"
 #include "results/run_info.h"
 
 namespace assay {

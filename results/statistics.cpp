@@ -5,7 +5,7 @@
 #include <random>
 #include <unordered_map>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "results/paired_comparison.h"
 
 namespace assay {

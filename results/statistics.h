@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/result.h"
-#include "harness/types.h"
+#include "harness/core/result.h"
+#include "harness/core/types.h"
 
 namespace assay {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "harness/registry.h"
-#include "harness/scorer.h"
+#include "harness/core/registry.h"
+#include "harness/core/scorer.h"
 #include "scorers/code/code_exec_scorer.h"
 
 namespace assay {

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

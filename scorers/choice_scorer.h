@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

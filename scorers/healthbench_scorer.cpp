@@ -3,8 +3,8 @@
 #include <cmath>
 #include <map>
 
-#include "harness/judge.h"
-#include "harness/strings.h"
+#include "harness/core/judge.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

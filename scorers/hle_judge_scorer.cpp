@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "harness/judge.h"
-#include "harness/strings.h"
+#include "harness/core/judge.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

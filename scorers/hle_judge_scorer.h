@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

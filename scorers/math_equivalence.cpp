@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "scorers/hendrycks_math.h"
 #include "scorers/math_expression.h"
 #include "scorers/math_normalize.h"

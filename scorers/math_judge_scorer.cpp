@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "scorers/math_answer_extraction.h"
 #include "scorers/math_equivalence.h"
 #include "scorers/math_scorers.h"

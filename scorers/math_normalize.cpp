@@ -5,7 +5,7 @@
 #include <cctype>
 #include <utility>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "scorers/math_expression.h"
 
 namespace assay {

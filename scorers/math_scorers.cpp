@@ -1,6 +1,6 @@
 #include "scorers/math_scorers.h"
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "scorers/hendrycks_math.h"
 #include "scorers/math_answer_extraction.h"
 #include "scorers/math_equivalence.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

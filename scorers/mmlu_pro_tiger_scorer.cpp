@@ -8,7 +8,7 @@
 #include <locale.h>
 #include <wctype.h>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

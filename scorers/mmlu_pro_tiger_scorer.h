@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 
 namespace assay {
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs dependencies, builds from scratch with warnings as errors,
-# runs every test (unit, integration, and the HTML report in headless Chromium), then builds and
-# runs the tests again under AddressSanitizer + UBSan.
+# checks the include graph and runs clang-tidy on changed sources, runs every test (one executable
+# per module, the CLI end to end, and the HTML report in headless Chromium), then builds and runs
+# the tests again under AddressSanitizer + UBSan.
 #   scripts/test.sh            full run (what CI runs)
 #   ASSAY_SKIP_SANITIZE=1 ...  skip the sanitizer pass (faster local loop)
 set -euo pipefail
@@ -22,6 +23,12 @@ fi
 echo "== build (RelWithDebInfo, -Werror)"
 cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASSAY_WERROR=ON >/dev/null
 ninja -C build/ci -j"$JOBS"
+
+echo "== include graph (every #include of every module follows the module graph)"
+cmake -DGRAPH=build/ci/module_graph.cmake -DSOURCE_DIR="$PWD" -P cmake/check_includes.cmake
+
+echo "== clang-tidy (warnings as errors) on the module sources changed since .ci/tidy-base"
+bash scripts/tidy.sh build/ci
 
 echo "== tests"
 (cd build/ci && ctest -j"$JOBS" --output-on-failure --timeout 600)

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

@@ -1,6 +1,6 @@
 #include "suites/builtin.h"
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 

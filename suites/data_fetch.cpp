@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "harness/sha256.h"
+#include "harness/core/sha256.h"
 #include "suites/archive_reader.h"
 #include "suites/suite.h"
 

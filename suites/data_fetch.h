@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 #include "suites/suite_spec.h"
 
 namespace assay {

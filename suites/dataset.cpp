@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "suites/archive_reader.h"
 
 namespace assay {

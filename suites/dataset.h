@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.h"
-#include "harness/result.h"
+#include "harness/core/json.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

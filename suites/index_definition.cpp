@@ -1,6 +1,6 @@
 #include "suites/index_definition.h"
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

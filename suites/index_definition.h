@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/index_types.h"
-#include "harness/result.h"
+#include "harness/core/index_types.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/pricing.h"
-#include "harness/result.h"
+#include "harness/core/pricing.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <optional>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/json.h"
-#include "harness/result.h"
+#include "harness/core/json.h"
+#include "harness/core/result.h"
 
 namespace assay {
 

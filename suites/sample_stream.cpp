@@ -7,8 +7,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "harness/sha256.h"
-#include "harness/strings.h"
+#include "harness/core/sha256.h"
+#include "harness/core/strings.h"
 #include "suites/archive_reader.h"
 #include "suites/data_fetch.h"
 #include "suites/dataset.h"

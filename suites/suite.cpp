@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "suites/archive_reader.h"
 #include "suites/sample_stream.h"
 

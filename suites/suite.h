@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/result.h"
-#include "harness/types.h"
+#include "harness/core/result.h"
+#include "harness/core/types.h"
 #include "suites/suite_spec.h"
 
 namespace assay {

@@ -7,8 +7,8 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
-#include "harness/sha256.h"
-#include "harness/strings.h"
+#include "harness/core/sha256.h"
+#include "harness/core/strings.h"
 #include "suites/archive_reader.h"
 
 namespace assay {

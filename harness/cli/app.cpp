@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "harness/version.h"
+#include "harness/core/version.h"
 #include "suites/dataset.h"
 
 namespace assay::cli {

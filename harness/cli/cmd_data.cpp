@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "harness/cli/app.h"
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "reports/text_table.h"
 #include "suites/builtin.h"
 #include "suites/data_fetch.h"

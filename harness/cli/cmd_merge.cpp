@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "harness/cli/app.h"
-#include "harness/json.h"
+#include "harness/core/json.h"
 #include "results/database_merge.h"
 
 namespace assay::cli {

@@ -9,7 +9,7 @@
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "reports/html_report.h"
 #include "reports/leaderboard.h"
 #include "reports/report_json.h"

@@ -7,8 +7,8 @@
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
-#include "harness/json.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
 #include "reports/run_summary.h"
 #include "reports/text_table.h"
 #include "results/sqlite_store.h"

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "harness/cli/app.h"
-#include "harness/json.h"
-#include "harness/strings.h"
-#include "harness/thread_pool.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
+#include "harness/runtime/thread_pool.h"
 
 namespace assay::cli {
 namespace {

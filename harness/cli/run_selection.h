@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 
 namespace CLI {
 class App;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "harness/cli/suite_work_source.h"
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
 #include "suites/dataset.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "harness/cli/app.h"
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 #include "scorers/math_judge_scorer.h"
 #include "suites/index_definition.h"
 #include "suites/sample_stream.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "harness/majority_vote.h"
+#include "harness/eval/majority_vote.h"
 
 namespace assay::cli {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <unordered_set>
 
-#include "harness/model_spec.h"
-#include "harness/runner.h"
+#include "harness/core/model_spec.h"
+#include "harness/eval/runner.h"
 #include "results/sqlite_store.h"
 #include "suites/sample_stream.h"
 

@@ -9,8 +9,8 @@
 #include <semaphore>
 #include <thread>
 
-#include "harness/json.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
 #include "scorers/code/code_extraction.h"
 #include "scorers/code/code_language.h"
 

@@ -14,7 +14,7 @@
 
 #include <memory>
 
-#include "harness/scorer.h"
+#include "harness/core/scorer.h"
 #include "scorers/code/sandbox.h"
 
 namespace assay {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 
 namespace assay {
 namespace {

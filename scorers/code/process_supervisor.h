@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/result.h"
+#include "harness/core/result.h"
 #include "scorers/code/sandbox.h"
 
 namespace assay {

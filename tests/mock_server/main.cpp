@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "harness/strings.h"
+#include "harness/core/strings.h"
 #include "tests/mock_server/event_server.h"
 #include "tests/mock_server/mock_model.h"
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "harness/json.h"
-#include "harness/strings.h"
+#include "harness/core/json.h"
+#include "harness/core/strings.h"
 
 namespace assay::mock {
 namespace {

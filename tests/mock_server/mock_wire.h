@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 
 namespace assay::mock {
 

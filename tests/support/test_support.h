@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.h"
+#include "harness/core/json.h"
 
 namespace assay::testing {
 

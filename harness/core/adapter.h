@@ -1,0 +1,55 @@
+#pragma once
+/// The model adapter interface. HTTP adapters are pure: they build requests and parse responses;
+/// the runner's transport sends them. Local adapters (oracle, exec, ...) answer directly.
+/// Adapter objects are immutable after construction and safe to call from several threads.
+
+#include <memory>
+#include <string>
+
+#include "harness/core/http.h"
+#include "harness/core/model_spec.h"
+#include "harness/core/result.h"
+#include "harness/core/types.h"
+
+namespace assay {
+
+/// Speaks one provider's protocol for one model SPEC.
+class ModelAdapter {
+ public:
+  virtual ~ModelAdapter() = default;
+
+  /// The SPEC this adapter was made for.
+  virtual const ModelSpec& spec() const = 0;
+
+  /// Parameters that change outputs (merged suite defaults + SPEC overrides), as canonical
+  /// JSON; part of the request key and stored with the run.
+  virtual std::string params_json(const GenerationParams& suite_defaults) const = 0;
+
+  /// True when requests go over HTTP (build_request/parse_response); false for local adapters.
+  virtual bool uses_http() const { return true; }
+
+  /// The HTTP request for `request`; kInvalidInput when parameters cannot be expressed.
+  virtual Result<HttpRequest> build_request(const Request& request) const = 0;
+
+  /// Parses a 2xx response. kMalformedResponse (transient) when the body is broken.
+  virtual Result<Completion> parse_response(const HttpResponse& response) const = 0;
+
+  /// Whether this adapter can answer `sample` at all (checked on a suite's first sample before
+  /// a run starts, so a hopeless run stops with a usage error instead of storing errors).
+  virtual Status check_sample(const Sample& sample) const {
+    (void)sample;
+    return Status::ok();
+  }
+
+  /// `text` with any credential this adapter holds replaced by "[redacted]"; applied to every
+  /// error message before it is stored or printed.
+  virtual std::string redact(std::string_view text) const { return std::string(text); }
+
+  /// For local adapters: answers `request` directly (called on a worker thread).
+  virtual Result<Completion> complete_local(const Request& request) const {
+    (void)request;
+    return make_error(ErrorKind::kInternal, "adapter has no local completion");
+  }
+};
+
+}  // namespace assay

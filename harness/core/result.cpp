@@ -1,0 +1,56 @@
+#include "harness/core/result.h"
+
+namespace assay {
+
+std::string_view error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kNone:
+      return "none";
+    case ErrorKind::kInvalidInput:
+      return "invalid_input";
+    case ErrorKind::kNotFound:
+      return "not_found";
+    case ErrorKind::kIo:
+      return "io";
+    case ErrorKind::kConnect:
+      return "connect";
+    case ErrorKind::kTimeout:
+      return "timeout";
+    case ErrorKind::kConnectionReset:
+      return "connection_reset";
+    case ErrorKind::kRateLimited:
+      return "rate_limited";
+    case ErrorKind::kServerError:
+      return "server_error";
+    case ErrorKind::kMalformedResponse:
+      return "malformed_response";
+    case ErrorKind::kAuth:
+      return "auth";
+    case ErrorKind::kBadRequest:
+      return "bad_request";
+    case ErrorKind::kCancelled:
+      return "cancelled";
+    case ErrorKind::kProcessFailed:
+      return "process_failed";
+    case ErrorKind::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+bool is_transient(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kConnect:
+    case ErrorKind::kTimeout:
+    case ErrorKind::kConnectionReset:
+    case ErrorKind::kRateLimited:
+    case ErrorKind::kServerError:
+    case ErrorKind::kMalformedResponse:
+    case ErrorKind::kProcessFailed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace assay

@@ -1,0 +1,59 @@
+#pragma once
+// Fixture suites for integration tests: N questions whose prompts carry the answer in a
+// [[answer:X]] marker the mock model server understands.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "harness/core/json.h"
+#include "tests/support/test_support.h"
+
+namespace assay::testing {
+
+/// Writes rows.jsonl (n questions, answer i for question i) and suite.toml into `dir`;
+/// returns the suite path. `marker_extra` is appended to every question (e.g. "[[p:0.5]]").
+inline std::string write_numeric_suite(const TempDir& dir, int n,
+                                       const std::string& marker_extra = "") {
+  std::string rows;
+  for (int i = 0; i < n; ++i) {
+    rows += "{\"id\":" + std::to_string(i) + ",\"question\":\"Question " + std::to_string(i) +
+            ": what number is this? [[answer:" + std::to_string(i) + "]]" + marker_extra +
+            "\",\"answer\":\"" + std::to_string(i) + "\"}\n";
+  }
+  write_file(dir.file("rows.jsonl"), rows);
+  write_file(dir.file("suite.toml"), R"(name = "numbers"
+domain = "math"
+[dataset]
+files = ["rows.jsonl"]
+[sample]
+id = "q/{id}"
+prompt = """Solve it. End with a line "#### ANSWER".
+
+{question}"""
+target = "{answer}"
+[generation]
+temperature = 0.0
+max_tokens = 256
+[scoring]
+scorers = ["gsm8k"]
+)");
+  return dir.file("suite.toml");
+}
+
+/// The integer an SQL query on `db` returns (-1 when it returns nothing).
+inline int64_t sql_count(const std::string& db, const std::string& sql) {
+  std::string v = sql_scalar(db, sql);
+  return v.empty() ? -1 : std::stoll(v);
+}
+
+/// `assay runs --db DB --json`, parsed (REQUIREs success).
+inline JsonValue runs_json(const std::string& db) {
+  ProcessResult r = run({assay_binary(), "runs", "--db", db, "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto v = parse_json(r.out);
+  REQUIRE(v);
+  return *v;
+}
+
+}  // namespace assay::testing

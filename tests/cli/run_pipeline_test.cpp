@@ -1,0 +1,359 @@
+// End-to-end runs of the real `assay` binary against the real mock server over loopback HTTP,
+// with a real SQLite file.
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "harness/core/json.h"
+#include "tests/cli/fixtures.h"
+
+using namespace assay;
+using namespace assay::testing;
+
+namespace {
+
+std::vector<std::string> run_args(const std::string& model, const std::string& suite,
+                                  const std::string& db, std::vector<std::string> extra = {}) {
+  std::vector<std::string> a = {assay_binary(), "run", "--model", model,
+                                "--suite",      suite, "--db",    db};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("every sample is stored exactly once under 500s, 429s and truncated bodies",
+          "[integration][faults]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 2000);
+  MockServer mock({"--fail-500", "0.1", "--fail-429", "0.1", "--retry-after", "1", "--truncate",
+                   "0.05", "--seed", "11"});
+  std::string db = dir.file("r.db");
+  ProcessResult r =
+      run(run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "64"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 2000);
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples") == 2000);
+  // Every sample is either scored correct or stored with its error kind.
+  int64_t ok = sql_count(db,
+                         "SELECT COUNT(*) FROM samples s JOIN scores c USING (run_id, sample_id, "
+                         "epoch) WHERE c.metric='gsm8k_flexible' AND c.value=1 AND s.error_kind IS "
+                         "NULL");
+  int64_t errors = sql_count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NOT NULL");
+  REQUIRE(ok + errors == 2000);
+  REQUIRE(ok >= 1990);
+  // The faults really happened, and retries really happened.
+  REQUIRE(mock.counter("fault_500") > 100);
+  REQUIRE(mock.counter("fault_429") > 100);
+  REQUIRE(mock.counter("fault_truncate") > 50);
+  REQUIRE(sql_count(db, "SELECT MAX(attempts) FROM samples") >= 2);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
+}
+
+TEST_CASE("hanging connections time out, are retried, and the run finishes",
+          "[integration][faults]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 500);
+  MockServer mock({"--hang", "0.01", "--seed", "5"});
+  std::string db = dir.file("r.db");
+  ProcessResult r = run(run_args("openai:mock@" + mock.base_url(), suite, db,
+                                 {"--concurrency", "32", "--timeout", "3", "--idle-timeout", "1"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(mock.counter("fault_hang") > 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE error_kind IS NULL") == 500);
+}
+
+TEST_CASE("kill -9 mid-run, then the same command completes without re-asking stored samples",
+          "[integration][resume]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 2000);
+  MockServer mock({"--latency-ms", "20", "--track-prompts"});
+  std::string db = dir.file("r.db");
+  auto args = run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "16"});
+  {
+    Process p(args);
+    for (int i = 0; i < 3000 && sql_count(db, "SELECT COUNT(*) FROM samples") < 400; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    p.signal(SIGKILL);
+    REQUIRE(p.wait(10).exit_code == 128 + SIGKILL);
+  }
+  std::vector<std::string> stored =
+      sql_column(db, "SELECT input FROM samples WHERE error_kind IS NULL");
+  REQUIRE(stored.size() >= 400);
+  REQUIRE(stored.size() < 2000);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "started");
+
+  ProcessResult r = run(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.err.find("resuming run 1") != std::string::npos);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") == 1);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT sample_id) FROM samples WHERE error_kind IS NULL") ==
+          2000);
+  JsonValue counters = mock.counters();
+  const JsonValue* prompts = counters.find("prompts");
+  REQUIRE(prompts);
+  for (const auto& input : stored) {
+    auto msgs = parse_json(input);
+    REQUIRE(msgs);
+    std::string content = msgs->items().back().find("content")->as_string();
+    const JsonValue* c = prompts->find(content);
+    REQUIRE(c);
+    INFO(content);
+    REQUIRE(c->find("ok")->as_int() == 1);  // answered once, before the kill; never again
+  }
+}
+
+TEST_CASE("Ctrl-C stops sending, marks the run interrupted, and the next run resumes it",
+          "[integration][resume]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 300);
+  MockServer mock({"--latency-ms", "100"});
+  std::string db = dir.file("r.db");
+  auto args = run_args("openai:mock@" + mock.base_url(), suite, db, {"--concurrency", "4"});
+  {
+    Process p(args);
+    for (int i = 0; i < 3000 && sql_count(db, "SELECT COUNT(*) FROM samples") < 20; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    p.signal(SIGINT);
+    ProcessResult r = p.wait(30);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 130);
+    REQUIRE(r.err.find("interrupted") != std::string::npos);
+  }
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "interrupted");
+  int64_t before = sql_count(db, "SELECT COUNT(*) FROM samples");
+  REQUIRE(before < 300);
+  int64_t requests_before = mock.counter("requests_total");
+  ProcessResult r = run(args);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 300);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
+  // Only the missing samples were asked for (+1 for our own /counters call).
+  REQUIRE(mock.counter("requests_total") - requests_before == 300 - before + 1);
+}
+
+TEST_CASE("a bad API key ends the run quickly with one clear message", "[integration][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 1000);
+  MockServer mock({"--require-key", "right-key"});
+  std::string db = dir.file("r.db");
+  ProcessResult r =
+      run(run_args("openai:mock@" + mock.base_url() + "?api_key_env=ASSAY_IT_KEY", suite, db),
+          {{"ASSAY_IT_KEY", "wrong-key"}});
+  REQUIRE(r.exit_code == 1);
+  REQUIRE(r.err.find("HTTP 401") != std::string::npos);
+  REQUIRE(r.err.find("API key") != std::string::npos);
+  REQUIRE(r.err.find("wrong-key") == std::string::npos);  // the key is never printed
+  REQUIRE(mock.counter("status_401") < 64);               // not thousands of retries
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "failed");
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE instr(input, 'wrong-key') > 0 OR "
+                    "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
+}
+
+TEST_CASE("an unknown model (404) also trips the breaker", "[integration][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 200);
+  MockServer mock({"--models", "real-model"});
+  ProcessResult r = run(run_args("openai:typo-model@" + mock.base_url(), suite, dir.file("r.db")));
+  REQUIRE(r.exit_code == 1);
+  REQUIRE(r.err.find("HTTP 404") != std::string::npos);
+  REQUIRE(r.err.find("Check the model name") != std::string::npos);
+  REQUIRE(mock.counter("status_404") < 64);
+}
+
+TEST_CASE("an unreachable server ends the run with one message", "[integration][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 1000);
+  std::string url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/v1";
+  ProcessResult r = run(run_args("openai:m@" + url, suite, dir.file("r.db")));
+  REQUIRE(r.exit_code == 1);
+  REQUIRE(r.err.find("cannot reach") != std::string::npos);
+  size_t first = r.err.find("cannot reach");
+  REQUIRE(r.err.find("cannot reach", first + 1) == std::string::npos);
+}
+
+TEST_CASE("re-running a completed command is served from the cache", "[integration][cache]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 40);
+  MockServer mock;
+  std::string db = dir.file("r.db");
+  auto args = run_args("openai:mock@" + mock.base_url(), suite, db);
+  REQUIRE(run(args).exit_code == 0);
+  int64_t sent = mock.counter("requests_total");
+  ProcessResult again = run(args);
+  REQUIRE(again.exit_code == 0);
+  REQUIRE(mock.counter("requests_total") == sent + 1);  // only our /counters call
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") == 2);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cached=1") == 40);
+  auto no_cache = args;
+  no_cache.push_back("--no-cache");
+  REQUIRE(run(no_cache).exit_code == 0);
+  REQUIRE(mock.counter("requests_total") == sent + 2 + 40);
+}
+
+TEST_CASE("streaming records TTFT and speed, non-streaming does not", "[integration][stream]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 20);
+  MockServer mock({"--latency-ms", "30", "--chunk-delay-ms", "5"});
+  std::string db = dir.file("r.db");
+  REQUIRE(run(run_args("openai:mock@" + mock.base_url(), suite, db)).exit_code == 0);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE run_id=1 AND ttft_ms >= 30 AND "
+                    "output_tps > 0 AND latency_ms > ttft_ms") == 20);
+  // Streaming does not change answers, so it is not part of the cache key: force fresh requests.
+  REQUIRE(
+      run(run_args("openai:mock@" + mock.base_url() + "?stream=false", suite, db, {"--no-cache"}))
+          .exit_code == 0);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM samples WHERE run_id=2 AND ttft_ms IS NULL AND "
+                    "tokens_out > 0") == 20);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value=1 AND "
+                    "metric='gsm8k_flexible'") == 20);
+}
+
+TEST_CASE("a response cut by max_tokens is unscored as truncated", "[integration][stream]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 10);
+  MockServer mock;
+  std::string db = dir.file("r.db");
+  ProcessResult r = run(run_args("openai:mock@" + mock.base_url() + "?max_tokens=3", suite, db));
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE unscored_reason='truncated'") == 20);
+  ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});
+  auto j = parse_json(runs.out);
+  REQUIRE(j);
+  REQUIRE(j->items()[0].find("unscored")->find("truncated")->as_int() == 10);
+}
+
+TEST_CASE("runs --json and show --json carry the documented fields", "[integration][cli]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 30, "[[p:0.5]]");
+  MockServer mock;
+  std::string db = dir.file("r.db");
+  ProcessResult r = run(run_args("openai:mock@" + mock.base_url(), suite, db, {"--name", "first"}));
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.find("numbers") != std::string::npos);  // the summary table
+  ProcessResult runs = run({assay_binary(), "runs", "--db", db, "--json"});
+  auto arr = parse_json(runs.out);
+  REQUIRE(arr);
+  REQUIRE(arr->items().size() == 1);
+  const JsonValue& o = arr->items()[0];
+  for (const char* k : {"id", "name", "model", "suite", "status", "n_samples", "n_scored",
+                        "n_errors", "score", "ci_low", "ci_high"}) {
+    INFO(k);
+    REQUIRE(o.find(k) != nullptr);
+  }
+  REQUIRE(o.find("name")->as_string() == "first");
+  REQUIRE(o.find("n_samples")->as_int() == 30);
+  double score = o.find("score")->as_double();
+  REQUIRE(score > 0.1);
+  REQUIRE(score < 0.9);
+  REQUIRE(o.find("ci_low")->as_double() < score);
+  REQUIRE(o.find("ci_high")->as_double() > score);
+
+  ProcessResult show = run({assay_binary(), "show", "first", "--db", db, "--json"});
+  REQUIRE(show.exit_code == 0);
+  size_t lines = 0;
+  double correct = 0;
+  size_t pos = 0;
+  while (pos < show.out.size()) {
+    size_t eol = show.out.find('\n', pos);
+    auto line = parse_json(show.out.substr(pos, eol - pos));
+    pos = eol + 1;
+    REQUIRE(line);
+    for (const char* k : {"sample_id", "epoch", "output", "answer", "score", "error_kind"}) {
+      INFO(k);
+      REQUIRE(line->find(k) != nullptr);
+    }
+    if (line->find("score")->is_number()) correct += line->find("score")->as_double();
+    ++lines;
+  }
+  REQUIRE(lines == 30);
+  REQUIRE(correct / 30 == Approx(score));
+  ProcessResult failed = run({assay_binary(), "show", "1", "--db", db, "--failed"});
+  REQUIRE(failed.exit_code == 0);
+  REQUIRE(failed.out.find(" 1.00 ") == std::string::npos);
+}
+
+TEST_CASE("built-in suites run on the real data", "[integration][shared-data]") {
+  if (!shared_data_present()) {
+    WARN("skipped: ../shared/data is absent");
+    return;
+  }
+  TempDir dir;
+  MockServer mock;
+  std::string db = dir.file("r.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", "gsm8k", "-s",
+           "mmlu", "--limit", "25", "--data-dir", shared_data_dir(), "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 50);
+  REQUIRE(sql_scalar(db, "SELECT dataset_sha256 FROM runs WHERE suite='gsm8k'") ==
+          "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14");
+  // The mock answers MMLU in the requested "Answer: X" form, so every answer is extracted.
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=2 AND value IS NOT NULL") == 25);
+}
+
+TEST_CASE("a built-in math suite runs end to end and is graded by math_equiv",
+          "[integration][shared-data][math]") {
+  if (!shared_data_present()) {
+    WARN("skipped: ../shared/data is absent");
+    return;
+  }
+  TempDir dir;
+  // The mock learns each AIME answer from a key matched on the problem's opening words.
+  std::ifstream data(shared_data_dir() + "/aime24/test.jsonl");
+  std::string key;
+  std::string line;
+  while (std::getline(data, line)) {
+    auto row = assay::parse_json(line);
+    REQUIRE(row.is_ok());
+    JsonValue entry = JsonValue::object();
+    entry.set("contains", JsonValue(row->find("problem")->as_string().substr(0, 80)));
+    entry.set("answer", JsonValue(row->find("answer")->as_string()));
+    key += assay::to_json(entry) + "\n";
+  }
+  std::string key_file = dir.file("key.jsonl");
+  write_file(key_file, key);
+  MockServer mock({"--answer-key", key_file, "--accuracy", "0.6", "--seed", "7"});
+  std::string db = dir.file("m.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", "aime-2024",
+           "--repeats", "2", "--data-dir", shared_data_dir(), "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 60);
+  // The mock writes \boxed{X}: every answer is extracted and graded by both scorers.
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value IS NOT "
+                    "NULL") == 60);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv_hendrycks' AND value "
+                    "IS NOT NULL") == 60);
+  // Integer answers: a sample is correct exactly when the extracted answer is the gold one.
+  int64_t correct =
+      sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND value=1");
+  int64_t matching =
+      sql_count(db,
+                "SELECT COUNT(*) FROM scores s JOIN samples p ON p.run_id=s.run_id AND "
+                "p.sample_id=s.sample_id AND p.epoch=s.epoch WHERE s.metric='math_equiv' "
+                "AND s.answer=p.target");
+  REQUIRE(correct == matching);
+  REQUIRE(correct > 0);
+  REQUIRE(correct < 60);
+  REQUIRE(sql_count(db,
+                    "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND explanation LIKE "
+                    "'boxed %'") == 60);
+}
