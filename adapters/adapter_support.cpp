@@ -114,11 +114,27 @@ std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Messag
   std::string out;
   if (auto it = spec.params.find("system"); it != spec.params.end()) out = it->second;
   for (const auto& m : messages) {
-    if (m.role != "system") continue;
+    if (m.role != Role::kSystem) continue;
     if (!out.empty()) out += "\n\n";
-    out += m.content;
+    out += m.text();
   }
   return out;
+}
+
+Status require_text_call(const ModelSpec& spec, const ModelCall& call) {
+  if (call.tools && !call.tools->empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      spec.provider + ": this adapter does not send tool definitions yet");
+  }
+  for (size_t i = 0; i < call.messages->size(); ++i) {
+    if (!(*call.messages)[i].is_text_only()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec.provider + ": message " + std::to_string(i) +
+                            " has a part other than text (an image, a tool call or a tool "
+                            "result), which this adapter does not send yet");
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace assay

@@ -9,9 +9,9 @@
 
 #include "harness/core/http.h"
 #include "harness/core/json.h"
+#include "harness/core/model_call.h"
 #include "harness/core/model_spec.h"
 #include "harness/core/result.h"
-#include "harness/core/types.h"
 
 namespace assay {
 
@@ -66,5 +66,9 @@ std::string redact_secret(std::string_view text, const std::string& secret);
 /// The system messages of `messages` joined by blank lines, with an optional SPEC `system`
 /// prefix; for providers that take the system prompt outside the message list.
 std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages);
+
+/// kInvalidInput naming the provider and the message when `call` carries what this adapter's
+/// wire format does not send yet (tools, or message parts other than text).
+Status require_text_call(const ModelSpec& spec, const ModelCall& call);
 
 }  // namespace assay

@@ -72,18 +72,19 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
     return to_json(effective_params(d));
   }
 
-  Result<HttpRequest> build_request(const Request& request) const override {
+  Result<HttpRequest> build_request(const ModelCall& call) const override {
+    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
     JsonValue body = JsonValue::object();
     body.set("model", spec_.model);
-    std::string system = joined_system_prompt(spec_, request.sample->messages);
+    std::string system = joined_system_prompt(spec_, *call.messages);
     if (!system.empty()) body.set("system", system);
     JsonValue messages = JsonValue::array();
-    for (const auto& m : request.sample->messages) {
-      if (m.role == "system") continue;
-      messages.push_back(JsonValue::object({{"role", m.role}, {"content", m.content}}));
+    for (const auto& m : *call.messages) {
+      if (m.role == Role::kSystem) continue;
+      messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
     }
     body.set("messages", std::move(messages));
-    JsonValue params = effective_params(request.params);
+    JsonValue params = effective_params(call.params);
     for (const auto& [k, v] : params.members()) {
       if (k == "thinking_budget") {
         body.set("thinking", JsonValue::object({{"type", "enabled"}, {"budget_tokens", v}}));

@@ -23,21 +23,32 @@ std::string fill_answer_slot(const std::string& format, const std::string& answe
 
 namespace {
 
-Status check_format(const Sample& sample, const char* who) {
-  if (!sample.answer_format.empty()) return Status::ok();
+Status check_format(const std::string& answer_format, const std::string& sample_id,
+                    const char* who) {
+  if (!answer_format.empty()) return Status::ok();
   return make_error(ErrorKind::kInvalidInput,
-                    std::string(who) + ": sample '" + sample.id +
+                    std::string(who) + ": sample '" + sample_id +
                         "': its suite declares no [baseline] answer format, so there is no way "
                         "to write an answer in the form its prompt asks for");
 }
 
-Status check_random(const Sample& sample) {
-  Status st = check_format(sample, "random");
-  if (!st || !sample.answer_space.empty()) return st;
+Status check_random(const std::string& answer_format, const std::vector<std::string>& space,
+                    const std::string& sample_id) {
+  Status st = check_format(answer_format, sample_id, "random");
+  if (!st || !space.empty()) return st;
   return make_error(ErrorKind::kInvalidInput,
-                    "random: sample '" + sample.id +
+                    "random: sample '" + sample_id +
                         "' has no finite answer set (not multiple choice and no [baseline] "
                         "answers); a random baseline is only defined for closed answer sets");
+}
+
+// The call's answer key; a call without one (a judge question) cannot be answered.
+Result<const AnswerKey*> answer_key_of(const ModelCall& call, const char* who) {
+  if (call.answer_key) return call.answer_key.get();
+  return make_error(ErrorKind::kInvalidInput,
+                    std::string(who) + " answers dataset samples only; the " +
+                        std::string(call_role_name(call.role)) + " call for sample '" +
+                        call.sample_id + "' has no gold answer to give");
 }
 
 Completion local_completion(std::string text) {
@@ -54,7 +65,8 @@ class BaselineAdapter : public ModelAdapter {
   explicit BaselineAdapter(ModelSpec spec) : spec_(std::move(spec)) {}
   const ModelSpec& spec() const override { return spec_; }
   bool uses_http() const override { return false; }
-  Result<HttpRequest> build_request(const Request&) const override {
+  bool needs_answer_key() const override { return true; }
+  Result<HttpRequest> build_request(const ModelCall&) const override {
     return make_error(ErrorKind::kInternal, spec_.provider + ": no HTTP");
   }
   Result<Completion> parse_response(const HttpResponse&) const override {
@@ -70,35 +82,40 @@ class OracleAdapter final : public BaselineAdapter {
   using BaselineAdapter::BaselineAdapter;
   std::string params_json(const GenerationParams&) const override { return "{}"; }
   Status check_sample(const Sample& sample) const override {
-    return check_format(sample, "oracle");
+    return check_format(sample.answer_format, sample.id, "oracle");
   }
-  Result<Completion> complete_local(const Request& request) const override {
-    Status st = check_format(*request.sample, "oracle");
+  Result<Completion> complete_local(const ModelCall& call) const override {
+    Result<const AnswerKey*> key = answer_key_of(call, "oracle");
+    if (!key) return key.error();
+    Status st = check_format((*key)->answer_format, call.sample_id, "oracle");
     if (!st) return st.error();
-    return local_completion(
-        fill_answer_slot(request.sample->answer_format, request.sample->target));
+    return local_completion(fill_answer_slot((*key)->answer_format, (*key)->target));
   }
 };
 
 class RandomAdapter final : public BaselineAdapter {
  public:
   RandomAdapter(ModelSpec spec, uint64_t seed) : BaselineAdapter(std::move(spec)), seed_(seed) {}
-  Status check_sample(const Sample& sample) const override { return check_random(sample); }
+  Status check_sample(const Sample& sample) const override {
+    return check_random(sample.answer_format, sample.answer_space, sample.id);
+  }
   std::string params_json(const GenerationParams&) const override {
     return to_json(JsonValue::object({{"seed", JsonValue(static_cast<int64_t>(seed_))}}));
   }
-  Result<Completion> complete_local(const Request& request) const override {
-    const Sample& s = *request.sample;
-    Status st = check_random(s);
+  Result<Completion> complete_local(const ModelCall& call) const override {
+    Result<const AnswerKey*> key = answer_key_of(call, "random");
+    if (!key) return key.error();
+    const AnswerKey& k = **key;
+    Status st = check_random(k.answer_format, k.answer_space, call.sample_id);
     if (!st) return st.error();
     // A hash of (seed, id, epoch) rather than a shared generator: the answer must not depend on
     // which worker thread gets the sample first.
-    std::string digest =
-        sha256_hex(std::to_string(seed_) + "\n" + s.id + "\n" + std::to_string(request.epoch));
+    std::string digest = sha256_hex(std::to_string(seed_) + "\n" + call.sample_id + "\n" +
+                                    std::to_string(call.epoch));
     uint64_t r = 0;
     std::from_chars(digest.data(), digest.data() + 16, r, 16);
-    const std::string& pick = s.answer_space[r % s.answer_space.size()];
-    return local_completion(fill_answer_slot(s.answer_format, pick));
+    const std::string& pick = k.answer_space[r % k.answer_space.size()];
+    return local_completion(fill_answer_slot(k.answer_format, pick));
   }
 
  private:

@@ -43,11 +43,11 @@ bool valid_utf8(std::string_view s) {
 }
 
 std::string prompt_text(const std::vector<Message>& messages) {
-  if (messages.size() == 1 && messages[0].role == "user") return messages[0].content;
+  if (messages.size() == 1 && messages[0].role == Role::kUser) return messages[0].text();
   std::string out;
   for (const auto& m : messages) {
     if (!out.empty()) out += "\n\n";
-    out += m.role + ": " + m.content;
+    out += std::string(role_name(m.role)) + ": " + m.text();
   }
   return out;
 }
@@ -62,15 +62,15 @@ JsonValue params_object(const GenerationParams& d) {
   return sorted_object(std::move(p));
 }
 
-JsonValue request_object(const Request& r) {
+JsonValue request_object(const ModelCall& call) {
   JsonValue messages = JsonValue::array();
-  for (const auto& m : r.sample->messages) {
-    messages.push_back(JsonValue::object({{"role", m.role}, {"content", m.content}}));
+  for (const auto& m : *call.messages) {
+    messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
   }
-  return JsonValue::object({{"sample_id", r.sample->id},
-                            {"epoch", r.epoch},
+  return JsonValue::object({{"sample_id", call.sample_id},
+                            {"epoch", call.epoch},
                             {"messages", std::move(messages)},
-                            {"params", params_object(r.params)}});
+                            {"params", params_object(call.params)}});
 }
 
 std::string with_stderr(std::string message, const std::string& tail) {
@@ -293,17 +293,18 @@ class ExecAdapter final : public ModelAdapter {
   }
 
   bool uses_http() const override { return false; }
-  Result<HttpRequest> build_request(const Request&) const override {
+  Result<HttpRequest> build_request(const ModelCall&) const override {
     return make_error(ErrorKind::kInternal, "exec sends no HTTP requests");
   }
   Result<Completion> parse_response(const HttpResponse&) const override {
     return make_error(ErrorKind::kInternal, "exec parses no HTTP responses");
   }
 
-  Result<Completion> complete_local(const Request& request) const override {
+  Result<Completion> complete_local(const ModelCall& call) const override {
+    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
     auto start = Clock::now();
     Result<Completion> c =
-        server_ ? server_->call(request_object(request), timeout_ms_) : one_shot(request);
+        server_ ? server_->call(request_object(call), timeout_ms_) : one_shot(call);
     if (c) {
       c->latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     }
@@ -311,12 +312,11 @@ class ExecAdapter final : public ModelAdapter {
   }
 
  private:
-  Result<Completion> one_shot(const Request& request) const {
-    std::string input =
-        json_input_ ? to_json(request_object(request)) : prompt_text(request.sample->messages);
+  Result<Completion> one_shot(const ModelCall& call) const {
+    std::string input = json_input_ ? to_json(request_object(call)) : prompt_text(*call.messages);
     Result<OneShotResult> r = run_one_shot(
         spec_.model, input, timeout_ms_, kMaxOutput,
-        {"ASSAY_SAMPLE_ID=" + request.sample->id, "ASSAY_EPOCH=" + std::to_string(request.epoch)});
+        {"ASSAY_SAMPLE_ID=" + call.sample_id, "ASSAY_EPOCH=" + std::to_string(call.epoch)});
     if (!r) return r.error();
     if (r->timed_out) {
       return make_error(ErrorKind::kTimeout,

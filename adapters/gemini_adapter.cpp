@@ -101,23 +101,24 @@ class GeminiAdapter final : public ModelAdapter {
     return to_json(generation_config(d));
   }
 
-  Result<HttpRequest> build_request(const Request& request) const override {
+  Result<HttpRequest> build_request(const ModelCall& call) const override {
+    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
     JsonValue body = JsonValue::object();
     JsonValue contents = JsonValue::array();
-    for (const auto& m : request.sample->messages) {
-      if (m.role == "system") continue;
-      JsonValue parts = JsonValue::array({JsonValue::object({{"text", m.content}})});
+    for (const auto& m : *call.messages) {
+      if (m.role == Role::kSystem) continue;
+      JsonValue parts = JsonValue::array({JsonValue::object({{"text", m.text()}})});
       contents.push_back(JsonValue::object(
-          {{"role", m.role == "assistant" ? "model" : "user"}, {"parts", std::move(parts)}}));
+          {{"role", m.role == Role::kAssistant ? "model" : "user"}, {"parts", std::move(parts)}}));
     }
     body.set("contents", std::move(contents));
-    std::string system = joined_system_prompt(spec_, request.sample->messages);
+    std::string system = joined_system_prompt(spec_, *call.messages);
     if (!system.empty()) {
       body.set("systemInstruction",
                JsonValue::object(
                    {{"parts", JsonValue::array({JsonValue::object({{"text", system}})})}}));
     }
-    JsonValue config = generation_config(request.params);
+    JsonValue config = generation_config(call.params);
     if (!config.members().empty()) body.set("generationConfig", std::move(config));
     std::vector<std::pair<std::string, std::string>> headers;
     if (!api_key_.empty()) headers.emplace_back("x-goog-api-key", api_key_);

@@ -74,7 +74,8 @@ class OpenAiChatAdapter final : public ModelAdapter {
     return to_json(effective_params(d));
   }
 
-  Result<HttpRequest> build_request(const Request& request) const override {
+  Result<HttpRequest> build_request(const ModelCall& call) const override {
+    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
     JsonValue body = JsonValue::object();
     body.set("model", spec_.model);
     JsonValue messages = JsonValue::array();
@@ -82,11 +83,11 @@ class OpenAiChatAdapter final : public ModelAdapter {
     if (sys != spec_.params.end()) {
       messages.push_back(JsonValue::object({{"role", "system"}, {"content", sys->second}}));
     }
-    for (const auto& m : request.sample->messages) {
-      messages.push_back(JsonValue::object({{"role", m.role}, {"content", m.content}}));
+    for (const auto& m : *call.messages) {
+      messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
     }
     body.set("messages", std::move(messages));
-    JsonValue params = effective_params(request.params);
+    JsonValue params = effective_params(call.params);
     for (const auto& [k, v] : params.members()) body.set(k, v);
     if (streaming_) {
       body.set("stream", true);

@@ -71,18 +71,18 @@ class ReplayAdapter final : public ModelAdapter {
   const ModelSpec& spec() const override { return spec_; }
   std::string params_json(const GenerationParams&) const override { return params_; }
   bool uses_http() const override { return false; }
-  Result<HttpRequest> build_request(const Request&) const override {
+  Result<HttpRequest> build_request(const ModelCall&) const override {
     return make_error(ErrorKind::kInternal, "replay sends no HTTP requests");
   }
   Result<Completion> parse_response(const HttpResponse&) const override {
     return make_error(ErrorKind::kInternal, "replay parses no HTTP responses");
   }
 
-  Result<Completion> complete_local(const Request& request) const override {
+  Result<Completion> complete_local(const ModelCall& call) const override {
     Completion c;
     c.latency_ms = 0;
-    auto it = rows_.find(request.sample->id);
-    size_t epoch = static_cast<size_t>(request.epoch);
+    auto it = rows_.find(call.sample_id);
+    size_t epoch = static_cast<size_t>(call.epoch);
     if (it == rows_.end() || epoch >= it->second.size() || !it->second[epoch].has_output) {
       c.finish_reason = "missing_output";
       return c;

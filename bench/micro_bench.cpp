@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "adapters/openai_chat_adapter.h"
-#include "harness/eval/runner.h"
+#include "harness/core/model_call.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
 #include "scorers/choice_scorer.h"
@@ -55,13 +55,12 @@ static void BM_BuildOpenAiRequest(benchmark::State& state) {
   auto adapter = std::move(make_openai_chat_adapter(
                                *parse_model_spec("openai:m@http://127.0.0.1:1/v1?temperature=0")))
                      .value();
-  Sample s;
-  s.id = "x";
-  s.messages = {{"user", std::string(1500, 'q')}};
-  GenerationParams p;
-  p.max_tokens = 4096;
-  Request r{&s, 0, p, "k"};
-  for (auto _ : state) benchmark::DoNotOptimize(adapter->build_request(r));
+  ModelCall call;
+  call.messages = std::make_shared<const std::vector<Message>>(
+      std::vector<Message>{{Role::kUser, std::string(1500, 'q')}});
+  call.params.max_tokens = 4096;
+  call.sample_id = "x";
+  for (auto _ : state) benchmark::DoNotOptimize(adapter->build_request(call));
 }
 BENCHMARK(BM_BuildOpenAiRequest);
 
@@ -82,7 +81,7 @@ BENCHMARK(BM_ExtractGsm8k);
 
 static void BM_RequestKey(benchmark::State& state) {
   auto spec = *parse_model_spec("openai:m@http://127.0.0.1:1/v1");
-  std::string msgs = messages_to_json({{"user", std::string(1500, 'q')}});
+  std::string msgs = messages_to_json({{Role::kUser, std::string(1500, 'q')}});
   for (auto _ : state) benchmark::DoNotOptimize(request_key(spec, "{}", msgs, "s/1", 0));
 }
 BENCHMARK(BM_RequestKey);

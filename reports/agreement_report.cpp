@@ -28,24 +28,27 @@ Result<std::map<std::string, double>> scored_values(SqliteStore& store, int64_t 
   return out;
 }
 
-// unit → rating, from the stored judgements of one run.
+// unit → rating, from the judge calls of one run: each call's verdict (its grading), keyed by
+// (sample, epoch, question); a question asked again about the same sample (one per vote) is
+// numbered.
 Result<std::map<std::string, double>> judged_values(SqliteStore& store, int64_t run) {
-  Result<std::vector<StoredSample>> samples = store.samples(run);
-  if (!samples) return samples.error();
+  Result<std::vector<StoredCall>> calls = store.calls(run);
+  if (!calls) return calls.error();
   std::map<std::string, double> out;
-  for (const StoredSample& s : *samples) {
-    if (s.judgements_json.empty()) continue;
-    Result<JsonValue> all = parse_json(s.judgements_json);
-    if (!all || !all->is_array()) continue;
-    for (const JsonValue& j : all->items()) {
-      const JsonValue* label = j.find("label");
-      const JsonValue* verdict = j.find("verdict");
-      if (label == nullptr || verdict == nullptr || !verdict->is_object()) continue;
-      for (const auto& [field, v] : verdict->members()) {
-        if (!v.is_bool()) continue;
-        out[unit_key(s.sample_id, s.epoch) + ": " + label->to_text()] = v.as_bool() ? 1 : 0;
-        break;
-      }
+  std::map<std::string, int> seen;
+  for (const StoredCall& c : *calls) {
+    if (c.role != "judge" || c.grading.empty()) continue;
+    Result<JsonValue> grading = parse_json(c.grading);
+    if (!grading) continue;
+    const JsonValue* verdict = grading->find("verdict");
+    if (verdict == nullptr || !verdict->is_object()) continue;
+    std::string unit = unit_key(c.sample_id, c.epoch) + ": " + c.label;
+    int n = seen[unit]++;
+    if (n > 0) unit += " (" + std::to_string(n + 1) + ")";
+    for (const auto& [field, v] : verdict->members()) {
+      if (!v.is_bool()) continue;
+      out[unit] = v.as_bool() ? 1 : 0;
+      break;
     }
   }
   return out;

@@ -20,7 +20,7 @@ Result<std::vector<RatedPair>> read_metric_pairs(SqliteStore& store, int64_t run
                                                  const std::string& metric_a, int64_t run_b,
                                                  const std::string& metric_b);
 
-/// The judges' verdicts in the two runs' samples.judgements, paired by (sample id, epoch,
+/// The judges' verdicts in the two runs' judge calls (calls.grading), paired by (sample id, epoch,
 /// judgement label): one unit per rubric criterion (HealthBench) or judge question. A verdict's
 /// rating is its first boolean field (criteria_met, equivalent, correct); judgements without one
 /// (errors) are not units. kIo on SQLite errors.

@@ -190,7 +190,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"harness", JsonValue(r->run.harness_version)},
         {"git", JsonValue(r->run.git_revision)},
         {"created", JsonValue(r->run.created_at)},
-        {"status", JsonValue(r->run.status)},
+        {"status", JsonValue(run_status_name(r->run.status))},
     }));
   }
   JsonValue items = JsonValue::array();

@@ -46,7 +46,7 @@ JsonValue run_object(const RunSummary& r) {
       {"dataset_sha256", JsonValue(run.dataset_sha256)},
       {"scoring_env", JsonValue(run.scoring_env)},
       {"domain", JsonValue(run.domain)},
-      {"status", JsonValue(run.status)},
+      {"status", JsonValue(run_status_name(run.status))},
       {"created_at", JsonValue(run.created_at)},
       {"finished_at", JsonValue(run.finished_at)},
       {"harness_version", JsonValue(run.harness_version)},
@@ -146,7 +146,6 @@ Result<std::vector<RunSummary>> read_report_json(const std::string& path) {
                             {"dataset_sha256", &info.dataset_sha256, false},
                             {"scoring_env", &info.scoring_env, false},
                             {"domain", &info.domain, false},
-                            {"status", &info.status, false},
                             {"created_at", &info.created_at, false},
                             {"finished_at", &info.finished_at, false},
                             {"harness_version", &info.harness_version, false},
@@ -157,6 +156,9 @@ Result<std::vector<RunSummary>> read_report_json(const std::string& path) {
       if (!v) return v.error();
       *f.dest = std::move(v).value();
     }
+    Result<std::string> status = rd.str(r, where, "status", false);
+    if (!status) return status.error();
+    info.status = parse_run_status(*status);
     Result<int64_t> repeats = rd.integer(r, where, "repeats", 1);
     if (!repeats) return repeats.error();
     info.repeats = static_cast<int>(*repeats);

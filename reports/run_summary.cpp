@@ -140,9 +140,9 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
     const MetricSummary& m = r.primary;
     std::string n = std::to_string(r.n_samples);
     if (r.run.n_planned > r.n_samples) n += "/" + std::to_string(r.run.n_planned);
-    t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite, r.run.status, n,
-               std::to_string(m.n_scored), format_unscored(m),
-               m.n_counted ? format_fixed(m.mean, 3) : "-",
+    t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite,
+               std::string(run_status_name(r.run.status)), n, std::to_string(m.n_scored),
+               format_unscored(m), m.n_counted ? format_fixed(m.mean, 3) : "-",
                m.n_counted
                    ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
                    : "-"});
@@ -197,7 +197,7 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"provider", JsonValue(r.run.provider)},
         {"suite", JsonValue(r.run.suite)},
         {"domain", JsonValue(r.run.domain)},
-        {"status", JsonValue(r.run.status)},
+        {"status", JsonValue(run_status_name(r.run.status))},
         {"status_message", JsonValue(r.run.status_message)},
         {"created_at", JsonValue(r.run.created_at)},
         {"finished_at", JsonValue(r.run.finished_at)},

@@ -46,8 +46,9 @@ void write_summary_csv(std::ostream& out, const std::vector<RunSummary>& rows) {
     bool has = m.n_counted > 0;
     out << r.run.id << ',' << csv_field(r.run.name) << ',' << csv_field(r.run.model_spec) << ','
         << csv_field(r.run.suite) << ',' << csv_field(r.run.domain) << ','
-        << csv_field(r.run.primary_metric) << ',' << csv_field(r.run.status) << ',' << m.n << ','
-        << m.n_scored << ',' << m.n_errors << ',' << number_or_empty(has, m.mean, 6) << ','
+        << csv_field(r.run.primary_metric) << ','
+        << csv_field(std::string(run_status_name(r.run.status))) << ',' << m.n << ',' << m.n_scored
+        << ',' << m.n_errors << ',' << number_or_empty(has, m.mean, 6) << ','
         << number_or_empty(has, m.stderr_, 6) << ',' << number_or_empty(has, m.ci_low, 6) << ','
         << number_or_empty(has, m.ci_high, 6) << '\n';
   }

@@ -16,17 +16,19 @@ namespace {
 constexpr const char* kSampleColumns =
     "sample_id, epoch, input, target, output, reasoning, finish_reason, tokens_in, tokens_out, "
     "tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, "
-    "error_kind, error_message, request_key, stored_at, votes, judgements";
+    "error_kind, error_message, request_key, stored_at";
 constexpr const char* kScoreColumns =
     "sample_id, epoch, metric, value, answer, explanation, unscored_reason";
-constexpr const char* kCacheColumns =
-    "request_key, output, reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
-    "tokens_cached, latency_ms, ttft_ms, output_tps, stored_at";
+constexpr const char* kCallColumns =
+    "sample_id, epoch, seq, role, label, request_key, messages, tools, output, reasoning, "
+    "tool_calls, provider_state, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
+    "tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, "
+    "error_message, grading, stored_at";
 constexpr const char* kRunCopyColumns =
     "name, identity, created_at, finished_at, status, status_message, provider, model, "
     "model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
     "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, n_planned, "
-    "scoring_env, votes, judge, aggregations";
+    "scoring_env, votes, judge, aggregations, program";
 constexpr const char* kMergedShardColumns =
     "shard_index, shard_count, source, source_run_id, n_planned, status, status_message, "
     "created_at, finished_at";
@@ -210,7 +212,8 @@ Result<int64_t> copy_target(sqlite3* db, const RunInfo& r) {
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db));
 }
 
-/// Copies one source run's samples and scores into output run `target`; returns the samples.
+/// Copies one source run's samples, scores and calls into output run `target`; returns the
+/// samples.
 Result<int64_t> copy_samples(sqlite3* db, int64_t source_run, int64_t target) {
   Result<int64_t> n =
       run_with_ids(db,
@@ -224,6 +227,12 @@ Result<int64_t> copy_samples(sqlite3* db, int64_t source_run, int64_t target) {
                        ") SELECT ?, " + kScoreColumns + " FROM src.scores WHERE run_id=?",
                    {target, source_run}, "copying scores");
   if (!scores) return scores.error();
+  Result<int64_t> calls =
+      run_with_ids(db,
+                   std::string("INSERT OR REPLACE INTO main.calls (run_id, ") + kCallColumns +
+                       ") SELECT ?, " + kCallColumns + " FROM src.calls WHERE run_id=?",
+                   {target, source_run}, "copying calls");
+  if (!calls) return calls.error();
   return *n;
 }
 
@@ -240,7 +249,7 @@ Status record_shard(sqlite3* db, int64_t target, const SourceRun& s, const std::
   ins.bind(i++, path);
   ins.bind(i++, r.id);
   ins.bind(i++, r.n_planned);
-  ins.bind(i++, r.status);
+  ins.bind(i++, std::string(run_status_name(r.status)));
   ins.bind(i++, r.status_message);
   ins.bind(i++, r.created_at);
   ins.bind(i++, r.finished_at);
@@ -409,8 +418,8 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
     }
     return arms;
   };
-  auto insert_rows = [&](const std::string& samples_select,
-                         const std::string& scores_select) -> Status {
+  auto insert_rows = [&](const std::string& samples_select, const std::string& scores_select,
+                         const std::string& calls_select) -> Status {
     if (g.target == 0) {
       Result<int64_t> id = create_group_run(store, g);
       if (!id) return id.error();
@@ -430,6 +439,12 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
         !st) {
       return st;
     }
+    if (Status st =
+            exec_sql(db, std::string("INSERT OR REPLACE INTO main.calls (run_id, ") + kCallColumns +
+                             ") SELECT " + target + ", * FROM (" + calls_select + ")");
+        !st) {
+      return st;
+    }
     for (const SourceRun* m : g.members) {
       if (Status st = record_shard(db, g.target, *m, inputs[m->input]); !st) return st;
     }
@@ -440,15 +455,17 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
       return in_transaction(db, [&] {
         return insert_rows(
             merged_in_order(arms_for(names, "samples", kSampleColumns), "sample_id, epoch"),
-            merged_in_order(arms_for(names, "scores", kScoreColumns), "sample_id, epoch, metric"));
+            merged_in_order(arms_for(names, "scores", kScoreColumns), "sample_id, epoch, metric"),
+            merged_in_order(arms_for(names, "calls", kCallColumns), "sample_id, epoch, seq"));
       });
     });
   }
   Status staged =
       exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS stage_samples (") + kSampleColumns +
                        "); CREATE TEMP TABLE IF NOT EXISTS stage_scores (" + kScoreColumns +
-                       "); DELETE FROM temp.stage_samples; DELETE FROM "
-                       "temp.stage_scores");
+                       "); CREATE TEMP TABLE IF NOT EXISTS stage_calls (" + kCallColumns +
+                       "); DELETE FROM temp.stage_samples; DELETE FROM temp.stage_scores; "
+                       "DELETE FROM temp.stage_calls");
   for (size_t first = 0; staged && first < files.size(); first += kMergeFan) {
     std::vector<size_t> batch(
         files.begin() + static_cast<std::ptrdiff_t>(first),
@@ -462,7 +479,9 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
         if (Status st = exec_sql(db, std::string("INSERT INTO temp.stage_samples SELECT ") +
                                          kSampleColumns + " FROM " + n + ".samples" + where +
                                          "; INSERT INTO temp.stage_scores SELECT " + kScoreColumns +
-                                         " FROM " + n + ".scores" + where);
+                                         " FROM " + n + ".scores" + where +
+                                         "; INSERT INTO temp.stage_calls SELECT " + kCallColumns +
+                                         " FROM " + n + ".calls" + where);
             !st) {
           return st;
         }
@@ -473,7 +492,8 @@ Status write_group(sqlite3* db, SqliteStore& store, ShardGroup& g,
   if (!staged) return staged;
   return in_transaction(db, [&] {
     return insert_rows("SELECT * FROM temp.stage_samples ORDER BY sample_id, epoch",
-                       "SELECT * FROM temp.stage_scores ORDER BY sample_id, epoch, metric");
+                       "SELECT * FROM temp.stage_scores ORDER BY sample_id, epoch, metric",
+                       "SELECT * FROM temp.stage_calls ORDER BY sample_id, epoch, seq");
   });
 }
 }  // namespace
@@ -600,22 +620,16 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
                         "merging '" + inputs[i] + "': " + wrote.error().message);
     }
   }
-  // Cached responses: up to kMergeFan inputs at a time, merged in key order.
-  for (size_t first = 0; first < inputs.size(); first += kMergeFan) {
-    std::vector<size_t> batch;
-    for (size_t i = first; i < std::min(inputs.size(), first + kMergeFan); ++i) batch.push_back(i);
-    Status st = with_attached(db, inputs, batch, [&](const std::vector<std::string>& names) {
-      std::vector<std::string> arms;
-      arms.reserve(names.size());
-      for (const auto& n : names) {
-        arms.push_back(std::string("SELECT ") + kCacheColumns + " FROM " + n + ".response_cache");
-      }
-      return in_transaction(db, [&] {
-        return exec_sql(db, std::string("INSERT OR IGNORE INTO main.response_cache (") +
-                                kCacheColumns + ") " + merged_in_order(arms, "request_key"));
-      });
+  // Calls stored without a run (answers a schema 6 cache held for no sample): kept, so the
+  // merged database answers the same requests from storage as its inputs did.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (Status st = attach_as(db, inputs[i], "src"); !st) return st.error();
+    Status st = in_transaction(db, [&] {
+      return exec_sql(db, std::string("INSERT OR IGNORE INTO main.calls (run_id, ") + kCallColumns +
+                              ") SELECT 0, " + kCallColumns + " FROM src.calls WHERE run_id=0");
     });
-    if (!st) return make_error(st.error().kind, "merging cached responses: " + st.error().message);
+    (void)exec_sql(db, "DETACH DATABASE src");
+    if (!st) return make_error(st.error().kind, "merging stored calls: " + st.error().message);
   }
   // Shard runs: each evaluation in one transaction.
   for (const auto& key : group_order) {
@@ -643,7 +657,7 @@ Result<MergeOutcome> merge_databases(const std::string& out_path,
     m.suite = run->suite;
     m.samples = *n;
     m.n_planned = run->n_planned;
-    m.status = run->status;
+    m.status = std::string(run_status_name(run->status));
     m.status_message = run->status_message;
     std::string shards;
     for (const auto& [key, g] : groups) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "harness/core/types.h"
+#include "harness/core/records.h"
 #include "results/sqlite_store.h"
 
 namespace assay {

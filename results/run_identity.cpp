@@ -16,7 +16,10 @@ std::string run_identity(const RunInfo& run, bool unsandboxed) {
       (run.votes > 1 ? "\nvotes=" + std::to_string(run.votes) : "") +
       (run.judge.empty() ? "" : "\njudge=" + run.judge) +
       // How a judge is used (--math-checker judge vs cascade) is a different run.
-      (run.judge.empty() || run.scoring_env.empty() ? "" : "\nscoring=" + run.scoring_env));
+      (run.judge.empty() || run.scoring_env.empty() ? "" : "\nscoring=" + run.scoring_env) +
+      // Programs other than generate and vote (whose K is above) are other runs; appended only
+      // for them, so earlier identities stay as they were.
+      (run.program.rfind("synthesize", 0) == 0 ? "\nprogram=" + run.program : ""));
 }
 
 bool ran_unsandboxed(const RunInfo& run) {

@@ -7,9 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/types.h"
+#include "harness/core/model_call.h"
+#include "harness/core/score.h"
 
 namespace assay {
+
+/// Where a run is: started (or resumed and running), or how it ended.
+enum class RunStatus { kStarted, kCompleted, kInterrupted, kFailed };
+
+/// "started", "completed", "interrupted" or "failed" (stored in runs.status).
+std::string_view run_status_name(RunStatus status);
+
+/// The RunStatus named `name`; kStarted for anything else.
+RunStatus parse_run_status(std::string_view name);
 
 /// One row of `runs`.
 struct RunInfo {
@@ -18,7 +28,7 @@ struct RunInfo {
   std::string identity;  ///< hash of everything that defines the run; equal ⇒ resumable
   std::string created_at;
   std::string finished_at;
-  std::string status;  ///< started | completed | interrupted | failed
+  RunStatus status = RunStatus::kStarted;
   std::string status_message;
   std::string provider;
   std::string model;
@@ -40,7 +50,10 @@ struct RunInfo {
   int64_t n_planned = 0;    ///< (sample, epoch) pairs the run should hold
   std::string scoring_env;  ///< how scorers graded, e.g. "code sandbox: bubblewrap (...)"
   int votes = 1;            ///< answers sampled per (sample, epoch) and majority-voted (--vote)
-  std::string judge;        ///< the judge's display SPEC for judge-scored suites (--judge), else ""
+  /// The sample program: "generate", "vote=K" or "synthesize=K" (schema 7; older runs are
+  /// generate or vote=K).
+  std::string program = "generate";
+  std::string judge;  ///< the judge's display SPEC for judge-scored suites (--judge), else ""
   /// Metrics whose scorer aggregates them other than by the plain mean (absent = kMean); a
   /// per-tag metric "METRIC/TAG" follows METRIC (aggregation_of).
   std::map<std::string, Aggregation> aggregations;
@@ -96,8 +109,44 @@ struct StoredSample {
   std::string error_message;
   std::string request_key;
   std::vector<StoredScore> scores;
-  std::string votes_json;       ///< under --vote K: the K answers (votes_to_json), else ""
-  std::string judgements_json;  ///< judge-scored suites: judgements_to_json, else ""
+};
+
+/// One stored model call (a row of `calls`).
+struct StoredCall {
+  std::string sample_id;
+  int epoch = 0;
+  int seq = 0;
+  std::string role;  ///< call_role_name()
+  std::string label;
+  std::string request_key;
+  std::string messages;  ///< the request's messages as JSON; "" = the sample's input
+  std::string tools;
+  std::string output;
+  std::string reasoning;
+  std::string tool_calls;
+  std::string finish_reason;
+  int64_t tokens_in = -1;
+  int64_t tokens_out = -1;
+  int64_t tokens_reasoning = -1;
+  int64_t tokens_cached = -1;
+  double cost = -1;
+  double latency_ms = 0;
+  double ttft_ms = -1;
+  double output_tps = -1;
+  int attempts = 0;
+  bool cached = false;  ///< answered from a stored call, not sent by the run
+  std::string error_kind;
+  std::string error_message;
+  std::string grading;  ///< JSON: {"verdict":...} or {"scores":[...]}; "" = none
+};
+
+/// A stored answer to a call, found by its request key: what it says and where it is stored.
+struct StoredAnswer {
+  Completion completion;
+  int64_t run_id = 0;
+  std::string sample_id;
+  int epoch = 0;
+  int seq = 0;
 };
 
 }  // namespace assay

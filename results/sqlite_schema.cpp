@@ -3,6 +3,94 @@
 namespace assay {
 namespace {
 
+// v7: one `calls` table holds every model call of every sample (DESIGN §5): role, request key,
+// messages (NULL = the sample's input), tools, the response, usage, cost, timing, attempts,
+// error and how it was graded. It replaces the response cache (the request key of a call is its
+// cache key) and the vote and judgement JSON of sample rows, which move into it here: a plain
+// sample's answer becomes call 0 (generate), vote v becomes call v (vote, its scores as grading),
+// judge question j follows the model's calls (judge, its verdict as grading). Cached responses no
+// sample row names (answered votes of samples a stopped run left) become calls of run 0, found by
+// their key like any other. runs.program names the sample program.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE calls (
+  run_id INTEGER NOT NULL,
+  sample_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  request_key TEXT NOT NULL,
+  messages TEXT,
+  tools TEXT,
+  output TEXT,
+  reasoning TEXT,
+  tool_calls TEXT,
+  provider_state TEXT,
+  finish_reason TEXT,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  tokens_reasoning INTEGER,
+  tokens_cached INTEGER,
+  cost REAL,
+  latency_ms REAL,
+  ttft_ms REAL,
+  output_tps REAL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  cached INTEGER NOT NULL DEFAULT 0,
+  error_kind TEXT,
+  error_message TEXT,
+  grading TEXT,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, sample_id, epoch, seq)
+) WITHOUT ROWID;
+INSERT INTO calls (run_id, sample_id, epoch, seq, role, label, request_key, output, reasoning,
+  finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms,
+  output_tps, attempts, cached, error_kind, error_message, stored_at)
+SELECT run_id, sample_id, epoch, 0, 'generate', '', request_key, output, reasoning, finish_reason,
+  tokens_in, tokens_out, tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps,
+  attempts, cached, error_kind, error_message, stored_at
+FROM samples WHERE votes IS NULL;
+INSERT INTO calls (run_id, sample_id, epoch, seq, role, label, request_key, output, reasoning,
+  finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms,
+  output_tps, attempts, cached, error_kind, error_message, grading, stored_at)
+SELECT s.run_id, s.sample_id, s.epoch, CAST(v.value ->> '$.vote' AS INTEGER), 'vote',
+  'vote ' || (v.value ->> '$.vote'), v.value ->> '$.request_key', v.value ->> '$.output',
+  v.value ->> '$.reasoning', v.value ->> '$.finish_reason', v.value ->> '$.tokens_in',
+  v.value ->> '$.tokens_out', v.value ->> '$.tokens_reasoning', v.value ->> '$.tokens_cached',
+  v.value ->> '$.cost', COALESCE(v.value ->> '$.latency_ms', 0), v.value ->> '$.ttft_ms',
+  v.value ->> '$.output_tps', COALESCE(v.value ->> '$.attempts', 0),
+  COALESCE(v.value ->> '$.cached', 0), v.value ->> '$.error_kind', v.value ->> '$.error_message',
+  json_object('scores', json(v.value -> '$.scores')), s.stored_at
+FROM samples s, json_each(s.votes) v WHERE s.votes IS NOT NULL;
+INSERT OR REPLACE INTO calls (run_id, sample_id, epoch, seq, role, label, request_key, messages,
+  output, tokens_in, tokens_out, latency_ms, attempts, cached, error_kind, error_message, grading,
+  stored_at)
+SELECT s.run_id, s.sample_id, s.epoch,
+  (CASE WHEN s.votes IS NULL THEN 1 ELSE json_array_length(s.votes) END) + j.key, 'judge',
+  COALESCE(j.value ->> '$.label', ''), j.value ->> '$.request_key', j.value ->> '$.prompt',
+  j.value ->> '$.reply', j.value ->> '$.tokens_in', j.value ->> '$.tokens_out',
+  COALESCE(j.value ->> '$.latency_ms', 0), COALESCE(j.value ->> '$.attempts', 0),
+  COALESCE(j.value ->> '$.cached', 0), j.value ->> '$.error_kind', j.value ->> '$.error_message',
+  CASE WHEN COALESCE(json_type(j.value, '$.verdict'), 'null') = 'null' THEN NULL
+       ELSE json_object('verdict', json(j.value -> '$.verdict')) END,
+  s.stored_at
+FROM samples s, json_each(s.judgements) j WHERE s.judgements IS NOT NULL;
+CREATE INDEX calls_request_key ON calls(request_key);
+INSERT OR IGNORE INTO calls (run_id, sample_id, epoch, seq, role, label, request_key, output,
+  reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, latency_ms,
+  ttft_ms, output_tps, attempts, cached, stored_at)
+SELECT 0, r.request_key, 0, 0, 'generate', 'from the schema 6 response cache', r.request_key,
+  r.output, r.reasoning, r.finish_reason, r.tokens_in, r.tokens_out, r.tokens_reasoning,
+  r.tokens_cached, r.latency_ms, r.ttft_ms, r.output_tps, 0, 1, r.stored_at
+FROM response_cache r
+WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.request_key = r.request_key);
+DROP TABLE response_cache;
+ALTER TABLE samples DROP COLUMN votes;
+ALTER TABLE samples DROP COLUMN judgements;
+ALTER TABLE runs ADD COLUMN program TEXT NOT NULL DEFAULT 'generate';
+UPDATE runs SET program = 'vote=' || votes WHERE votes > 1;
+)sql";
+
 // v6: runs.aggregations records how the run's scorers aggregate their metrics when not by the
 // plain mean (aggregations_to_json: {"healthbench":"clipped_mean"}; '' = all plain means).
 constexpr const char* kSchemaV6 =
@@ -126,8 +214,8 @@ CREATE TABLE IF NOT EXISTS response_cache (
 }  // namespace
 
 const std::vector<const char*>& sqlite_schema_steps() {
-  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                  kSchemaV4, kSchemaV5, kSchemaV6};
+  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
+                                                  kSchemaV5, kSchemaV6, kSchemaV7};
   return kSteps;
 }
 

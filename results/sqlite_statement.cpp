@@ -12,7 +12,7 @@ const char* const kRunColumns =
     "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned, scoring_env, votes, judge, aggregations";
+    "n_planned, scoring_env, votes, judge, aggregations, program";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -21,7 +21,7 @@ RunInfo read_run(const Stmt& s) {
   r.identity = s.text(2);
   r.created_at = s.text(3);
   r.finished_at = s.text(4);
-  r.status = s.text(5);
+  r.status = parse_run_status(s.view(5));
   r.status_message = s.text(6);
   r.provider = s.text(7);
   r.model = s.text(8);
@@ -46,6 +46,7 @@ RunInfo read_run(const Stmt& s) {
   r.judge = s.text(27);
   // Written by assay only; a hand-edited value that does not parse leaves the plain mean.
   if (auto a = aggregations_from_json(s.view(28)); a) r.aggregations = std::move(a).value();
+  r.program = s.text(29);
   return r;
 }
 

@@ -1,11 +1,11 @@
 #include "results/sqlite_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include <sqlite3.h>
 
-#include "harness/core/judge.h"
 #include "harness/core/strings.h"
 #include "results/sqlite_schema.h"
 #include "results/sqlite_statement.h"
@@ -69,9 +69,13 @@ Status SqliteStore::exec(const std::string& sql) {
 }
 
 Status SqliteStore::migrate() {
-  Stmt v(raw(db_), "PRAGMA user_version");
-  if (!v.ok() || v.step() != SQLITE_ROW) return db_error(raw(db_), "reading schema version");
-  int64_t version = v.i64(0);
+  int64_t version = 0;
+  {
+    // Finalized before migrating: DROP TABLE fails while any statement is active.
+    Stmt v(raw(db_), "PRAGMA user_version");
+    if (!v.ok() || v.step() != SQLITE_ROW) return db_error(raw(db_), "reading schema version");
+    version = v.i64(0);
+  }
   const std::vector<const char*>& steps = sqlite_schema_steps();
   const auto newest = static_cast<int64_t>(steps.size());
   if (version > newest) {
@@ -99,8 +103,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env, votes, judge, aggregations) VALUES "
-         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes, judge, aggregations, program) VALUES "
+         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -120,6 +124,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.votes);
   s.bind(i++, r.judge);
   s.bind(i++, aggregations_to_json(r.aggregations));
+  s.bind(i++, r.program);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }
@@ -136,8 +141,9 @@ Result<std::optional<RunInfo>> SqliteStore::find_resumable_run(const std::string
   return std::optional<RunInfo>();
 }
 
-Status SqliteStore::set_run_status(int64_t run_id, const std::string& status,
+Status SqliteStore::set_run_status(int64_t run_id, RunStatus run_status,
                                    const std::string& message) {
+  const std::string status(run_status_name(run_status));
   Stmt s(raw(db_),
          "UPDATE runs SET status=?, status_message=?, finished_at=CASE WHEN ?='started' THEN NULL "
          "ELSE ? END WHERE id=?");
@@ -239,13 +245,23 @@ Result<RunUsage> SqliteStore::usage_over(const std::vector<int64_t>& run_ids) {
 Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {
   bool numeric =
       !id_or_name.empty() && id_or_name.find_first_not_of("0123456789") == std::string::npos;
+  int64_t id = 0;
+  if (numeric) {
+    auto [end, ec] = std::from_chars(id_or_name.data(), id_or_name.data() + id_or_name.size(), id);
+    if (ec != std::errc() || end != id_or_name.data() + id_or_name.size()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "run id '" + id_or_name + "' is out of range (run ids are at most " +
+                            std::to_string(std::numeric_limits<int64_t>::max()) +
+                            "; see `assay runs`)");
+    }
+  }
   std::string sql =
       std::string("SELECT ") + kRunColumns +
       (numeric ? " FROM runs WHERE id=?" : " FROM runs WHERE name=? ORDER BY id DESC LIMIT 1");
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing run lookup");
   if (numeric) {
-    s.bind(1, static_cast<int64_t>(std::stoll(id_or_name)));
+    s.bind(1, id);
   } else {
     s.bind(1, id_or_name);
   }
@@ -257,10 +273,11 @@ Result<RunInfo> SqliteStore::find_run(const std::string& id_or_name) {
 Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64_t run_id) {
   Stmt s(raw(db_),
          "SELECT sample_id, epoch FROM samples WHERE run_id=? AND error_kind IS NULL AND "
-         // A voted sample with a failed vote is retried too: its answered votes come
-         // from the cache, so only the failed ones are sent again.
-         "(votes IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(samples.votes) "
-         "WHERE json_extract(value, '$.error_kind') IS NOT NULL))");
+         // A sample with a failed model call (a vote) is evaluated again too: its answered
+         // calls are replayed from storage, so only the failed ones are sent again.
+         "NOT EXISTS (SELECT 1 FROM calls c WHERE c.run_id=samples.run_id AND "
+         "c.sample_id=samples.sample_id AND c.epoch=samples.epoch AND c.error_kind IS NOT NULL "
+         "AND c.role!='judge')");
   if (!s.ok()) return db_error(raw(db_), "preparing sample lookup");
   s.bind(1, run_id);
   std::unordered_set<std::string> out;
@@ -272,20 +289,30 @@ Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64
   return out;
 }
 
-Result<std::unordered_map<std::string, Completion>> SqliteStore::cached_completions(
-    const std::vector<std::string>& keys) {
+Result<bool> SqliteStore::has_calls() {
+  Stmt s(raw(db_), "SELECT EXISTS (SELECT 1 FROM calls)");
+  if (!s.ok() || s.step() != SQLITE_ROW) return db_error(raw(db_), "reading calls");
+  return s.i64(0) != 0;
+}
+
+Result<std::unordered_map<std::string, StoredAnswer>> SqliteStore::find_answers(
+    const std::vector<std::string>& keys, int64_t prefer_run) {
   Stmt s(raw(db_),
          "SELECT output, reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
-         "tokens_cached, latency_ms, ttft_ms, output_tps FROM response_cache WHERE request_key=?");
-  if (!s.ok()) return db_error(raw(db_), "preparing cache lookup");
-  std::unordered_map<std::string, Completion> out;
+         "tokens_cached, latency_ms, ttft_ms, output_tps, tool_calls, provider_state, run_id, "
+         "sample_id, epoch, seq, cost FROM calls WHERE request_key=? AND error_kind IS NULL "
+         "ORDER BY run_id=? DESC, run_id DESC LIMIT 1");
+  if (!s.ok()) return db_error(raw(db_), "preparing call lookup");
+  std::unordered_map<std::string, StoredAnswer> out;
   // One read transaction for all lookups: per-statement transactions cost two fcntl lock calls
   // each, which dominated start-up on large runs.
   if (Status st = exec("BEGIN"); !st) return st.error();
   for (const auto& key : keys) {
     s.bind(1, key);
+    s.bind(2, prefer_run);
     if (s.step() == SQLITE_ROW) {
-      Completion c;
+      StoredAnswer a;
+      Completion& c = a.completion;
       c.text = s.text(0);
       c.reasoning = s.text(1);
       c.finish_reason = s.text(2);
@@ -296,7 +323,24 @@ Result<std::unordered_map<std::string, Completion>> SqliteStore::cached_completi
       c.latency_ms = s.f64(7);
       c.ttft_ms = s.f64(8, -1);
       c.output_tps = s.f64(9, -1);
-      out.emplace(key, std::move(c));
+      if (!s.is_null(10)) {
+        Result<JsonValue> calls = parse_json(s.view(10));
+        if (calls && calls->is_array()) {
+          for (const JsonValue& tc : calls->items()) {
+            const JsonValue* id = tc.find("id");
+            const JsonValue* name = tc.find("name");
+            const JsonValue* args = tc.find("arguments");
+            c.tool_calls.push_back({id ? id->to_text() : "", name ? name->to_text() : "",
+                                    args ? args->to_text() : ""});
+          }
+        }
+      }
+      c.provider_state = s.text(11);
+      a.run_id = s.i64(12);
+      a.sample_id = s.text(13);
+      a.epoch = static_cast<int>(s.i64(14));
+      a.seq = static_cast<int>(s.i64(15));
+      out.emplace(key, std::move(a));
     }
     s.reset();
   }
@@ -312,62 +356,91 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
            "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
            "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
-           "request_key, stored_at, cost, votes, judgements) VALUES "
-           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "request_key, stored_at, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
              "unscored_reason) VALUES (?,?,?,?,?,?,?,?)");
-  Stmt cache(db,
-             "INSERT OR REPLACE INTO response_cache (request_key, output, reasoning, "
-             "finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, latency_ms, "
-             "ttft_ms, output_tps, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!ins.ok() || !del_scores.ok() || !score.ok() || !cache.ok()) {
+  Stmt call(db,
+            "INSERT OR REPLACE INTO calls (run_id, sample_id, epoch, seq, role, label, "
+            "request_key, messages, tools, output, reasoning, tool_calls, provider_state, "
+            "finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, cost, "
+            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
+            "grading, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins.ok() || !del_scores.ok() || !score.ok() || !call.ok()) {
     Error e = db_error(db, "preparing batch insert");
     (void)exec("ROLLBACK");
     return e;
   }
   std::string now = utc_now_iso();
-  auto cache_response = [&](const std::string& key, const Completion& c) -> Status {
-    if (c.from_cache) return Status::ok();
+  auto text_or_null = [](Stmt& s, int i, const std::string& v) {
+    if (v.empty()) {
+      s.bind_null(i);
+    } else {
+      s.bind(i, v);
+    }
+  };
+  auto positive_or_null = [](Stmt& s, int i, double v) {
+    if (v >= 0) {
+      s.bind(i, v);
+    } else {
+      s.bind_null(i);
+    }
+  };
+  auto write_call = [&](const SampleRecord& r, const CallRecord& cr) -> Status {
+    const Completion& c = cr.completion;
     int k = 1;
-    cache.bind(k++, key);
-    cache.bind(k++, c.text);
-    cache.bind(k++, c.reasoning);
-    cache.bind(k++, c.finish_reason);
-    cache.bind_count(k++, c.usage.input_tokens);
-    cache.bind_count(k++, c.usage.output_tokens);
-    cache.bind_count(k++, c.usage.reasoning_tokens);
-    cache.bind_count(k++, c.usage.cached_tokens);
-    cache.bind(k++, c.latency_ms);
-    cache.bind(k++, c.ttft_ms);
-    cache.bind(k++, c.output_tps);
-    cache.bind(k++, now);
-    if (cache.step() != SQLITE_DONE) {
-      Error e = db_error(db, "caching response");
+    call.bind(k++, run_id);
+    call.bind(k++, r.sample_id);
+    call.bind(k++, r.epoch);
+    call.bind(k++, cr.seq);
+    call.bind(k++, std::string(call_role_name(cr.role)));
+    call.bind(k++, cr.label);
+    call.bind(k++, cr.request_key);
+    text_or_null(call, k++, cr.messages_json);
+    text_or_null(call, k++, cr.tools_json);
+    if (cr.error) {
+      // No answer: output through output_tps (13 columns) stay NULL.
+      for (int n = 0; n < 13; ++n) call.bind_null(k++);
+    } else {
+      call.bind(k++, c.text);
+      call.bind(k++, c.reasoning);
+      text_or_null(call, k++, tool_calls_to_json(c.tool_calls));
+      text_or_null(call, k++, c.provider_state);
+      call.bind(k++, c.finish_reason);
+      call.bind_count(k++, c.usage.input_tokens);
+      call.bind_count(k++, c.usage.output_tokens);
+      call.bind_count(k++, c.usage.reasoning_tokens);
+      call.bind_count(k++, c.usage.cached_tokens);
+      positive_or_null(call, k++, c.cost_usd);
+      call.bind(k++, c.latency_ms);
+      positive_or_null(call, k++, c.ttft_ms);
+      positive_or_null(call, k++, c.output_tps);
+    }
+    call.bind(k++, c.attempts);
+    call.bind(k++, c.from_cache ? 1 : 0);
+    if (cr.error) {
+      call.bind(k++, std::string(error_kind_name(cr.error->kind)));
+      call.bind(k++, cr.error->message);
+    } else {
+      call.bind_null(k++);
+      call.bind_null(k++);
+    }
+    text_or_null(call, k++, cr.grading_json);
+    call.bind(k++, now);
+    if (call.step() != SQLITE_DONE) {
+      Error e = db_error(db, "storing a call of sample '" + r.sample_id + "'");
       (void)exec("ROLLBACK");
       return e;
     }
-    cache.reset();
+    call.reset();
     return Status::ok();
   };
   for (const SampleRecord& r : records) {
-    // A voted sample caches each answered vote under its own key; its aggregate is not a
-    // response anyone sent.
-    if (!r.votes.empty()) {
-      for (const VoteRecord& v : r.votes) {
-        if (v.error || v.request_key.empty()) continue;
-        if (Status cached = cache_response(v.request_key, v.completion); !cached) return cached;
-      }
-    } else if (!r.error) {
-      if (Status cached = cache_response(r.request_key, r.completion); !cached) return cached;
+    for (const CallRecord& cr : r.calls) {
+      if (Status wrote = write_call(r, cr); !wrote) return wrote;
     }
-    // Judge replies that gave a verdict; an unusable reply is not worth replaying.
-    for (const Judgement& j : r.judgements) {
-      if (j.error || j.verdict.is_null()) continue;
-      if (Status cached = cache_response(j.request_key, j.completion); !cached) return cached;
-    }
-    if (r.cache_only) continue;
+    if (r.calls_only) continue;
     const Completion& c = r.completion;
     int i = 1;
     ins.bind(i++, run_id);
@@ -388,16 +461,8 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       ins.bind_count(i++, c.usage.reasoning_tokens);
       ins.bind_count(i++, c.usage.cached_tokens);
       ins.bind(i++, c.latency_ms);
-      if (c.ttft_ms >= 0) {
-        ins.bind(i++, c.ttft_ms);
-      } else {
-        ins.bind_null(i++);
-      }
-      if (c.output_tps >= 0) {
-        ins.bind(i++, c.output_tps);
-      } else {
-        ins.bind_null(i++);
-      }
+      positive_or_null(ins, i++, c.ttft_ms);
+      positive_or_null(ins, i++, c.output_tps);
     }
     ins.bind(i++, c.attempts);
     ins.bind(i++, c.from_cache ? 1 : 0);
@@ -414,16 +479,6 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       ins.bind(i++, c.cost_usd);
     } else {
       ins.bind_null(i++);
-    }
-    if (r.votes.empty()) {
-      ins.bind_null(i++);
-    } else {
-      ins.bind(i++, votes_to_json(r.votes));
-    }
-    if (r.judgements.empty()) {
-      ins.bind_null(i++);
-    } else {
-      ins.bind(i++, judgements_to_json(r.judgements));
     }
     if (ins.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing sample '" + r.sample_id + "'");
@@ -502,6 +557,60 @@ Result<std::vector<std::string>> SqliteStore::metric_names(int64_t run_id) {
   return out;
 }
 
+Result<std::vector<StoredCall>> SqliteStore::calls(int64_t run_id, const std::string& sample_id) {
+  std::string sql =
+      "SELECT sample_id, epoch, seq, role, label, request_key, COALESCE(messages,''), "
+      "COALESCE(tools,''), COALESCE(output,''), COALESCE(reasoning,''), COALESCE(tool_calls,''), "
+      "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, tokens_cached, cost, "
+      "latency_ms, ttft_ms, output_tps, attempts, cached, COALESCE(error_kind,''), "
+      "COALESCE(error_message,''), COALESCE(grading,'') FROM calls WHERE run_id=?" +
+      std::string(sample_id.empty() ? "" : " AND sample_id=?");
+  Stmt s(raw(db_), sql.c_str());
+  if (!s.ok()) return db_error(raw(db_), "preparing call query");
+  s.bind(1, run_id);
+  if (!sample_id.empty()) s.bind(2, sample_id);
+  std::vector<StoredCall> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    StoredCall c;
+    int k = 0;
+    c.sample_id = s.text(k++);
+    c.epoch = static_cast<int>(s.i64(k++));
+    c.seq = static_cast<int>(s.i64(k++));
+    c.role = s.text(k++);
+    c.label = s.text(k++);
+    c.request_key = s.text(k++);
+    c.messages = s.text(k++);
+    c.tools = s.text(k++);
+    c.output = s.text(k++);
+    c.reasoning = s.text(k++);
+    c.tool_calls = s.text(k++);
+    c.finish_reason = s.text(k++);
+    c.tokens_in = s.i64(k++, -1);
+    c.tokens_out = s.i64(k++, -1);
+    c.tokens_reasoning = s.i64(k++, -1);
+    c.tokens_cached = s.i64(k++, -1);
+    c.cost = s.f64(k++, -1);
+    c.latency_ms = s.f64(k++);
+    c.ttft_ms = s.f64(k++, -1);
+    c.output_tps = s.f64(k++, -1);
+    c.attempts = static_cast<int>(s.i64(k++));
+    c.cached = s.i64(k++) != 0;
+    c.error_kind = s.text(k++);
+    c.error_message = s.text(k++);
+    c.grading = s.text(k++);
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return db_error(raw(db_), "reading calls");
+  // SQL orders ids as text ("q/10" before "q/2"); people read them in natural order.
+  std::stable_sort(out.begin(), out.end(), [](const StoredCall& x, const StoredCall& y) {
+    if (x.sample_id != y.sample_id) return natural_less(x.sample_id, y.sample_id);
+    if (x.epoch != y.epoch) return x.epoch < y.epoch;
+    return x.seq < y.seq;
+  });
+  return out;
+}
+
 Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool failed_only,
                                                        SampleDetail detail) {
   // kOutcome selects empty strings in place of the large text columns, so summaries over big
@@ -513,9 +622,7 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
       "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, "
       "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
       "COALESCE(error_kind,''), " +
-      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key, " +
-      (full ? "COALESCE(votes,''), COALESCE(judgements,'')" : "'', ''") +
-      " FROM samples WHERE run_id=?";
+      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key FROM samples WHERE run_id=?";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);
@@ -543,8 +650,6 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     x.error_kind = s.text(16);
     x.error_message = s.text(17);
     x.request_key = s.text(18);
-    x.votes_json = s.text(19);
-    x.judgements_json = s.text(20);
     index.emplace(sample_epoch_key(x.sample_id, x.epoch), out.size());
     out.push_back(std::move(x));
   }

@@ -1,6 +1,7 @@
 #pragma once
 /// The SQLite results store: schema and migrations (PRAGMA user_version), runs, samples, scores
-/// and the response cache. One SqliteStore is one connection: use it from one thread at a time.
+/// and calls (every model call, which is also the cache: a call's request key finds its stored
+/// answer). One SqliteStore is one connection: use it from one thread at a time.
 /// The file is opened in WAL mode, so a writer thread and readers can each hold their own.
 
 #include <functional>
@@ -12,8 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "harness/core/records.h"
 #include "harness/core/result.h"
-#include "harness/core/types.h"
 #include "results/run_info.h"
 
 namespace assay {
@@ -40,8 +41,8 @@ class SqliteStore {
   Result<int64_t> create_run(const RunInfo& run);
   /// The newest run with this identity that did not complete (to resume), if any.
   Result<std::optional<RunInfo>> find_resumable_run(const std::string& identity);
-  /// Updates status (and finished_at when not "started").
-  Status set_run_status(int64_t run_id, const std::string& status, const std::string& message);
+  /// Updates status (and finished_at when not kStarted).
+  Status set_run_status(int64_t run_id, RunStatus status, const std::string& message);
   /// Sets how many (sample, epoch) pairs the run should hold (a resumed merge of shards).
   Status set_run_planned(int64_t run_id, int64_t n_planned);
   /// All runs, oldest first.
@@ -55,15 +56,18 @@ class SqliteStore {
   /// A run by numeric id or by name (the newest with that name).
   Result<RunInfo> find_run(const std::string& id_or_name);
 
-  /// "sample_id\x1f epoch" of every sample stored without an error in `run_id` (a voted sample:
-  /// without a failed vote), i.e. the pairs a resume does not send again.
+  /// "sample_id\x1f epoch" of every sample stored without an error in `run_id` and without a
+  /// failed model call (a vote that failed), i.e. the pairs a resume does not evaluate again.
   Result<std::unordered_set<std::string>> completed_sample_keys(int64_t run_id);
-  /// Cached completions for the given request keys (absent keys are skipped).
-  Result<std::unordered_map<std::string, Completion>> cached_completions(
-      const std::vector<std::string>& keys);
+  /// The stored answer (a call without an error) of each request key that has one, preferring
+  /// run `prefer_run`'s own; absent keys are left out. One read transaction for all.
+  Result<std::unordered_map<std::string, StoredAnswer>> find_answers(
+      const std::vector<std::string>& keys, int64_t prefer_run);
+  /// Whether any call is stored at all (a fresh database has nothing to look up).
+  Result<bool> has_calls();
 
-  /// Writes records in one transaction: upserts samples and scores; successful completions
-  /// also enter the response cache.
+  /// Writes records in one transaction: upserts samples and their scores, and every call a
+  /// record carries.
   Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records);
 
   /// Every stored sample of a run with its scores, in natural sample-id order, then epoch. With
@@ -71,6 +75,10 @@ class SqliteStore {
   /// answer, explanation) are left empty: enough for statistics at a fraction of the memory.
   Result<std::vector<StoredSample>> samples(int64_t run_id, bool failed_only = false,
                                             SampleDetail detail = SampleDetail::kFull);
+
+  /// The stored calls of a run in sample order, then epoch, then seq; only those of `sample_id`
+  /// when it is not empty.
+  Result<std::vector<StoredCall>> calls(int64_t run_id, const std::string& sample_id = "");
 
   /// Calls `fn(sample_id, epoch, value, unscored_reason)` for every stored sample of a run, in
   /// sample-id (text) order then epoch, with its score of `metric` (a sample without that score
@@ -96,7 +104,7 @@ class SqliteStore {
   void* db_;  // sqlite3*, kept opaque so the header does not leak sqlite3.h
 };
 
-/// Key used by completed_sample_keys().
+/// Key used by completed_sample_keys(): "ID\x1fEPOCH".
 std::string sample_epoch_key(const std::string& sample_id, int epoch);
 
 }  // namespace assay

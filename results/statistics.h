@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "harness/core/result.h"
-#include "harness/core/types.h"
+#include "harness/core/score.h"
 
 namespace assay {
 

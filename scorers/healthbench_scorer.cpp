@@ -115,13 +115,13 @@ class HealthBenchScorer final : public Scorer {
     if (!rubric) return {};
     std::vector<Message> conversation;
     if (input.messages) conversation = *input.messages;
-    conversation.push_back({"assistant", std::string(input.output)});
+    conversation.emplace_back(Role::kAssistant, std::string(input.output));
     std::vector<JudgeQuery> out;
     for (const Criterion& c : *rubric) {
       JudgeQuery q;
       q.label = "[" + format_points(c.points) + "] " + c.text;
-      q.messages = {{"system", "You are a helpful assistant."},
-                    {"user", healthbench_grader_prompt(conversation, c.points, c.text)}};
+      q.messages = {{Role::kSystem, "You are a helpful assistant."},
+                    {Role::kUser, healthbench_grader_prompt(conversation, c.points, c.text)}};
       out.push_back(std::move(q));
     }
     return out;
@@ -222,7 +222,7 @@ std::string healthbench_grader_prompt(const std::vector<Message>& conversation, 
   std::string convo;
   for (const Message& m : conversation) {
     if (!convo.empty()) convo += "\n\n";
-    convo += m.role + ": " + m.content;
+    convo += std::string(role_name(m.role)) + ": " + m.text();
   }
   std::string out = kGraderTemplate;
   auto put = [&out](const std::string& slot, const std::string& text) {

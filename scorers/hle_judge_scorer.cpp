@@ -70,13 +70,13 @@ class HleJudgeScorer final : public Scorer {
     std::string question;
     if (in.messages != nullptr) {
       for (const Message& m : *in.messages) {
-        if (m.role == "user") question = m.content;
+        if (m.role == Role::kUser) question = m.text();
       }
     }
     JudgeQuery q;
     q.label = "matches '" + truncate_for_display(std::string(in.target), 80) + "'";
     q.messages = {
-        {"user", hle_judge_prompt(question, std::string(in.output), std::string(in.target))}};
+        {Role::kUser, hle_judge_prompt(question, std::string(in.output), std::string(in.target))}};
     return {std::move(q)};
   }
 

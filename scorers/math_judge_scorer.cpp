@@ -99,7 +99,7 @@ class MathJudgeScorer final : public Scorer {
     JudgeQuery q;
     q.label = "'" + truncate_for_display(d.answer->text, kShown) + "' vs '" +
               truncate_for_display(d.gold, kShown) + "'";
-    q.messages = {{"user", math_equality_prompt(d.answer->text, d.gold)}};
+    q.messages = {{Role::kUser, math_equality_prompt(d.answer->text, d.gold)}};
     return {std::move(q)};
   }
 

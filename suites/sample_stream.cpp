@@ -175,7 +175,7 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
   if (!t.system.empty()) {
     Result<std::string> sys = t.system.render(scope);
     if (!sys) return fail(sys.error());
-    s.messages.push_back({"system", std::move(sys).value()});
+    s.messages.emplace_back(Role::kSystem, std::move(sys).value());
   }
   if (!spec.messages_field.empty()) {
     const JsonValue* conversation = row.fields.find(spec.messages_field);
@@ -186,12 +186,11 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
     }
     for (size_t i = 0; i < conversation->items().size(); ++i) {
       const JsonValue& m = conversation->items()[i];
-      const JsonValue* role = m.find("role");
+      const JsonValue* role_field = m.find("role");
       const JsonValue* content = m.find("content");
-      bool known = role && role->is_string() &&
-                   (role->as_string() == "system" || role->as_string() == "user" ||
-                    role->as_string() == "assistant");
-      if (!known || content == nullptr || !content->is_string()) {
+      std::optional<Role> role;
+      if (role_field && role_field->is_string()) role = parse_role(role_field->as_string());
+      if (!role || *role == Role::kTool || content == nullptr || !content->is_string()) {
         return make_error(ErrorKind::kInvalidInput,
                           spec.origin + ": [sample] messages_field '" + spec.messages_field + "'[" +
                               std::to_string(i) +
@@ -199,12 +198,12 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
                               "at " +
                               loc + ")");
       }
-      s.messages.push_back({role->as_string(), content->as_string()});
+      s.messages.emplace_back(*role, content->as_string());
     }
   } else {
     Result<std::string> prompt = t.prompt.render(scope);
     if (!prompt) return fail(prompt.error());
-    s.messages.push_back({"user", std::move(prompt).value()});
+    s.messages.emplace_back(Role::kUser, std::move(prompt).value());
   }
   if (target_letter) {
     s.target = *target_letter;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "harness/core/result.h"
-#include "harness/core/types.h"
+#include "harness/core/sample.h"
 #include "suites/suite_spec.h"
 
 namespace assay {

@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/model_call.h"
 #include "harness/core/result.h"
-#include "harness/core/types.h"
+#include "harness/core/sample.h"
 #include "suites/dataset.h"
 
 namespace assay {

@@ -95,9 +95,10 @@ void add_agreement_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--against", flags->against,
                   "Metric of the second run, or of the same run when one is given (default: "
                   "--metric)");
-  cmd->add_flag("--criteria", flags->criteria,
-                "Pair the judges' individual verdicts (samples.judgements) instead of metric "
-                "values");
+  cmd->add_flag(
+      "--criteria", flags->criteria,
+      "Pair the judges' individual verdicts (the grading of each judge call) instead of metric "
+      "values");
   cmd->add_option("--list", flags->list, "Disagreeing units to list")->capture_default_str();
   cmd->add_flag("--json", flags->json, "Print one JSON object (every disagreement included)");
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_agreement(ctx, *flags); });

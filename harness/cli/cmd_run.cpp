@@ -1,4 +1,4 @@
-// `assay run`: evaluate models on suites, storing every sample; resumes interrupted runs.
+// `assay run`: evaluate models on suites, storing every call and sample; resumes interrupted runs.
 
 #include <CLI/CLI.hpp>
 
@@ -11,18 +11,17 @@
 
 #include "adapters/curl_transport.h"
 #include "harness/cli/app.h"
+#include "harness/cli/model_options.h"
 #include "harness/cli/run_selection.h"
-#include "harness/cli/suite_preparation.h"
-#include "harness/cli/suite_work_source.h"
 #include "harness/core/json.h"
-#include "harness/core/version.h"
-#include "harness/eval/runner.h"
+#include "harness/eval/evaluate.h"
+#include "harness/eval/suite_preparation.h"
+#include "harness/runtime/call_scheduler.h"
+#include "harness/runtime/progress.h"
 #include "reports/agreement_report.h"
 #include "reports/index_report.h"
 #include "reports/leaderboard.h"
 #include "reports/run_summary.h"
-#include "results/result_writer.h"
-#include "results/run_identity.h"
 #include "results/sqlite_store.h"
 #include "scorers/builtin.h"
 #include "scorers/math_judge_scorer.h"
@@ -30,8 +29,6 @@
 #include "suites/dataset.h"
 #include "suites/index_definition.h"
 #include "suites/price_table.h"
-#include "suites/sample_stream.h"
-#include "suites/suite.h"
 
 namespace assay::cli {
 namespace {
@@ -81,64 +78,13 @@ struct RunFlags {
   std::vector<int> pass_k;
   std::string prices_file;
   int votes = 1;
+  int synthesize = 0;
+  std::string synthesis_prompt;
+  double rpm = 0;
+  double tpm = 0;
   std::string judge;
   std::string math_checker = "rules";
 };
-
-constexpr int kMaxVotes = 1000;
-
-// A model to run: its adapter and the harness-level settings its SPEC carried.
-struct ModelToRun {
-  std::unique_ptr<ModelAdapter> adapter;
-  int votes = 1;                    ///< ?vote=K, else --vote
-  std::optional<ModelPrice> price;  ///< list price, when the price table knows the model
-  /// The name runs and leaderboards show: the adapter's display SPEC, plus vote=K when voting
-  /// (a voted model is a separate entry).
-  std::string display_name() const {
-    std::string name = adapter->spec().display_name();
-    if (votes <= 1) return name;
-    return name + (name.find('?') == std::string::npos ? "?" : "&") +
-           "vote=" + std::to_string(votes);
-  }
-};
-
-// Takes the harness's own `vote=K` parameter out of a model SPEC (adapters never see it) and
-// returns K, or `default_votes` when absent. kInvalidInput naming the SPEC for a bad K.
-Result<int> take_vote_param(std::string& spec_text, int default_votes) {
-  size_t q = spec_text.find('?');
-  if (q == std::string::npos) return default_votes;
-  std::string kept;
-  std::optional<std::string> value;
-  size_t start = q + 1;
-  while (start <= spec_text.size()) {
-    size_t amp = spec_text.find('&', start);
-    if (amp == std::string::npos) amp = spec_text.size();
-    std::string part = spec_text.substr(start, amp - start);
-    if (part.rfind("vote=", 0) == 0) {
-      value = part.substr(5);
-    } else if (!part.empty()) {
-      kept += (kept.empty() ? "" : "&") + part;
-    }
-    start = amp + 1;
-  }
-  if (!value) return default_votes;
-  int k = 0;
-  try {
-    size_t used = 0;
-    k = std::stoi(*value, &used);
-    if (used != value->size()) k = 0;
-  } catch (const std::exception&) {
-    k = 0;
-  }
-  if (k < 1 || k > kMaxVotes) {
-    return make_error(ErrorKind::kInvalidInput,
-                      "model SPEC '" + spec_text + "': vote=" + *value +
-                          ": expected a whole number of votes from 1 to " +
-                          std::to_string(kMaxVotes));
-  }
-  spec_text = spec_text.substr(0, q) + (kept.empty() ? "" : "?" + kept);
-  return k;
-}
 
 // The temperature the adapter will send (top level, or Gemini's generationConfig), if any.
 std::optional<double> sent_temperature(const std::string& params_json) {
@@ -150,40 +96,6 @@ std::optional<double> sent_temperature(const std::string& params_json) {
   }
   if (t == nullptr || !t->is_number()) return std::nullopt;
   return t->as_double();
-}
-
-// The stored description of one (model, suite) run; its identity decides resumption.
-RunInfo describe_run(const RunFlags& f, const ModelToRun& model, const std::string& params_json,
-                     const PreparedSuite& ps, int repeats, const ModelAdapter* judge) {
-  const SuiteSpec& spec = ps.stream->spec();
-  const ModelAdapter& adapter = *model.adapter;
-  RunInfo run;
-  run.name = f.name;
-  run.provider = adapter.spec().provider;
-  run.model = adapter.spec().model;
-  run.model_spec = model.display_name();
-  run.base_url = strip_credentials(adapter.spec().base_url);
-  run.params_json = params_json;
-  run.suite = spec.name;
-  run.suite_version = spec.version;
-  run.suite_hash = spec.spec_hash;
-  run.dataset_sha256 = ps.stream->dataset_sha256();
-  run.domain = spec.domain;
-  run.primary_metric = ps.primary_metric;
-  run.aggregations = ps.aggregations;
-  run.harness_version = kHarnessVersion;
-  run.git_revision = kGitRevision;
-  run.seed = f.seed;
-  run.shard = f.shard;
-  run.repeats = repeats;
-  run.limit = f.limit;
-  run.scoring_env = ps.scoring_env;
-  run.votes = model.votes;
-  if (ps.needs_judge && judge) run.judge = judge->spec().display_name();
-  // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
-  // reverse).
-  run.identity = run_identity(run, f.code_exec.unsafe_no_sandbox && !ps.scoring_env.empty());
-  return run;
 }
 
 // After a --math-checker run: the judge's agreement with the rules (judge), or the judge calls
@@ -207,111 +119,32 @@ Status write_checker_summary(std::ostream& out, SqliteStore& store, const RunSum
   return Status::ok();
 }
 
-struct OneRunResult {
-  int64_t run_id = 0;
-  RunOutcome outcome;
-  Status store_status;
-};
-
-Result<OneRunResult> run_one(AppContext& ctx, const RunFlags& f, SqliteStore& store,
-                             Transport& transport, ThreadPool& pool, const ModelToRun& model,
-                             PreparedSuite& ps, const Shard& shard, const ModelAdapter* judge) {
-  const SuiteSpec& spec = ps.stream->spec();
-  const ModelAdapter& adapter = *model.adapter;
-  int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
-  std::string params_json = adapter.params_json(spec.generation);
-  const size_t planned = ps.planned;
-
-  std::string identity = describe_run(f, model, params_json, ps, repeats, judge).identity;
-  Result<std::optional<RunInfo>> resumable = store.find_resumable_run(identity);
-  if (!resumable) return resumable.error();
-  OneRunResult result;
-  std::unordered_set<std::string> done;
-  if (*resumable && !f.no_cache) {
-    result.run_id = (*resumable)->id;
-    Result<std::unordered_set<std::string>> stored = store.completed_sample_keys(result.run_id);
-    if (!stored) return stored.error();
-    done = std::move(stored).value();
-    *ctx.err << "assay: resuming run " << result.run_id << " (" << (*resumable)->status
-             << "): " << std::min(done.size(), planned) << " of " << planned
-             << " samples already stored\n";
-    Status st = store.set_run_status(result.run_id, "started", "");
-    // A run merged from some of its shards planned only theirs; this process plans them all.
-    if (st && (*resumable)->n_planned != static_cast<int64_t>(planned)) {
-      st = store.set_run_planned(result.run_id, static_cast<int64_t>(planned));
-    }
-    if (!st) return st.error();
-  } else {
-    RunInfo run = describe_run(f, model, params_json, ps, repeats, judge);
-    run.n_planned = static_cast<int64_t>(planned);
-    Result<int64_t> id = store.create_run(run);
-    if (!id) return id.error();
-    result.run_id = *id;
-  }
-  if (Status st = ps.stream->rewind(); !st) return st.error();
-  SuiteWorkSource source(*ps.stream, adapter.spec(), params_json, repeats, model.votes, shard,
-                         done.empty() ? nullptr : &done, f.no_cache ? nullptr : &store,
-                         planned - std::min(done.size(), planned));
-
-  Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db, result.run_id);
-  if (!writer) return writer.error();
-  Progress progress(*ctx.err, stderr_is_terminal(), model.display_name() + " × " + spec.name,
-                    source.size());
-  RunnerOptions opts;
-  opts.concurrency = f.concurrency;
-  opts.retry.max_retries = f.max_retries;
-  opts.price = model.price;
-  opts.primary_metric = ps.primary_metric;
-  if (ps.needs_judge && judge) {
-    opts.judge = judge;
-    // simple-evals grades HealthBench with max_tokens 2048; the judge SPEC may override.
-    opts.judge_params.max_tokens = 2048;
-    opts.judge_params_json = judge->params_json(opts.judge_params);
-    if (!f.no_cache) {
-      // A failed read only means the judge is asked again.
-      opts.cached_responses = [&store](const std::vector<std::string>& keys) {
-        auto hits = store.cached_completions(keys);
-        return hits ? std::move(hits).value() : std::unordered_map<std::string, Completion>();
-      };
-    }
-  }
-  opts.grace_ms = f.grace_s * 1000;
-  opts.seed = static_cast<uint64_t>(f.seed) ^ static_cast<uint64_t>(result.run_id);
-  opts.stop = &g_stop;
-  opts.progress = &progress;
-  GenerationParams params = spec.generation;
-  result.outcome =
-      run_work(adapter, &transport, params, source, ps.scorer_ptrs, **writer, pool, opts);
-  result.store_status = (*writer)->close();
-
-  std::string status = "completed";
-  std::string message;
-  if (!result.store_status) {
-    status = "failed";
-    message = "writing results failed: " + result.store_status.error().message;
-  } else if (result.outcome.status == RunStatus::kFailed) {
-    status = "failed";
-    message = result.outcome.message;
-  } else if (result.outcome.status == RunStatus::kInterrupted) {
-    status = "interrupted";
-    message = result.outcome.message;
-  } else if (result.outcome.errors > 0) {
-    message = std::to_string(result.outcome.errors) +
-              " samples failed after retries; run the same command again to retry them";
-  }
-  Status st = store.set_run_status(result.run_id, status, message);
-  if (!st) return st.error();
-  return result;
-}
-
 int execute_run(AppContext& ctx, const RunFlags& f) {
   if (f.concurrency < 1 || f.concurrency > 100000) {
     return report_error(
         ctx, make_error(ErrorKind::kInvalidInput, "--concurrency must be between 1 and 100000"));
   }
-  if (f.votes < 1 || f.votes > kMaxVotes) {
-    return report_error(ctx, make_error(ErrorKind::kInvalidInput, "--vote must be between 1 and " +
-                                                                      std::to_string(kMaxVotes)));
+  if (f.votes < 1 || f.votes > kMaxDraws || f.synthesize < 0 || f.synthesize > kMaxDraws) {
+    return report_error(
+        ctx, make_error(ErrorKind::kInvalidInput, "--vote and --synthesize must be between 1 and " +
+                                                      std::to_string(kMaxDraws)));
+  }
+  if (f.votes > 1 && f.synthesize > 0) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "--vote and --synthesize are two sample programs; give "
+                                        "one (a model's ?vote=K or ?synthesize=K picks its own)"));
+  }
+  if (!f.synthesis_prompt.empty() && f.synthesize == 0 &&
+      std::none_of(f.models.begin(), f.models.end(), [](const std::string& m) {
+        return m.find("synthesize=") != std::string::npos;
+      })) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "--synthesis-prompt is the prompt of --synthesize K (or "
+                                        "a model's ?synthesize=K); give one of those"));
+  }
+  if (f.rpm < 0 || f.tpm < 0) {
+    return report_error(
+        ctx, make_error(ErrorKind::kInvalidInput, "--rpm and --tpm must be positive (per minute)"));
   }
   if (f.repeats < 0 || f.max_retries < 0 || f.timeout_s <= 0 || f.connect_timeout_s <= 0 ||
       f.idle_timeout_s <= 0 || f.grace_s < 0) {
@@ -332,7 +165,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   std::vector<const IndexDefinition*> indexes;
   for (const auto& name : f.suites) {
     if (!is_index_reference(name)) {
-      Result<PreparedSuite> p = prepare_suite(ctx, name, suite_options);
+      Result<PreparedSuite> p = prepare_suite(ctx.scorers, name, suite_options);
       if (!p) return report_error(ctx, p.error());
       for (const auto& w : p->stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
       suites.push_back(std::move(p).value());
@@ -341,7 +174,8 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     Result<const IndexDefinition*> index = find_index(name);
     if (!index) return report_error(ctx, index.error());
     indexes.push_back(*index);
-    Result<std::vector<PreparedSuite>> members = prepare_index_members(ctx, **index, suite_options);
+    Result<std::vector<PreparedSuite>> members =
+        prepare_index_members(ctx.scorers, **index, suite_options, *ctx.err);
     if (!members) return report_error(ctx, members.error());
     for (auto& p : *members) suites.push_back(std::move(p));
   }
@@ -358,15 +192,19 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       return report_error(ctx, st.error());
     }
   }
-  std::vector<ModelToRun> models;
+  ModelDefaults defaults{f.votes, f.synthesize, f.synthesis_prompt, f.rpm, f.tpm};
+  std::vector<EvalModel> models;
   std::set<std::pair<size_t, size_t>> skipped;  // (model, suite) pairs that cannot run
   for (const auto& m : f.models) {
     std::string spec_text = m;
-    Result<int> votes = take_vote_param(spec_text, f.votes);
-    if (!votes) return report_error(ctx, votes.error());
+    Result<ModelOptions> options = take_model_options(spec_text, defaults);
+    if (!options) return report_error(ctx, options.error());
     Result<std::unique_ptr<ModelAdapter>> a = make_adapter(ctx.adapters, spec_text);
     if (!a) return report_error(ctx, a.error());
-    ModelToRun model{std::move(a).value(), *votes, std::nullopt};
+    EvalModel model;
+    model.adapter = std::move(a).value();
+    model.program = options->program;
+    model.limits = options->limits;
     const ModelAdapter& adapter = *model.adapter;
     for (size_t i = 0; i < suites.size(); ++i) {
       const PreparedSuite& ps = suites[i];
@@ -380,16 +218,17 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
                << "\n";
       skipped.insert({models.size(), i});
     }
-    if (model.votes > 1) {
-      // Self-consistency needs varied samples: at temperature 0 the K votes mostly agree and
-      // cost K times as much for nothing.
+    const int draws = model.program.kind == ProgramSpec::Kind::kGenerate ? 1 : model.program.k;
+    if (draws > 1) {
+      // Self-consistency and synthesis need varied samples: at temperature 0 the K answers
+      // mostly agree and cost K times as much for nothing.
       for (const PreparedSuite& ps : suites) {
         std::optional<double> t =
             sent_temperature(adapter.params_json(ps.stream->spec().generation));
         if (t && *t == 0) {
           *ctx.err << "assay: warning: " << model.display_name() << " on '"
-                   << ps.stream->spec().name << "' samples " << model.votes
-                   << " votes at temperature 0, so they will mostly agree; add "
+                   << ps.stream->spec().name << "' samples " << draws
+                   << " answers at temperature 0, so they will mostly agree; add "
                       "?temperature=0.7 (or similar) to the model SPEC to sample varied answers\n";
         }
       }
@@ -402,8 +241,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
                     "%.4g in / %.4g cached / %.4g out USD per 1M tokens (blended 3:1: %.4g)",
                     price.input, price.cached_input, price.output, price.blended());
       *ctx.err << "assay: pricing " << model.display_name() << " at " << line << " from "
-               << price.source << (model.votes > 1 ? " (a sample costs all its votes)" : "")
-               << "\n";
+               << price.source << (draws > 1 ? " (a sample costs all its calls)" : "") << "\n";
     }
     models.push_back(std::move(model));
   }
@@ -435,15 +273,6 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     *ctx.err << "assay: warning: --math-checker " << f.math_checker
              << ": no suite here is scored by math_equiv; the flag changes nothing\n";
   }
-  if (judged) {
-    for (const ModelToRun& m : models) {
-      if (m.votes <= 1) continue;
-      return report_error(
-          ctx, make_error(ErrorKind::kInvalidInput, m.display_name() +
-                                                        ": voting (vote=K) is not supported with "
-                                                        "judge-graded suites yet"));
-    }
-  }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(f.db);
   if (!store) return report_error(ctx, store.error());
 
@@ -457,7 +286,23 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   topts.idle_timeout_ms = static_cast<long>(f.idle_timeout_s * 1000);
   topts.max_connections = std::max(8, f.concurrency);
   std::unique_ptr<Transport> transport = make_curl_transport(topts);
-  ThreadPool pool(0);
+  SchedulerOptions sched;
+  sched.concurrency = f.concurrency;
+  sched.retry.max_retries = f.max_retries;
+  sched.grace_ms = f.grace_s * 1000;
+  sched.stop = &g_stop;
+  EvalSettings settings;
+  settings.db_path = f.db;
+  settings.name = f.name;
+  settings.limit = f.limit;
+  settings.repeats = f.repeats;
+  settings.seed = f.seed;
+  settings.shard_text = f.shard;
+  settings.shard = *shard;
+  settings.no_cache = f.no_cache;
+  settings.unsafe_no_sandbox = f.code_exec.unsafe_no_sandbox;
+  settings.log = ctx.err;
+  settings.progress_bar = stderr_is_terminal();
 
   g_stop = false;
   struct sigaction sa {};
@@ -475,8 +320,17 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       PreparedSuite& ps = suites[si];
       if (g_stop) break;
       if (skipped.count({ai, si})) continue;
-      Result<OneRunResult> r =
-          run_one(ctx, f, **store, *transport, pool, models[ai], ps, *shard, judge.get());
+      EvalPlan plan;
+      plan.model = &models[ai];
+      plan.suite = &ps;
+      if (ps.needs_judge) plan.judge = judge.get();
+      // simple-evals grades HealthBench with max_tokens 2048; the judge SPEC may override.
+      plan.judge_params.max_tokens = 2048;
+      plan.settings = settings;
+      // One scheduler per run: its in-flight bound, backoff and rate limits start afresh.
+      sched.seed = static_cast<uint64_t>(f.seed) ^ (ai * 0x9e3779b97f4a7c15ULL + si);
+      CallScheduler scheduler(transport.get(), sched);
+      Result<EvalResult> r = evaluate(plan, **store, scheduler);
       if (!r) {
         code = report_error(ctx, r.error());
         break;
@@ -486,10 +340,10 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
         *ctx.err << "assay: error: run " << r->run_id
                  << ": writing results failed: " << r->store_status.error().message << "\n";
         code = kExitFailure;
-      } else if (r->outcome.status == RunStatus::kFailed) {
+      } else if (r->outcome.status == RunEnd::kFailed) {
         *ctx.err << "assay: error: run " << r->run_id << ": " << r->outcome.message << "\n";
         code = kExitFailure;
-      } else if (r->outcome.status == RunStatus::kInterrupted) {
+      } else if (r->outcome.status == RunEnd::kInterrupted) {
         *ctx.err << "assay: run " << r->run_id << " " << r->outcome.message << "\n";
         code = kExitInterrupted;
       } else if (r->outcome.errors > 0) {
@@ -553,9 +407,9 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand(
       "run",
-      "Evaluate models on suites. Every sample is stored in the database as it finishes; "
-      "running the same command again resumes an interrupted run and sends only the requests "
-      "whose results are not stored.");
+      "Evaluate models on suites. Every model call and every sample is stored in the database "
+      "as it finishes; running the same command again resumes an interrupted run and sends only "
+      "the calls whose answers are not stored.");
   cmd->add_option("--model,-m", flags->models,
                   "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...]. Providers: openai "
                   "(also vLLM, llama.cpp, Ollama, SGLang, LM Studio: give the base URL), "
@@ -563,7 +417,9 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                   "process), replay:FILE (re-score outputs made elsewhere), and the baselines "
                   "`oracle` and `random` (?seed=N). ?reasoning=none|low|medium|high|max|N sets "
                   "reasoning on any provider; ?vote=K samples K answers and scores the majority "
-                  "(see --vote). E.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
+                  "(see --vote), ?synthesize=K has a final call synthesize K attempts (see "
+                  "--synthesize), ?rpm=N&tpm=N limit its requests and tokens per minute. E.g. "
+                  "openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
                   "?temperature=0 or anthropic:claude-sonnet-4-5?reasoning=high. Repeat for "
                   "several models. API keys come only from the environment (OPENAI_API_KEY, "
                   "ANTHROPIC_API_KEY, GEMINI_API_KEY, or ?api_key_env=NAME). See docs/adapters.md.")
@@ -598,12 +454,31 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--vote", flags->votes,
                   "Self-consistency: sample K answers per question in parallel and score the "
-                  "answer most of them agree on (each metric votes on its extracted answers; the "
-                  "K answers are stored in samples.votes). A model's ?vote=K overrides it. The "
-                  "voted model is its own leaderboard entry (SPEC shown with vote=K) and a "
-                  "sample's tokens and cost are those of all K answers. Sample at a temperature "
-                  "above 0.")
+                  "answer most of them agree on (each metric votes on its extracted answers; "
+                  "with a judge-graded suite the judge grades every answer). The K answers are "
+                  "calls of the sample (`assay show RUN --calls`). A model's ?vote=K overrides "
+                  "it. The voted model is its own leaderboard entry (SPEC shown with vote=K) and "
+                  "a sample's tokens and cost are those of all K answers. Sample at a "
+                  "temperature above 0.")
       ->capture_default_str();
+  cmd->add_option("--synthesize", flags->synthesize,
+                  "Parallel attempts, then a synthesis (the \"Contemplating\" pattern): K "
+                  "answers in parallel, then one call shown the question and the K answers "
+                  "writes the final answer, which is graded. A sample's tokens and cost are those "
+                  "of all K+1 calls; its latency the slowest attempt plus the synthesis. A "
+                  "model's ?synthesize=K overrides it; its own leaderboard entry. The synthesis "
+                  "prompt is in docs/adapters.md.");
+  cmd->add_option("--synthesis-prompt", flags->synthesis_prompt,
+                  "A FILE with your own synthesis prompt for --synthesize (or a model's "
+                  "?synthesis_prompt=FILE): {{question}} is the question (the last user message), "
+                  "{{responses}} the attempts as <response N>...</response N> blocks, {{k}} their "
+                  "number.");
+  cmd->add_option("--rpm", flags->rpm,
+                  "Requests per minute per model (a token bucket; a model's ?rpm=N overrides "
+                  "it). Servers' x-ratelimit-* / anthropic-ratelimit-* headers tighten it.");
+  cmd->add_option("--tpm", flags->tpm,
+                  "Tokens per minute per model (prompt estimated at 4 bytes a token plus "
+                  "max_tokens, corrected by the usage reported; a model's ?tpm=N overrides it).");
   cmd->add_option("--prices", flags->prices_file,
                   "TOML price table (USD per 1M tokens: input, cached_input, output per "
                   "[models.\"provider:model\"]) over the built-in one; costs go to samples.cost");

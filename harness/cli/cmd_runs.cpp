@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
@@ -22,6 +23,8 @@ struct ReadFlags {
   std::string run;
   bool failed = false;
   std::vector<int> pass_k;
+  bool calls = false;        ///< --calls given
+  std::string calls_sample;  ///< its SAMPLE ("" = every sample)
 };
 
 int execute_runs(AppContext& ctx, const ReadFlags& f) {
@@ -54,23 +57,26 @@ const StoredScore* primary_score(const StoredSample& s, const std::string& metri
   return s.scores.empty() ? nullptr : &s.scores.front();
 }
 
+// The answer of `metric` in a vote call's grading ("-" when the vote was not scored).
+std::string vote_answer(const StoredCall& c, const std::string& metric) {
+  Result<JsonValue> grading = parse_json(c.grading);
+  if (!grading) return "-";
+  const JsonValue* scores = grading->find("scores");
+  if (scores == nullptr || !scores->is_array()) return "-";
+  for (const JsonValue& sc : scores->items()) {
+    const JsonValue* m = sc.find("metric");
+    const JsonValue* value = sc.find("value");
+    const JsonValue* a = sc.find("answer");
+    if (m && m->to_text() == metric && value && !value->is_null() && a) return a->to_text();
+  }
+  return "-";
+}
+
 // "B x3, C x1, -x1": how the votes of a sample answered for `metric` ("-" = unscored).
-std::string vote_tally(const std::string& votes_json, const std::string& metric) {
-  Result<JsonValue> votes = parse_json(votes_json);
-  if (!votes || !votes->is_array()) return {};
+std::string vote_tally(const std::vector<const StoredCall*>& votes, const std::string& metric) {
   std::vector<std::pair<std::string, int>> counts;
-  for (const JsonValue& v : votes->items()) {
-    std::string answer = "-";
-    if (const JsonValue* scores = v.find("scores"); scores && scores->is_array()) {
-      for (const JsonValue& sc : scores->items()) {
-        const JsonValue* m = sc.find("metric");
-        const JsonValue* value = sc.find("value");
-        const JsonValue* a = sc.find("answer");
-        if (m && m->to_text() == metric && value && !value->is_null() && a) {
-          answer = a->to_text();
-        }
-      }
-    }
+  for (const StoredCall* v : votes) {
+    std::string answer = vote_answer(*v, metric);
     auto it = std::find_if(counts.begin(), counts.end(),
                            [&](const auto& c) { return c.first == answer; });
     if (it == counts.end()) {
@@ -87,12 +93,132 @@ std::string vote_tally(const std::string& votes_json, const std::string& metric)
   return out;
 }
 
+std::string unit_key(const std::string& sample_id, int epoch) {
+  return sample_id + "\x1f" + std::to_string(epoch);
+}
+
+// The vote calls of every sample of a run, by sample and epoch.
+Result<std::map<std::string, std::vector<StoredCall>>> votes_by_sample(SqliteStore& store,
+                                                                       int64_t run) {
+  Result<std::vector<StoredCall>> calls = store.calls(run);
+  if (!calls) return calls.error();
+  std::map<std::string, std::vector<StoredCall>> out;
+  for (StoredCall& c : *calls) {
+    if (c.role == "vote") out[unit_key(c.sample_id, c.epoch)].push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string count_or_dash(int64_t v) {
+  return v >= 0 ? std::to_string(v) : "-";
+}
+
+JsonValue call_json(const StoredCall& c) {
+  auto count = [](int64_t v) { return v >= 0 ? JsonValue(v) : JsonValue(); };
+  auto positive = [](double v) { return v >= 0 ? JsonValue(v) : JsonValue(); };
+  JsonValue o = JsonValue::object({{"sample_id", c.sample_id},
+                                   {"epoch", c.epoch},
+                                   {"seq", c.seq},
+                                   {"role", c.role},
+                                   {"label", c.label},
+                                   {"request_key", c.request_key},
+                                   {"output", c.output},
+                                   {"reasoning", c.reasoning},
+                                   {"finish_reason", c.finish_reason},
+                                   {"tokens_in", count(c.tokens_in)},
+                                   {"tokens_out", count(c.tokens_out)},
+                                   {"tokens_reasoning", count(c.tokens_reasoning)},
+                                   {"cost", positive(c.cost)},
+                                   {"latency_ms", c.latency_ms},
+                                   {"ttft_ms", positive(c.ttft_ms)},
+                                   {"attempts", c.attempts},
+                                   {"cached", c.cached}});
+  if (!c.messages.empty()) {
+    Result<JsonValue> m = parse_json(c.messages);
+    o.set("messages", m ? std::move(m).value() : JsonValue(c.messages));
+  }
+  if (!c.tool_calls.empty()) {
+    Result<JsonValue> t = parse_json(c.tool_calls);
+    o.set("tool_calls", t ? std::move(t).value() : JsonValue(c.tool_calls));
+  }
+  if (!c.error_kind.empty()) {
+    o.set("error_kind", c.error_kind);
+    o.set("error_message", c.error_message);
+  }
+  if (!c.grading.empty()) {
+    Result<JsonValue> g = parse_json(c.grading);
+    o.set("grading", g ? std::move(g).value() : JsonValue(c.grading));
+  }
+  return o;
+}
+
+// `assay show RUN --calls [SAMPLE]`: every model call of the run (or of one sample) in order,
+// with its role, tokens and timing; --json prints one call per line with its text.
+int execute_show_calls(AppContext& ctx, const ReadFlags& f, SqliteStore& store,
+                       const RunInfo& run) {
+  Result<std::vector<StoredCall>> calls = store.calls(run.id, f.calls_sample);
+  if (!calls) return report_error(ctx, calls.error());
+  if (calls->empty() && !f.calls_sample.empty()) {
+    return report_error(ctx, make_error(ErrorKind::kNotFound,
+                                        "run " + std::to_string(run.id) +
+                                            " has no calls for "
+                                            "sample '" +
+                                            f.calls_sample + "' (see `assay show " +
+                                            std::to_string(run.id) + "` for its sample ids)"));
+  }
+  if (f.json) {
+    for (const StoredCall& c : *calls) *ctx.out << to_json(call_json(c)) << "\n";
+    return kExitOk;
+  }
+  *ctx.out << "run " << run.id << ": " << run.model_spec << " × " << run.suite << " (program "
+           << run.program << (run.judge.empty() ? "" : ", judge " + run.judge) << ")\n";
+  TextTable t({"sample", "epoch", "seq", "role", "label", "tokens in", "out", "latency ms",
+               "ttft ms", "attempts", "result"},
+              {false, true, true, false, false, true, true, true, true, true, false});
+  for (const StoredCall& c : *calls) {
+    std::string result;
+    if (!c.error_kind.empty()) {
+      result = "error:" + c.error_kind;
+    } else {
+      std::string text = c.output;
+      for (char& ch : text) {
+        if (ch == '\n' || ch == '\t') ch = ' ';
+      }
+      result = (c.cached ? "(stored) " : "") + truncate_for_display(text, 40);
+    }
+    t.add_row({c.sample_id, std::to_string(c.epoch), std::to_string(c.seq), c.role,
+               truncate_for_display(c.label, 28), count_or_dash(c.tokens_in),
+               count_or_dash(c.tokens_out), format_fixed(c.latency_ms, 0),
+               c.ttft_ms >= 0 ? format_fixed(c.ttft_ms, 0) : "-", std::to_string(c.attempts),
+               result});
+  }
+  t.write(*ctx.out);
+  return kExitOk;
+}
+
 int execute_show(AppContext& ctx, const ReadFlags& f) {
   auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
   auto run = (*store)->find_run(f.run);
   if (!run) return report_error(ctx, run.error());
+  if (f.calls) return execute_show_calls(ctx, f, **store, *run);
   auto samples = (*store)->samples(run->id, f.failed);
+  if (!samples) return report_error(ctx, samples.error());
+  const bool voted = run->votes > 1;
+  std::map<std::string, std::vector<StoredCall>> votes;
+  if (voted) {
+    auto v = votes_by_sample(**store, run->id);
+    if (!v) return report_error(ctx, v.error());
+    votes = std::move(v).value();
+  }
+  auto votes_of = [&](const StoredSample& s) {
+    std::vector<const StoredCall*> out;
+    auto it = votes.find(unit_key(s.sample_id, s.epoch));
+    if (it != votes.end()) {
+      for (const StoredCall& c : it->second) out.push_back(&c);
+    }
+    return out;
+  };
   if (!samples) return report_error(ctx, samples.error());
   if (f.json) {
     for (const auto& s : *samples) {
@@ -124,16 +250,17 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
           {"attempts", JsonValue(s.attempts)},
           {"cached", JsonValue(s.cached)},
       });
-      if (!s.votes_json.empty()) {
-        Result<JsonValue> votes = parse_json(s.votes_json);
-        o.set("votes", votes ? std::move(votes).value() : JsonValue(s.votes_json));
+      if (voted) {
+        JsonValue list = JsonValue::array();
+        for (const StoredCall* c : votes_of(s)) list.push_back(call_json(*c));
+        o.set("votes", std::move(list));
       }
       *ctx.out << to_json(o) << "\n";
     }
     return kExitOk;
   }
   *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
-           << run->status << ", metric " << run->primary_metric << ")\n";
+           << run_status_name(run->status) << ", metric " << run->primary_metric << ")\n";
   if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
   if (!run->judge.empty()) *ctx.out << "judge: " << run->judge << "\n";
   if (!f.failed) {
@@ -147,7 +274,6 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
       *ctx.out << "\n";
     }
   }
-  const bool voted = run->votes > 1;
   std::vector<std::string> headers = {"sample", "epoch", "score", "answer", "target", "note"};
   std::vector<bool> right = {false, true, true, false, false, false};
   if (voted) {
@@ -171,7 +297,7 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
                                     truncate_for_display(answer, 30),
                                     truncate_for_display(s.target, 30),
                                     note};
-    if (voted) row.insert(row.begin() + 4, vote_tally(s.votes_json, run->primary_metric));
+    if (voted) row.insert(row.begin() + 4, vote_tally(votes_of(s), run->primary_metric));
     t.add_row(row);
   }
   t.write(*ctx.out);
@@ -203,10 +329,20 @@ void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("RUN", flags->run, "Run id or name (see `assay runs`)")->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--failed", flags->failed, "Only samples that are wrong, unscored or failed");
+  CLI::Option* calls =
+      cmd->add_option("--calls", flags->calls_sample,
+                      "Every model call of the run (or of sample SAMPLE) in order: role (generate, "
+                      "vote, synthesize, judge), label, tokens, latency, attempts and the answer's "
+                      "start; with --json one call per line with its messages, output and grading")
+          ->expected(0, 1)
+          ->type_name("[SAMPLE]");
   cmd->add_flag("--json", flags->json,
                 "Print one JSON object per sample per line (sample_id, epoch, output, answer, "
                 "score, error_kind, ...)");
-  cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_show(ctx, *flags); });
+  cmd->callback([&ctx, flags, calls, exit_code] {
+    flags->calls = calls->count() > 0;
+    *exit_code = execute_show(ctx, *flags);
+  });
 }
 
 }  // namespace assay::cli

@@ -1,15 +1,17 @@
 #pragma once
-/// The model adapter interface. HTTP adapters are pure: they build requests and parse responses;
-/// the runner's transport sends them. Local adapters (oracle, exec, ...) answer directly.
-/// Adapter objects are immutable after construction and safe to call from several threads.
+/// The model adapter interface. HTTP adapters are pure: they build requests from ModelCalls and
+/// parse responses into Completions; the call scheduler's transport sends them. Local adapters
+/// (oracle, exec, replay, ...) answer directly. Adapter objects are immutable after construction
+/// and safe to call from several threads.
 
 #include <memory>
 #include <string>
 
 #include "harness/core/http.h"
+#include "harness/core/model_call.h"
 #include "harness/core/model_spec.h"
 #include "harness/core/result.h"
-#include "harness/core/types.h"
+#include "harness/core/sample.h"
 
 namespace assay {
 
@@ -28,8 +30,13 @@ class ModelAdapter {
   /// True when requests go over HTTP (build_request/parse_response); false for local adapters.
   virtual bool uses_http() const { return true; }
 
-  /// The HTTP request for `request`; kInvalidInput when parameters cannot be expressed.
-  virtual Result<HttpRequest> build_request(const Request& request) const = 0;
+  /// Whether local completions need the sample's AnswerKey (the baselines); the pipeline then
+  /// attaches it to every call of the sample.
+  virtual bool needs_answer_key() const { return false; }
+
+  /// The HTTP request for `call`; kInvalidInput when it cannot be expressed in this protocol
+  /// (e.g. an image for a text-only wire format).
+  virtual Result<HttpRequest> build_request(const ModelCall& call) const = 0;
 
   /// Parses a 2xx response. kMalformedResponse (transient) when the body is broken.
   virtual Result<Completion> parse_response(const HttpResponse& response) const = 0;
@@ -45,9 +52,9 @@ class ModelAdapter {
   /// error message before it is stored or printed.
   virtual std::string redact(std::string_view text) const { return std::string(text); }
 
-  /// For local adapters: answers `request` directly (called on a worker thread).
-  virtual Result<Completion> complete_local(const Request& request) const {
-    (void)request;
+  /// For local adapters: answers `call` directly (called on a worker thread).
+  virtual Result<Completion> complete_local(const ModelCall& call) const {
+    (void)call;
     return make_error(ErrorKind::kInternal, "adapter has no local completion");
   }
 };

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/core/types.h"
+#include "harness/core/model_call.h"
 
 namespace assay {
 

@@ -7,10 +7,27 @@
 #include <vector>
 
 #include "harness/core/json.h"
-#include "harness/core/judge.h"
-#include "harness/core/types.h"
+#include "harness/core/message.h"
+#include "harness/core/model_call.h"
+#include "harness/core/result.h"
+#include "harness/core/score.h"
 
 namespace assay {
+
+/// One question to the judge about one output (e.g. one rubric criterion).
+struct JudgeQuery {
+  std::string label;              ///< what is judged, stored with the answer (e.g. the criterion)
+  std::vector<Message> messages;  ///< the judge prompt
+};
+
+/// The judge's answer to one JudgeQuery.
+struct Judgement {
+  std::string label;
+  int call = -1;               ///< the sample's call (its seq) that asked it
+  Completion completion;       ///< the judge's reply (raw text in completion.text), when answered
+  JsonValue verdict;           ///< the scorer's parse of the reply (null when none)
+  std::optional<Error> error;  ///< why there is no usable verdict (after retries)
+};
 
 /// What a scorer sees for one sample.
 struct ScoringInput {

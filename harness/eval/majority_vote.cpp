@@ -10,14 +10,6 @@
 
 namespace assay {
 
-std::string vote_request_key(const std::string& base_key, int vote) {
-  if (vote == 0) return base_key;
-  std::string material = base_key;
-  material.append("\0vote\0", 6);
-  material += std::to_string(vote);
-  return sha256_hex(material);
-}
-
 namespace {
 
 // A value and how many votes gave it, in order of first appearance.
@@ -94,8 +86,8 @@ std::pair<Score, size_t> vote_on(const std::vector<VoteRecord>& votes, const std
 
 }  // namespace
 
-void combine_votes(SampleRecord& record, const std::string& primary_metric) {
-  const std::vector<VoteRecord>& votes = record.votes;
+void combine_votes(SampleRecord& record, const std::vector<VoteRecord>& votes,
+                   const std::string& primary_metric) {
   record.scores.clear();
   size_t representative = std::string::npos;
   size_t first_answered = std::string::npos;

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/core/sample.h"
 #include "harness/core/scorer.h"
-#include "harness/core/types.h"
 
 namespace assay {
 

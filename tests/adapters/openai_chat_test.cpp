@@ -4,8 +4,10 @@
 
 #include "adapters/openai_chat_adapter.h"
 #include "adapters/sse.h"
+#include "tests/support/test_support.h"
 
 using namespace assay;
+using assay::testing::call_for;
 
 TEST_CASE("SSE events split on blank lines, join data lines and skip comments", "[sse]") {
   std::string body =
@@ -113,12 +115,11 @@ TEST_CASE("OpenAI requests carry model, messages, parameters and the key header"
   REQUIRE(adapter);
   Sample s;
   s.id = "x";
-  s.messages = {{"user", "Hi \"there\""}};
+  s.messages = {{Role::kUser, "Hi \"there\""}};
   GenerationParams p;
   p.temperature = 0.0;
   p.max_tokens = 100;
-  Request r{&s, 0, p, "k"};
-  auto http = (*adapter)->build_request(r);
+  auto http = (*adapter)->build_request(call_for(s, 0, p));
   REQUIRE(http);
   REQUIRE(http->url == "http://127.0.0.1:9/v1/chat/completions");
   REQUIRE(http->streaming);

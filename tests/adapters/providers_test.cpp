@@ -9,6 +9,7 @@
 #include "tests/support/test_support.h"
 
 using namespace assay;
+using assay::testing::call_for;
 
 namespace {
 
@@ -34,7 +35,7 @@ struct Built {
 };
 
 Built build(const std::string& spec_text, const GenerationParams& params,
-            std::vector<Message> messages = {{"system", "Be exact."}, {"user", "Q?"}}) {
+            std::vector<Message> messages = {{Role::kSystem, "Be exact."}, {Role::kUser, "Q?"}}) {
   auto spec = parse_model_spec(spec_text);
   REQUIRE(spec);
   auto make = spec->provider == "anthropic" ? make_anthropic_messages_adapter
@@ -45,8 +46,7 @@ Built build(const std::string& spec_text, const GenerationParams& params,
   static Sample s;
   s.id = "q/1";
   s.messages = std::move(messages);
-  Request r{&s, 0, params, "key"};
-  auto http = (*adapter)->build_request(r);
+  auto http = (*adapter)->build_request(call_for(s, 0, params));
   REQUIRE(http);
   auto body = parse_json(http->body);
   REQUIRE(body);
@@ -242,8 +242,10 @@ TEST_CASE("Gemini requests: model in the path, key header, config names, thinkin
   p.temperature = 0.0;
   p.max_tokens = 1000;
   p.seed = 3;
-  std::vector<Message> msgs = {
-      {"system", "Be exact."}, {"user", "Q1"}, {"assistant", "A1"}, {"user", "Q2"}};
+  std::vector<Message> msgs = {{Role::kSystem, "Be exact."},
+                               {Role::kUser, "Q1"},
+                               {Role::kAssistant, "A1"},
+                               {Role::kUser, "Q2"}};
   auto b = build(
       "gemini:gemini-2.5-flash@http://127.0.0.1:9/v1beta?api_key_env=ASSAY_TEST_GEMINI_KEY"
       "&reasoning=low&top_k=40",

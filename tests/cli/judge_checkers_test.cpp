@@ -91,8 +91,8 @@ TEST_CASE("math checker judge: every answer to the judge, agreement with the rul
   }
   // The verdict is stored with its prompt (the few-shot equality template).
   REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM samples, json_each(samples.judgements) AS j WHERE "
-                    "json_extract(j.value, '$.prompt') LIKE '%Expression 2: 0.5%'") == 1);
+                    "SELECT COUNT(*) FROM calls WHERE role='judge' AND messages LIKE "
+                    "'%Expression 2: 0.5%'") == 1);
   // 4 of 8 agree; p_e = 3/8·5/8 + 5/8·3/8 = 30/64, κ = (32/64 − 30/64)/(34/64) = 1/17.
   REQUIRE(r.out.find("math_judge vs math_equiv: agree 4/8 (0.500), Cohen's κ 0.059") !=
           std::string::npos);
@@ -128,7 +128,7 @@ TEST_CASE("math checker cascade: the judge only where the rules are unsure",
   CHECK(value_of(db, 1, "m/4", "math_cascade") == "1.0");  // judge: yes, where the rules said no
   CHECK(value_of(db, 1, "m/0", "math_cascade") == "1.0");  // rules certain: judge not asked
   CHECK(sql_count(db, "SELECT SUM(value) FROM scores WHERE metric='math_cascade'") == 6);
-  CHECK(sql_count(db, "SELECT SUM(json_array_length(judgements)) FROM samples") == 2);
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM calls WHERE role='judge'") == 2);
 
   // Judge and cascade modes are different runs (the checker is in the run identity), and the
   // cascade's two judge questions are the judge mode's too: answered from the cache.
@@ -236,15 +236,12 @@ scorers = ["hle_judge"]
   // An undecided judge is retried, then the sample is unscored, not wrong.
   CHECK(sql_scalar(db, "SELECT unscored_reason FROM scores WHERE sample_id='hle/q4'") ==
         "judge_error");
-  CHECK(sql_count(db,
-                  "SELECT json_extract(judgements, '$[0].attempts') FROM samples WHERE "
-                  "sample_id='hle/q4'") == 2);
+  CHECK(sql_count(db, "SELECT attempts FROM calls WHERE role='judge' AND sample_id='hle/q4'") == 2);
   // The judge saw the question, the whole response and the gold answer.
   CHECK(sql_count(db,
-                  "SELECT COUNT(*) FROM samples WHERE sample_id='hle/q3' AND "
-                  "json_extract(judgements, '$[0].prompt') LIKE '%[question]: Which gas%' AND "
-                  "json_extract(judgements, '$[0].prompt') LIKE '%[correct_answer]: carbon "
-                  "dioxide%'") == 1);
+                  "SELECT COUNT(*) FROM calls WHERE sample_id='hle/q3' AND role='judge' AND "
+                  "messages LIKE '%[question]: Which gas%' AND "
+                  "messages LIKE '%[correct_answer]: carbon dioxide%'") == 1);
   // The built-in hle suite says where its (gated) data must go.
   ProcessResult builtin =
       run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", "hle", "--db", db,

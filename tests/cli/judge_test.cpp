@@ -93,12 +93,12 @@ TEST_CASE("a judge grades each rubric criterion over HTTP and the verdicts are s
   // Eight criteria, eight judge answers, each stored with its prompt, reply and verdict.
   REQUIRE(judge.counter("status_200") == 8);
   REQUIRE(judge.counter("fault_429") > 0);
-  REQUIRE(sql_count(db, "SELECT SUM(json_array_length(judgements)) FROM samples") == 8);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE role='judge'") == 8);
   REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM samples, json_each(samples.judgements) AS j WHERE "
-                    "json_extract(j.value, '$.verdict.criteria_met') IN (0, 1) AND "
-                    "json_extract(j.value, '$.prompt') LIKE '%# Rubric item%' AND "
-                    "json_extract(j.value, '$.reply') LIKE '%criteria_met%'") == 8);
+                    "SELECT COUNT(*) FROM calls WHERE role='judge' AND "
+                    "json_extract(grading, '$.verdict.criteria_met') IN (0, 1) AND "
+                    "messages LIKE '%# Rubric item%' AND output LIKE '%criteria_met%' AND "
+                    "seq >= 1") == 8);
   REQUIRE(sql_scalar(db, "SELECT judge FROM runs") ==
           "openai:judge");  // recorded with the run (no key)
   // Neither key is stored anywhere in the database (or its WAL).
@@ -130,9 +130,13 @@ TEST_CASE("an unusable judge reply is retried, then the sample is unscored as ju
   REQUIRE(sql_scalar(db, "SELECT unscored_reason FROM scores WHERE metric='healthbench'") ==
           "judge_error");
   REQUIRE(sql_scalar(db, "SELECT value IS NULL FROM scores WHERE metric='healthbench'") == "1");
-  REQUIRE(sql_scalar(db, "SELECT json_extract(judgements, '$[0].reply') FROM samples") ==
-          "I think it is met.");
-  REQUIRE(sql_scalar(db, "SELECT json_extract(judgements, '$[0].attempts') FROM samples") == "3");
+  // The judge call is stored with its error, which quotes the unusable reply.
+  REQUIRE(sql_scalar(db, "SELECT error_kind FROM calls WHERE role='judge'") ==
+          "malformed_response");
+  REQUIRE(sql_scalar(db,
+                     "SELECT error_message LIKE '%I think it is met.%' FROM calls WHERE "
+                     "role='judge'") == "1");
+  REQUIRE(sql_scalar(db, "SELECT attempts FROM calls WHERE role='judge'") == "3");
   // One model request and three judge requests (the first try and two retries).
   REQUIRE(mock.counter("status_200") == 4);
 }

@@ -44,15 +44,24 @@ std::string sample_listing(const std::string& db, const std::string& run_id) {
           run_id + " ORDER BY s.sample_id, s.epoch)");
 }
 
+// One line per call of a run: where it belongs, its role, key and answer.
+std::string call_listing(const std::string& db, const std::string& run_id) {
+  return sql_scalar(db,
+                    "SELECT group_concat(line, '\n') FROM (SELECT c.sample_id || '#' || c.epoch "
+                    "|| '.' || c.seq || '|' || c.role || '|' || c.request_key || '|' || "
+                    "COALESCE(c.output,'') || '|' || c.attempts AS line FROM calls c WHERE "
+                    "c.run_id=" +
+                        run_id + " ORDER BY c.sample_id, c.epoch, c.seq)");
+}
+
 std::string dump(const std::string& db) {
   return sql_scalar(db,
                     "SELECT (SELECT group_concat(x, ';') FROM (SELECT id || name || identity "
                     "|| created_at || finished_at || status || status_message || n_planned "
                     "|| shard AS x FROM runs ORDER BY id))") +
          sample_listing(db, "1") + sample_listing(db, "2") +
-         sql_scalar(db,
-                    "SELECT COUNT(*) || '/' || COUNT(DISTINCT request_key) FROM "
-                    "response_cache") +
+         sql_scalar(db, "SELECT COUNT(*) || '/' || COUNT(DISTINCT request_key) FROM calls") +
+         call_listing(db, "1") + call_listing(db, "2") +
          sql_scalar(db,
                     "SELECT group_concat(run_id || shard_index || source, ';') FROM "
                     "merged_shards");
@@ -98,7 +107,9 @@ TEST_CASE("4 shards merged equal a single-process run sample for sample, idempot
   REQUIRE(merged_listing.find("q/149#1|") != std::string::npos);
   REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM samples") == "300");
   REQUIRE(merged_listing == sample_listing(single, "1"));
-  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM response_cache") == "300");
+  // Every call travels with its sample: the merged run's calls are the single run's.
+  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM calls") == "300");
+  REQUIRE(call_listing(all, "1") == call_listing(single, "1"));
 
   // Statistics over the merged run are the single run's.
   ProcessResult a = run({assay_binary(), "runs", "--db", all, "--json"});
@@ -143,7 +154,8 @@ TEST_CASE("10 shards (more than are merged in one pass) also equal the single-pr
   REQUIRE(m.out.find("120 of 120 samples, completed (merged 10 of 10 shards)") !=
           std::string::npos);
   REQUIRE(sample_listing(all, "1") == sample_listing(single, "1"));
-  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM response_cache") == "120");
+  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM calls") == "120");
+  REQUIRE(call_listing(all, "1") == call_listing(single, "1"));
   std::string before = dump(all);
   REQUIRE(merge(all, shards).exit_code == 0);
   REQUIRE(dump(all) == before);

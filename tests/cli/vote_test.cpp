@@ -17,12 +17,17 @@ using namespace assay::testing;
 
 namespace {
 
+// SQL: the number of vote calls of the `samples` row at hand.
+const std::string kVotesOfSample =
+    "(SELECT COUNT(*) FROM calls c WHERE c.run_id=samples.run_id AND "
+    "c.sample_id=samples.sample_id AND c.epoch=samples.epoch AND c.role='vote')";
+
 // The answer a sample's stored votes agree on for `metric` (ties: the earliest), recomputed
 // from `assay show --json`'s votes; "" when no vote was scored.
 std::string recount_majority(const JsonValue& votes, const std::string& metric) {
   std::vector<std::pair<std::string, int>> counts;
   for (const JsonValue& v : votes.items()) {
-    for (const JsonValue& sc : v.find("scores")->items()) {
+    for (const JsonValue& sc : v.find("grading")->find("scores")->items()) {
       if (sc.find("metric")->as_string() != metric || sc.find("value")->is_null()) continue;
       std::string a = sc.find("answer")->as_string();
       auto it = std::find_if(counts.begin(), counts.end(), [&](auto& c) { return c.first == a; });
@@ -78,23 +83,25 @@ TEST_CASE("voting samples K answers, scores the majority and stores every vote",
   ProcessResult voted = run_with(model, {"--vote", "5"});  // run 2
   // Vote 0 is the unvoted request: its stored answer is reused, four more are sent.
   REQUIRE(mock.counter("status_200") == n + 4 * n);
-  REQUIRE(voted.err.find("(a sample costs all its votes)") != std::string::npos);
+  REQUIRE(voted.err.find("(a sample costs all its calls)") != std::string::npos);
 
   REQUIRE(sql_count(db, "SELECT votes FROM runs WHERE id=2") == 5);
-  REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM samples WHERE run_id=2 AND "
-                    "json_array_length(votes)=5") == n);
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=1 AND votes IS NULL") == n);
+  REQUIRE(sql_count(
+              db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND " + kVotesOfSample + "=5") == n);
+  // Run 1's samples each have one plain call; vote 0 of run 2 reuses it (stored as cached).
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE run_id=1 AND role='generate'") == n);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE run_id=2 AND seq=0 AND cached=1") == n);
   // A sample's tokens and cost are those of its five answers.
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM samples WHERE run_id=2 AND tokens_out = (SELECT "
-                    "SUM(json_extract(value,'$.tokens_out')) FROM json_each(samples.votes))") == n);
+                    "SUM(c.tokens_out) FROM calls c WHERE c.run_id=2 AND "
+                    "c.sample_id=samples.sample_id AND c.epoch=samples.epoch)") == n);
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM samples WHERE run_id=2 AND abs(cost - (SELECT "
-                    "SUM(json_extract(value,'$.cost')) FROM json_each(samples.votes))) < 1e-12 "
-                    "AND cost > 0") == n);
-  // Every vote's answer is in the response cache under its own key.
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM response_cache") == 5 * n);
+                    "SUM(c.cost) FROM calls c WHERE c.run_id=2 AND c.sample_id=samples.sample_id "
+                    "AND c.epoch=samples.epoch)) < 1e-12 AND cost > 0") == n);
+  // Every vote's answer is stored under its own key (vote 0's is the plain call's).
+  REQUIRE(sql_count(db, "SELECT COUNT(DISTINCT request_key) FROM calls") == 5 * n);
 
   // The stored score is the majority of the stored votes, recounted here.
   int majority_right = 0;
@@ -110,7 +117,7 @@ TEST_CASE("voting samples K answers, scores the majority and stores every vote",
     majority_right += right ? 1 : 0;
     std::set<std::string> distinct;
     for (const JsonValue& v : votes.items()) {
-      std::string a = v.find("scores")->items()[0].find("answer")->as_string();
+      std::string a = v.find("grading")->find("scores")->items()[0].find("answer")->as_string();
       distinct.insert(a);
       votes_right += a == row.find("target")->as_string() ? 1 : 0;
     }
@@ -130,9 +137,8 @@ TEST_CASE("voting samples K answers, scores the majority and stores every vote",
   // ?vote=3 in the SPEC: all three votes are stored already, nothing is sent.
   run_with(model + "&vote=3");
   REQUIRE(mock.counter("status_200") == 5 * n);
-  REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM samples WHERE run_id=3 AND "
-                    "json_array_length(votes)=3") == n);
+  REQUIRE(sql_count(
+              db, "SELECT COUNT(*) FROM samples WHERE run_id=3 AND " + kVotesOfSample + "=3") == n);
   ProcessResult show = run({assay_binary(), "show", "3", "--db", db});
   REQUIRE(show.exit_code == 0);
   REQUIRE(show.out.find("votes") != std::string::npos);
@@ -169,25 +175,26 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
   int64_t partly_failed =
       sql_count(db,
                 "SELECT COUNT(*) FROM samples WHERE error_kind IS NULL AND EXISTS (SELECT 1 "
-                "FROM json_each(samples.votes) WHERE json_extract(value,'$.error_kind') = "
-                "'server_error')");
+                "FROM calls c WHERE c.run_id=samples.run_id AND c.sample_id=samples.sample_id "
+                "AND c.epoch=samples.epoch AND c.error_kind='server_error')");
   REQUIRE(partly_failed > 0);
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM scores WHERE metric='gsm8k_strict' AND explanation "
                     "LIKE '%unscored: error:server_error x%'") == partly_failed);
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM response_cache") == answered_first);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE error_kind IS NULL") == answered_first);
 
   // The same command against a healthy server on the same address: only failed votes are sent.
   MockServer healthy({"--port", std::to_string(port)});
   REQUIRE(healthy.base_url() == base_url);
   // A finished run is not resumed: the command makes a new run, whose answered votes all come
-  // from the response cache.
+  // from the stored calls.
   run_against(base_url);
   REQUIRE(healthy.counter("status_200") == 3 * n - answered_first);
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM samples WHERE run_id=2 AND error_kind IS NULL AND "
-                    "NOT EXISTS (SELECT 1 FROM json_each(samples.votes) WHERE "
-                    "json_extract(value,'$.error_kind') IS NOT NULL)") == n);
+                    "NOT EXISTS (SELECT 1 FROM calls c WHERE c.run_id=2 AND "
+                    "c.sample_id=samples.sample_id AND c.epoch=samples.epoch AND c.error_kind "
+                    "IS NOT NULL)") == n);
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM scores WHERE run_id=2 AND metric='gsm8k_strict' "
                     "AND value=1") == n);
@@ -203,17 +210,16 @@ TEST_CASE("the vote count is checked and a warning says when the votes cannot di
   ProcessResult zero =
       run({assay_binary(), "run", "-m", model, "-s", suite, "--db", db, "--vote", "0"});
   REQUIRE(zero.exit_code == 2);
-  REQUIRE(zero.err.find("--vote must be between 1 and 1000") != std::string::npos);
+  REQUIRE(zero.err.find("--vote and --synthesize must be between 1 and 1000") != std::string::npos);
   ProcessResult bad =
       run({assay_binary(), "run", "-m", model + "?vote=many", "-s", suite, "--db", db});
   REQUIRE(bad.exit_code == 2);
-  REQUIRE(bad.err.find("vote=many: expected a whole number of votes from 1 to 1000") !=
-          std::string::npos);
+  REQUIRE(bad.err.find("vote=many: expected a whole number from 1 to 1000") != std::string::npos);
   // The suite samples at temperature 0: the warning says how to vary the votes, the run goes on.
   ProcessResult cold =
       run({assay_binary(), "run", "-m", model + "?vote=3", "-s", suite, "--db", db});
   REQUIRE(cold.exit_code == 0);
-  REQUIRE(cold.err.find("samples 3 votes at temperature 0") != std::string::npos);
+  REQUIRE(cold.err.find("samples 3 answers at temperature 0") != std::string::npos);
   REQUIRE(mock.counter("status_200") == 9);
 }
 
@@ -249,12 +255,12 @@ TEST_CASE("an interrupted voted run resumes without asking any vote twice",
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "interrupted");
   int64_t stored = sql_count(db, "SELECT COUNT(*) FROM samples");
   REQUIRE(stored < n);
-  // Answered votes of unfinished samples are kept too (the cache holds at least the stored ones).
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM response_cache") >= 3 * stored);
+  // Answered votes of unfinished samples are kept too (at least the stored samples' votes).
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE error_kind IS NULL") >= 3 * stored);
   ProcessResult r = run(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE json_array_length(votes)=3") == n);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE " + kVotesOfSample + "=3") == n);
   REQUIRE(mock.counter("status_200") == 3 * n);
 }

@@ -3,6 +3,8 @@
 #include <random>
 
 #include "harness/core/json.h"
+#include "harness/core/message.h"
+#include "harness/core/model_call.h"
 #include "harness/core/model_spec.h"
 #include "harness/core/registry.h"
 #include "harness/core/sha256.h"
@@ -120,4 +122,51 @@ TEST_CASE("natural order compares digit runs as numbers", "[strings]") {
   REQUIRE(natural_less("x/07", "x/7") != natural_less("x/7", "x/07"));  // total, not equal
   REQUIRE(natural_less("mmlu/anatomy/3", "mmlu/astronomy/1"));
   REQUIRE_FALSE(natural_less("same", "same"));
+}
+
+TEST_CASE("request keys change with every input that changes the answer", "[model_call]") {
+  auto spec = *parse_model_spec("openai:m@http://h/v1");
+  std::string k = request_key(spec, "{}", "[]", "s1", 0);
+  REQUIRE(k.size() == 64);
+  REQUIRE(k == request_key(spec, "{}", "[]", "s1", 0));
+  REQUIRE(k != request_key(spec, "{\"temperature\":1}", "[]", "s1", 0));
+  REQUIRE(k != request_key(spec, "{}", "[{}]", "s1", 0));
+  REQUIRE(k != request_key(spec, "{}", "[]", "s2", 0));
+  REQUIRE(k != request_key(spec, "{}", "[]", "s1", 1));
+  auto other = *parse_model_spec("openai:m2@http://h/v1");
+  REQUIRE(k != request_key(other, "{}", "[]", "s1", 0));
+  // The hash every release computed: stored answers stay reusable.
+  REQUIRE(k == sha256_hex(std::string("openai\0m\0http://h/v1\0{}\0[]\0s1\0"
+                                      "0\0",
+                                      32)));
+}
+
+TEST_CASE("text messages serialise as every release did, other parts as typed lists", "[message]") {
+  std::vector<Message> text = {{Role::kSystem, "Be brief."}, {Role::kUser, "Say \"hi\"\n"}};
+  REQUIRE(messages_to_json(text) ==
+          R"([{"role":"system","content":"Be brief."},{"role":"user","content":"Say \"hi\"\n"}])");
+  Completion c;
+  c.text = "calling";
+  c.reasoning = "think";
+  c.provider_state = "sig";
+  c.tool_calls = {{"call_1", "bash", "{\"command\":\"ls\"}"}};
+  std::vector<Message> turn = {Message(Role::kUser, "go"), c.as_message(),
+                               Message(Role::kTool, {ToolResult{"call_1", "bash", "a.txt", false}}),
+                               Message(Role::kUser, {ImagePart{"image/png", "\x89PNG", "f.png"}})};
+  std::string json = messages_to_json(turn);
+  REQUIRE(json.find(R"({"type":"reasoning","text":"think","signature":"sig"})") !=
+          std::string::npos);
+  REQUIRE(json.find(R"({"type":"tool_call","id":"call_1","name":"bash")") != std::string::npos);
+  REQUIRE(json.find(R"({"type":"tool_result","call_id":"call_1")") != std::string::npos);
+  REQUIRE(json.find(R"("sha256":")" + sha256_hex("\x89PNG") + "\"") != std::string::npos);
+  auto back = messages_from_json(json);
+  REQUIRE(back);
+  REQUIRE(back->size() == 4);
+  REQUIRE((*back)[1].role == Role::kAssistant);
+  REQUIRE(std::get<ToolCall>((*back)[1].parts[2]).arguments == "{\"command\":\"ls\"}");
+  REQUIRE(std::get<ToolResult>((*back)[2].parts[0]).content == "a.txt");
+  REQUIRE(messages_to_json(*messages_from_json(messages_to_json(text))) == messages_to_json(text));
+  auto bad = messages_from_json(R"([{"role":"robot","content":"x"}])");
+  REQUIRE_FALSE(bad);
+  REQUIRE(bad.error().message.find("message 0: role 'robot'") != std::string::npos);
 }

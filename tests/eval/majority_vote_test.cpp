@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "harness/core/model_call.h"
 #include "harness/core/scorer.h"
+#include "harness/core/sha256.h"
 #include "harness/eval/majority_vote.h"
 
 using namespace assay;
@@ -22,7 +24,6 @@ VoteRecord answered(int vote, const std::string& text, std::vector<Score> scores
                     int64_t tokens_out = 10, double latency_ms = 100, double cost = 0.5) {
   VoteRecord v;
   v.vote = vote;
-  v.request_key = "key" + std::to_string(vote);
   v.completion.text = text;
   v.completion.finish_reason = "stop";
   v.completion.usage.input_tokens = 20;
@@ -37,7 +38,6 @@ VoteRecord answered(int vote, const std::string& text, std::vector<Score> scores
 VoteRecord failed(int vote, ErrorKind kind, const std::string& message) {
   VoteRecord v;
   v.vote = vote;
-  v.request_key = "key" + std::to_string(vote);
   v.error = make_error(kind, message);
   v.completion.attempts = 3;
   v.scores = {unscored("choice", "error:" + std::string(error_kind_name(kind)), message)};
@@ -49,12 +49,13 @@ VoteRecord failed(int vote, ErrorKind kind, const std::string& message) {
 TEST_CASE("the majority answer scores the sample, and tokens, cost and attempts cover every vote",
           "[vote]") {
   SampleRecord rec;
-  rec.votes = {answered(0, "I say C", {scored("choice", "C", 0)}, 10, 100, 0.5),
-               answered(1, "I say B", {scored("choice", "B", 1)}, 30, 400, 0.25),
-               answered(2, "so B", {scored("choice", "B", 1)}, 5, 50, 0.25),
-               failed(3, ErrorKind::kTimeout, "timed out"),
-               answered(4, "no idea", {unscored("choice", "no_answer", "nothing matched")})};
-  combine_votes(rec, "choice");
+  std::vector<VoteRecord> votes = {
+      answered(0, "I say C", {scored("choice", "C", 0)}, 10, 100, 0.5),
+      answered(1, "I say B", {scored("choice", "B", 1)}, 30, 400, 0.25),
+      answered(2, "so B", {scored("choice", "B", 1)}, 5, 50, 0.25),
+      failed(3, ErrorKind::kTimeout, "timed out"),
+      answered(4, "no idea", {unscored("choice", "no_answer", "nothing matched")})};
+  combine_votes(rec, votes, "choice");
   REQUIRE_FALSE(rec.error);
   REQUIRE(rec.scores.size() == 1);
   const Score& s = rec.scores[0];
@@ -75,10 +76,10 @@ TEST_CASE("the majority answer scores the sample, and tokens, cost and attempts 
 
 TEST_CASE("a tied vote goes to the answer that came first", "[vote]") {
   SampleRecord rec;
-  rec.votes = {
+  std::vector<VoteRecord> votes = {
       answered(0, "x", {scored("choice", "D", 0)}), answered(1, "y", {scored("choice", "A", 1)}),
       answered(2, "z", {scored("choice", "A", 1)}), answered(3, "w", {scored("choice", "D", 0)})};
-  combine_votes(rec, "choice");
+  combine_votes(rec, votes, "choice");
   REQUIRE(rec.scores[0].answer == "D");
   REQUIRE(rec.scores[0].value == 0.0);
   REQUIRE(rec.completion.text == "x");
@@ -86,10 +87,11 @@ TEST_CASE("a tied vote goes to the answer that came first", "[vote]") {
 
 TEST_CASE("metrics vote independently and the primary one picks the stored output", "[vote]") {
   SampleRecord rec;
-  rec.votes = {answered(0, "a", {scored("strict", "1", 1), scored("loose", "7", 0)}),
-               answered(1, "b", {unscored("strict", "no_answer", ""), scored("loose", "8", 0)}),
-               answered(2, "c", {unscored("strict", "no_answer", ""), scored("loose", "8", 0)})};
-  combine_votes(rec, "loose");
+  std::vector<VoteRecord> votes = {
+      answered(0, "a", {scored("strict", "1", 1), scored("loose", "7", 0)}),
+      answered(1, "b", {unscored("strict", "no_answer", ""), scored("loose", "8", 0)}),
+      answered(2, "c", {unscored("strict", "no_answer", ""), scored("loose", "8", 0)})};
+  combine_votes(rec, votes, "loose");
   REQUIRE(rec.scores.size() == 2);
   REQUIRE(rec.scores[0].metric == "strict");
   REQUIRE(rec.scores[0].value == 1.0);  // one vote scored; the abstentions do not outvote it
@@ -100,10 +102,10 @@ TEST_CASE("metrics vote independently and the primary one picks the stored outpu
 
 TEST_CASE("when every vote abstains the metric is unscored with the commonest reason", "[vote]") {
   SampleRecord rec;
-  rec.votes = {answered(0, "a", {unscored("choice", "truncated", "")}),
-               answered(1, "b", {unscored("choice", "no_answer", "")}),
-               answered(2, "c", {unscored("choice", "no_answer", "")})};
-  combine_votes(rec, "choice");
+  std::vector<VoteRecord> votes = {answered(0, "a", {unscored("choice", "truncated", "")}),
+                                   answered(1, "b", {unscored("choice", "no_answer", "")}),
+                                   answered(2, "c", {unscored("choice", "no_answer", "")})};
+  combine_votes(rec, votes, "choice");
   REQUIRE_FALSE(rec.scores[0].value);
   REQUIRE(rec.scores[0].unscored_reason == "no_answer");
   REQUIRE(rec.scores[0].explanation == "no vote was scored of 3 votes: truncated x1, no_answer x2");
@@ -113,39 +115,21 @@ TEST_CASE("when every vote abstains the metric is unscored with the commonest re
 
 TEST_CASE("a sample whose votes all failed is stored with the first vote's error", "[vote]") {
   SampleRecord rec;
-  rec.votes = {failed(0, ErrorKind::kServerError, "HTTP 500"),
-               failed(1, ErrorKind::kTimeout, "slow")};
-  combine_votes(rec, "choice");
+  std::vector<VoteRecord> votes = {failed(0, ErrorKind::kServerError, "HTTP 500"),
+                                   failed(1, ErrorKind::kTimeout, "slow")};
+  combine_votes(rec, votes, "choice");
   REQUIRE(rec.error);
   REQUIRE(rec.error->kind == ErrorKind::kServerError);
   REQUIRE(rec.completion.attempts == 6);
   REQUIRE(rec.scores[0].unscored_reason == "error:server_error");
 }
 
-TEST_CASE("vote request keys: vote 0 is the unvoted request, the others differ and are stable",
-          "[vote]") {
-  REQUIRE(vote_request_key("abc", 0) == "abc");
-  REQUIRE(vote_request_key("abc", 1) == vote_request_key("abc", 1));
-  REQUIRE(vote_request_key("abc", 1) != vote_request_key("abc", 2));
-  REQUIRE(vote_request_key("abc", 1) != vote_request_key("abd", 1));
-  REQUIRE(vote_request_key("abc", 1).size() == 64);
-}
-
-TEST_CASE("stored votes keep each answer, its usage, error and scores", "[vote]") {
-  std::vector<VoteRecord> votes = {answered(0, "I say B", {scored("choice", "B", 1)}),
-                                   failed(1, ErrorKind::kTimeout, "timed out")};
-  Result<JsonValue> doc = parse_json(votes_to_json(votes));
-  REQUIRE(doc);
-  REQUIRE(doc->items().size() == 2);
-  const JsonValue& a = doc->items()[0];
-  REQUIRE(a.find("vote")->as_int() == 0);
-  REQUIRE(a.find("output")->as_string() == "I say B");
-  REQUIRE(a.find("tokens_out")->as_int() == 10);
-  REQUIRE(a.find("tokens_reasoning")->is_null());
-  REQUIRE(a.find("scores")->items()[0].find("answer")->as_string() == "B");
-  REQUIRE(a.find("error_kind") == nullptr);
-  const JsonValue& b = doc->items()[1];
-  REQUIRE(b.find("error_kind")->as_string() == "timeout");
-  REQUIRE(b.find("output") == nullptr);
-  REQUIRE(b.find("scores")->items()[0].find("value")->is_null());
+TEST_CASE("draw keys: draw 0 is the plain request, the others differ and are stable", "[vote]") {
+  REQUIRE(draw_request_key("abc", 0) == "abc");
+  REQUIRE(draw_request_key("abc", 1) == draw_request_key("abc", 1));
+  REQUIRE(draw_request_key("abc", 1) != draw_request_key("abc", 2));
+  REQUIRE(draw_request_key("abc", 1) != draw_request_key("abd", 1));
+  REQUIRE(draw_request_key("abc", 1).size() == 64);
+  // The first release's vote keys: stored votes stay reusable.
+  REQUIRE(draw_request_key("abc", 1) == sha256_hex(std::string("abc\0vote\0", 9) + "1"));
 }

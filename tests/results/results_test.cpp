@@ -33,6 +33,10 @@ SampleRecord record(const std::string& id, int epoch, std::optional<double> valu
   r.completion.text = "out " + id;
   r.completion.finish_reason = "stop";
   r.completion.usage.input_tokens = 10;
+  CallRecord call;
+  call.request_key = r.request_key;
+  call.completion = r.completion;
+  r.calls.push_back(call);
   Score s;
   s.metric = "m";
   s.value = value;
@@ -102,21 +106,29 @@ TEST_CASE("the store creates, resumes and reads runs", "[store]") {
   REQUIRE((*store)->write_batch(*id, {record("a", 0, 1.0), record("b", 0, std::nullopt)}));
   SampleRecord failed = record("c", 0, std::nullopt);
   failed.error = Error{ErrorKind::kTimeout, "timed out", 0};
+  failed.calls[0].error = failed.error;
   failed.scores[0].unscored_reason = "error:timeout";
   REQUIRE((*store)->write_batch(*id, {failed}));
 
   auto resumable = (*store)->find_resumable_run("id-1");
   REQUIRE(resumable);
   REQUIRE(*resumable);
-  REQUIRE((*resumable)->status == "started");
+  REQUIRE((*resumable)->status == RunStatus::kStarted);
   auto done = (*store)->completed_sample_keys(*id);
   REQUIRE(done->size() == 2);  // the failed sample will be retried on resume
   REQUIRE(done->count(sample_epoch_key("a", 0)) == 1);
 
-  auto cached = (*store)->cached_completions({"key-a-0", "key-c-0", "missing"});
+  // The calls are the cache: a call's key finds its answer (a failed call has none).
+  auto cached = (*store)->find_answers({"key-a-0", "key-c-0", "missing"}, *id);
   REQUIRE(cached->size() == 1);
-  REQUIRE(cached->at("key-a-0").text == "out a");
-  REQUIRE(cached->at("key-a-0").usage.input_tokens == 10);
+  REQUIRE(cached->at("key-a-0").completion.text == "out a");
+  REQUIRE(cached->at("key-a-0").completion.usage.input_tokens == 10);
+  REQUIRE(cached->at("key-a-0").run_id == *id);
+  REQUIRE(cached->at("key-a-0").sample_id == "a");
+  auto calls = (*store)->calls(*id);
+  REQUIRE(calls->size() == 3);
+  REQUIRE(calls->at(2).error_kind == "timeout");
+  REQUIRE(calls->at(2).output.empty());
 
   // Re-writing a sample replaces it: never duplicated.
   REQUIRE((*store)->write_batch(*id, {record("a", 0, 0.0)}));
@@ -126,12 +138,17 @@ TEST_CASE("the store creates, resumes and reads runs", "[store]") {
   REQUIRE(*samples->at(0).scores[0].value == 0.0);
   REQUIRE(samples->at(2).error_kind == "timeout");
 
-  REQUIRE((*store)->set_run_status(*id, "completed", ""));
+  REQUIRE((*store)->set_run_status(*id, RunStatus::kCompleted, ""));
   REQUIRE_FALSE(*(*store)->find_resumable_run("id-1"));
   auto found = (*store)->find_run("1");
-  REQUIRE(found->status == "completed");
+  REQUIRE(found->status == RunStatus::kCompleted);
   REQUIRE_FALSE(found->finished_at.empty());
   REQUIRE((*store)->find_run("99").error().kind == ErrorKind::kNotFound);
+  // A numeric id beyond int64 is a usage error naming it, never an exception.
+  auto huge = (*store)->find_run("99999999999999999999");
+  REQUIRE_FALSE(huge);
+  REQUIRE(huge.error().kind == ErrorKind::kInvalidInput);
+  REQUIRE(huge.error().message.find("'99999999999999999999' is out of range") != std::string::npos);
 
   RunSummary sum = summarize_run(*found, *samples);
   REQUIRE(sum.primary.n_errors == 1);

@@ -55,7 +55,8 @@ TEST_CASE("healthbench scores met points over positive points, per example and p
         {{"rubrics", *rows[e].find("rubrics")}, {"example_tags", *rows[e].find("example_tags")}});
     std::vector<Message> messages;
     for (const JsonValue& m : rows[e].find("prompt")->items()) {
-      messages.push_back({m.find("role")->as_string(), m.find("content")->as_string()});
+      messages.emplace_back(*parse_role(m.find("role")->as_string()),
+                            m.find("content")->as_string());
     }
     ScoringInput input;
     input.output = "Drink water and see a doctor.";
@@ -69,11 +70,11 @@ TEST_CASE("healthbench scores met points over positive points, per example and p
       const std::string& criterion = rubrics[i].find("criterion")->as_string();
       // One criterion per judge request: the conversation ends with the graded answer, then
       // the rubric item as "[points] criterion".
-      const std::string& prompt = queries[i].messages.back().content;
+      const std::string& prompt = queries[i].messages.back().text();
       CHECK(prompt.find("assistant: Drink water and see a doctor.\n\n# Rubric item\n[" +
                         rubrics[i].find("points")->to_text() + "] " + criterion) !=
             std::string::npos);
-      CHECK(queries[i].messages.front().content == "You are a helpful assistant.");
+      CHECK(queries[i].messages.front().text() == "You are a helpful assistant.");
       Judgement j;
       j.label = queries[i].label;
       j.verdict = scripted_verdict(*scorer, criterion);

@@ -79,7 +79,7 @@ TEST_CASE("the equality checker asks the judge and reads Yes or No", "[agreement
   in.target = "0.5";
   auto queries = judge->judge_queries(in);
   REQUIRE(queries.size() == 1);
-  const std::string& prompt = queries[0].messages.back().content;
+  const std::string& prompt = queries[0].messages.back().text();
   CHECK(prompt.find("Expression 1: 1/2\nExpression 2: 0.5") != std::string::npos);
   CHECK(prompt.find("Expression 1: 3245/5\nExpression 2: 649\nNo") != std::string::npos);
   // The rules are certain here: the cascade asks nothing and scores by the rules.
@@ -130,14 +130,15 @@ TEST_CASE("the HLE judge reads line, markdown and JSON verdicts", "[agreement][h
   CHECK_FALSE(s->parse_judgement("correct: maybe"));
   CHECK_FALSE(s->parse_judgement("The answer looks right to me."));
 
-  std::vector<Message> messages = {{"system", "Format: Exact Answer"}, {"user", "What is 6*7?"}};
+  std::vector<Message> messages = {{Role::kSystem, "Format: Exact Answer"},
+                                   {Role::kUser, "What is 6*7?"}};
   ScoringInput in;
   in.output = "Explanation: 6*7.\nExact Answer: 42\nConfidence: 90%";
   in.target = "42";
   in.messages = &messages;
   auto q = s->judge_queries(in);
   REQUIRE(q.size() == 1);
-  const std::string& prompt = q[0].messages.back().content;
+  const std::string& prompt = q[0].messages.back().text();
   CHECK(prompt.find("[question]: What is 6*7?\n\n[response]: Explanation: 6*7.") !=
         std::string::npos);
   CHECK(prompt.find("[correct_answer]: 42\n") != std::string::npos);

@@ -20,6 +20,7 @@
 #include "tests/support/test_support.h"
 
 using namespace assay;
+using assay::testing::call_for;
 using assay::testing::TempDir;
 using assay::testing::write_file;
 
@@ -101,7 +102,7 @@ TEST_CASE("gpqa-diamond shuffles options per repeat exactly as simple-evals does
     for (size_t c = 0; c < w.choices.size(); ++c) {
       block += std::string(c ? "\n" : "") + static_cast<char>('A' + c) + ") " + w.choices[c];
     }
-    CHECK(s.messages[0].content ==
+    CHECK(s.messages[0].text() ==
           kMcq4Header + std::string("Q") + std::to_string(w.row) + "\n\n" + block);
   }
   // The sample itself is epoch 0's view; --limit keeps the full run's permutations.
@@ -112,10 +113,7 @@ TEST_CASE("gpqa-diamond shuffles options per repeat exactly as simple-evals does
   CHECK(limited->samples[0].for_epoch(1).choices == wants[3].choices);
   // The oracle answers every view correctly; the answer follows the shuffled letter.
   auto oracle = baseline("oracle:oracle");
-  Request r;
-  r.sample = &suite->samples[0].for_epoch(1);
-  r.epoch = 1;
-  auto c = oracle->complete_local(r);
+  auto c = oracle->complete_local(call_for(suite->samples[0].for_epoch(1), 1));
   REQUIRE(c);
   CHECK(c->text == "Answer: B");
 }
@@ -171,9 +169,9 @@ TEST_CASE("keep_keys_in selects and orders rows, and a label outside map: is a d
   REQUIRE(suite->samples.size() == 2);
   CHECK(suite->samples[0].id == "k/33");
   CHECK(suite->samples[0].target == "B");
-  CHECK(suite->samples[0].messages[0].content == "q33: ");
+  CHECK(suite->samples[0].messages[0].text() == "q33: ");
   CHECK(suite->samples[1].id == "k/11");
-  CHECK(suite->samples[1].messages[0].content == "q11: a/b");
+  CHECK(suite->samples[1].messages[0].text() == "q11: a/b");
   CHECK(suite->samples[1].choices == std::vector<std::string>{"yes", "no", "maybe"});
 
   write_file(dir.file("keys.json"), R"({"11": "perhaps"})");
@@ -250,7 +248,7 @@ TEST_CASE("built-in catalogue suites load the manifest's record counts and pin t
     const Sample& first = suite->samples[0];
     CHECK(first.id == g.id);
     if (g.target != nullptr) CHECK(first.target == g.target);
-    const std::string& prompt = first.messages.at(0).content;
+    const std::string& prompt = first.messages.at(0).text();
     CHECK(prompt.rfind(g.prefix, 0) == 0);
     if (g.prompt_sha256 != nullptr) CHECK(sha256_hex(prompt) == g.prompt_sha256);
     CHECK_FALSE(first.answer_format.empty());
@@ -312,8 +310,7 @@ TEST_CASE("baseline adapters: oracle fills the gold, random is seeded and stays 
   s.answer_format = std::string("Answer: ") + kAnswerSlot;
   s.answer_space = {"A", "B", "C", "D"};
   auto oracle = baseline("oracle:oracle");
-  Request r;
-  r.sample = &s;
+  ModelCall r = call_for(s);
   auto got = oracle->complete_local(r);
   REQUIRE(got);
   CHECK(got->text == "Answer: C");

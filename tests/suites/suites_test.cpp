@@ -131,7 +131,7 @@ TEST_CASE("a user suite loads, renders choices and targets, and keeps metadata",
   REQUIRE(suite->samples.size() == 2);
   const Sample& s = suite->samples[0];
   REQUIRE(s.id == "tiny/a");
-  REQUIRE(s.messages[0].content == "Q: one?\nA) x\nB) y");
+  REQUIRE(s.messages[0].text() == "Q: one?\nA) x\nB) y");
   REQUIRE(s.target == "B");
   REQUIRE(s.choices == std::vector<std::string>{"x", "y"});
   REQUIRE(s.metadata.find("level")->as_string() == "none");
@@ -211,7 +211,7 @@ TEST_CASE("built-in gsm8k and mmlu load the real data with the manifest's record
           "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14");
   REQUIRE(gsm->samples[0].id == "gsm8k/0");
   REQUIRE(gsm->samples[0].target == "18");
-  REQUIRE(gsm->samples[0].messages[0].content ==
+  REQUIRE(gsm->samples[0].messages[0].text() ==
           "Solve the following math problem step by step. The last line of your response should "
           "be of the form \"#### ANSWER\" (without quotes) where ANSWER is the final numeric "
           "answer.\n\nJanet’s ducks lay 16 eggs per day. She eats three for breakfast every "
@@ -226,7 +226,7 @@ TEST_CASE("built-in gsm8k and mmlu load the real data with the manifest's record
   REQUIRE(first.id == "mmlu/abstract_algebra/0");
   REQUIRE(first.target == "B");
   REQUIRE(first.metadata.find("subject")->as_string() == "abstract_algebra");
-  REQUIRE(first.messages[0].content ==
+  REQUIRE(first.messages[0].text() ==
           "Answer the following multiple choice question. The last line of your response should "
           "be in the following format: 'Answer: A/B/C/D' (e.g. 'Answer: A').\n\nFind the degree "
           "for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.\n\nA) 0\nB) 4\n"
@@ -266,7 +266,7 @@ TEST_CASE("built-in math suites load the real data and prompt as AA does and gra
     const Sample& first = suite->samples[0];
     CHECK(first.id == e.first_id);
     CHECK(first.target.find(e.first_target) != std::string::npos);
-    const std::string& prompt = first.messages[0].content;
+    const std::string& prompt = first.messages[0].text();
     CHECK(prompt.rfind("Solve the following math problem step by step. Put your answer inside "
                        "\\boxed{}.\n\n",
                        0) == 0);

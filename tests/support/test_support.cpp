@@ -247,4 +247,16 @@ std::string sql_scalar(const std::string& db, const std::string& sql) {
   return out;
 }
 
+ModelCall call_for(const Sample& sample, int epoch, const GenerationParams& params) {
+  ModelCall c;
+  c.role = CallRole::kGenerate;
+  c.messages = std::make_shared<const std::vector<Message>>(sample.messages);
+  c.params = params;
+  c.sample_id = sample.id;
+  c.epoch = epoch;
+  c.answer_key = std::make_shared<const AnswerKey>(
+      AnswerKey{sample.target, sample.answer_format, sample.answer_space});
+  return c;
+}
+
 }  // namespace assay::testing

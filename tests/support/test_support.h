@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "harness/core/json.h"
+#include "harness/core/model_call.h"
+#include "harness/core/sample.h"
 
 namespace assay::testing {
 
@@ -104,5 +106,9 @@ std::vector<std::string> sql_column(const std::string& db, const std::string& sq
 /// Runs `sql` against a database with the sqlite3 C API and returns the first column of the
 /// first row as text ("" when none).
 std::string sql_scalar(const std::string& db, const std::string& sql);
+
+/// The generate call a program makes for `sample` at `epoch` (its messages copied, its answer
+/// key attached), with `params`: what adapter tests send.
+ModelCall call_for(const Sample& sample, int epoch = 0, const GenerationParams& params = {});
 
 }  // namespace assay::testing

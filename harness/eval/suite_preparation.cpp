@@ -1,20 +1,22 @@
-#include "harness/cli/suite_preparation.h"
+#include "harness/eval/suite_preparation.h"
 
 #include <algorithm>
 
-#include "harness/cli/suite_work_source.h"
+#include <ostream>
+
 #include "harness/core/strings.h"
+#include "harness/eval/work_source.h"
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
 #include "suites/dataset.h"
 #include "suites/suite.h"
 
-namespace assay::cli {
+namespace assay {
 namespace {
 
 // Makes `spec`'s scorers into `p`: each must exist and be ready on this machine (the code
 // sandbox); sets the primary metric and what the scorers record about how they grade.
-Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, MathChecker checker,
+Status add_scorers(const ScorerRegistry& registry, const SuiteSpec& spec, MathChecker checker,
                    PreparedSuite& p) {
   std::vector<std::string> metrics;
   // --math-checker judge|cascade: the equality checker scores math_equiv suites first (and is
@@ -30,7 +32,7 @@ Status add_scorers(const AppContext& ctx, const SuiteSpec& spec, MathChecker che
     for (const auto& m : p.scorers.back()->metrics()) metrics.push_back(m);
   }
   for (const auto& scorer_name : spec.scorers) {
-    auto entry = ctx.scorers.find(scorer_name);
+    auto entry = registry.find(scorer_name);
     if (!entry) {
       return make_error(ErrorKind::kInvalidInput,
                         spec.origin + ": [scoring] " + entry.error().message);
@@ -87,23 +89,24 @@ MathChecker parse_math_checker(const std::string& name) {
   return MathChecker::kRules;
 }
 
-Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
+Result<PreparedSuite> prepare_suite(const ScorerRegistry& scorers, const std::string& name,
                                     const SuiteOptions& f) {
   Result<SuiteSpec> spec = resolve_suite(name);
   if (!spec) return spec.error();
   PreparedSuite p;
-  if (Status st = add_scorers(ctx, *spec, f.checker, p); !st) return st.error();
+  if (Status st = add_scorers(scorers, *spec, f.checker, p); !st) return st.error();
   if (Status st = load_samples(*spec, f, p); !st) return st.error();
   return p;
 }
 
-Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
+Result<std::vector<PreparedSuite>> prepare_index_members(const ScorerRegistry& scorers,
                                                          const IndexDefinition& index,
-                                                         const SuiteOptions& f) {
+                                                         const SuiteOptions& f,
+                                                         std::ostream& warnings) {
   std::vector<PreparedSuite> out;
   for (const auto& m : index.members) {
     if (!m.shipped) {
-      *ctx.err << "assay: warning: index " << index.name << ": '" << m.suite
+      warnings << "assay: warning: index " << index.name << ": '" << m.suite
                << "' is not shipped by assay; it is reported missing\n";
       continue;
     }
@@ -112,17 +115,17 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
     PreparedSuite p;
     p.index_member = true;
     Status usable = resolve_dataset_files(*spec, f.data_dir).status();
-    if (usable) usable = add_scorers(ctx, *spec, f.checker, p);
+    if (usable) usable = add_scorers(scorers, *spec, f.checker, p);
     if (!usable) {
-      *ctx.err << "assay: warning: index " << index.name << ": skipping '" << m.suite
+      warnings << "assay: warning: index " << index.name << ": skipping '" << m.suite
                << "': " << usable.error().message << "\n";
       continue;
     }
     if (Status st = load_samples(*spec, f, p); !st) return st.error();
-    for (const auto& w : p.stream->warnings()) *ctx.err << "assay: warning: " << w << "\n";
+    for (const auto& w : p.stream->warnings()) warnings << "assay: warning: " << w << "\n";
     out.push_back(std::move(p));
   }
   return out;
 }
 
-}  // namespace assay::cli
+}  // namespace assay

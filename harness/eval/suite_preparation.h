@@ -1,5 +1,5 @@
 #pragma once
-/// Turning `--suite` arguments into runnable suites for `assay run`: the spec resolved, its
+/// Turning `--suite` arguments into runnable suites: the spec resolved, its
 /// scorers made and checked ready on this machine (with the --math-checker scorer in front of
 /// math_equiv suites), its samples opened with one validating pass that counts the (sample,
 /// epoch) pairs of this process's shard.
@@ -10,13 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/app.h"
+#include <iosfwd>
+
 #include "harness/core/scorer.h"
+#include "scorers/builtin.h"
 #include "scorers/math_judge_scorer.h"
 #include "suites/index_definition.h"
 #include "suites/sample_stream.h"
 
-namespace assay::cli {
+namespace assay {
 
 /// The run flags that shape a suite's samples and scoring.
 struct SuiteOptions {
@@ -47,16 +49,17 @@ struct PreparedSuite {
 /// validated it).
 MathChecker parse_math_checker(const std::string& name);
 
-/// Prepares the suite `name` (built-in, NAME:SUBSET or a .toml path). Errors name the suite, its
-/// file and field, or the scorer that cannot work here.
-Result<PreparedSuite> prepare_suite(const AppContext& ctx, const std::string& name,
+/// Prepares the suite `name` (built-in, NAME:SUBSET or a .toml path) with scorers from
+/// `scorers`. Errors name the suite, its file and field, or the scorer that cannot work here.
+Result<PreparedSuite> prepare_suite(const ScorerRegistry& scorers, const std::string& name,
                                     const SuiteOptions& options);
 
 /// The runnable members of an index. Members assay does not ship, members whose data is not
 /// present and members whose scorers cannot work here (no code sandbox) are skipped with a
-/// warning on ctx.err (the index then reports them missing); any other problem is an error.
-Result<std::vector<PreparedSuite>> prepare_index_members(const AppContext& ctx,
+/// warning on `warnings` (the index then reports them missing); any other problem is an error.
+Result<std::vector<PreparedSuite>> prepare_index_members(const ScorerRegistry& scorers,
                                                          const IndexDefinition& index,
-                                                         const SuiteOptions& options);
+                                                         const SuiteOptions& options,
+                                                         std::ostream& warnings);
 
-}  // namespace assay::cli
+}  // namespace assay

@@ -1,0 +1,199 @@
+#include "harness/eval/evaluate.h"
+
+#include <ostream>
+#include <unordered_set>
+
+#include "harness/core/sha256.h"
+#include "harness/core/version.h"
+#include "harness/runtime/progress.h"
+#include "harness/runtime/thread_pool.h"
+#include "results/result_writer.h"
+#include "results/run_identity.h"
+
+namespace assay {
+namespace {
+
+// The pipeline's cache over the run's database.
+class StoreAnswers final : public AnswerStore {
+ public:
+  StoreAnswers(SqliteStore& store, int64_t run_id) : store_(store), run_id_(run_id) {}
+  Result<std::unordered_map<std::string, StoredAnswer>> find(
+      const std::vector<std::string>& keys) override {
+    return store_.find_answers(keys, run_id_);
+  }
+
+ private:
+  SqliteStore& store_;
+  int64_t run_id_;
+};
+
+// "synthesize=4" and, for a synthesis prompt of the user's, a hash of it: the program part of a
+// run's identity and of runs.program.
+std::string program_text(const ProgramSpec& p) {
+  std::string text = p.name();
+  if (p.kind == ProgramSpec::Kind::kSynthesize && !p.synthesis_template.empty()) {
+    text += " prompt=sha256:" + sha256_hex(p.synthesis_template).substr(0, 16);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string EvalModel::display_name() const {
+  std::string name = adapter->spec().display_name();
+  auto add = [&name](const std::string& param) {
+    name += (name.find('?') == std::string::npos ? "?" : "&") + param;
+  };
+  switch (program.kind) {
+    case ProgramSpec::Kind::kVote:
+      if (program.k > 1) add("vote=" + std::to_string(program.k));
+      break;
+    case ProgramSpec::Kind::kSynthesize:
+      add("synthesize=" + std::to_string(program.k));
+      if (!program.synthesis_template_source.empty()) {
+        add("synthesis_prompt=" + program.synthesis_template_source);
+      }
+      break;
+    case ProgramSpec::Kind::kGenerate:
+      break;
+  }
+  return name;
+}
+
+RunInfo describe_run(const EvalPlan& plan, const std::string& params_json, int repeats) {
+  const PreparedSuite& ps = *plan.suite;
+  const SuiteSpec& spec = ps.stream->spec();
+  const EvalModel& model = *plan.model;
+  const ModelAdapter& adapter = *model.adapter;
+  const EvalSettings& f = plan.settings;
+  RunInfo run;
+  run.name = f.name;
+  run.provider = adapter.spec().provider;
+  run.model = adapter.spec().model;
+  run.model_spec = model.display_name();
+  run.base_url = strip_credentials(adapter.spec().base_url);
+  run.params_json = params_json;
+  run.suite = spec.name;
+  run.suite_version = spec.version;
+  run.suite_hash = spec.spec_hash;
+  run.dataset_sha256 = ps.stream->dataset_sha256();
+  run.domain = spec.domain;
+  run.primary_metric = ps.primary_metric;
+  run.aggregations = ps.aggregations;
+  run.harness_version = kHarnessVersion;
+  run.git_revision = kGitRevision;
+  run.seed = f.seed;
+  run.shard = f.shard_text;
+  run.repeats = repeats;
+  run.limit = f.limit;
+  run.scoring_env = ps.scoring_env;
+  run.votes = model.program.kind == ProgramSpec::Kind::kVote ? std::max(1, model.program.k) : 1;
+  run.program = program_text(model.program);
+  if (run.program == "vote=1") run.program = "generate";
+  if (ps.needs_judge && plan.judge) run.judge = plan.judge->spec().display_name();
+  // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
+  // reverse).
+  run.identity = run_identity(run, f.unsafe_no_sandbox && !ps.scoring_env.empty());
+  return run;
+}
+
+Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallScheduler& scheduler) {
+  PreparedSuite& ps = *plan.suite;
+  const SuiteSpec& spec = ps.stream->spec();
+  const EvalModel& model = *plan.model;
+  const ModelAdapter& adapter = *model.adapter;
+  const EvalSettings& f = plan.settings;
+  std::ostream& log = *f.log;
+  const int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
+  const std::string params_json = adapter.params_json(spec.generation);
+  const size_t planned = ps.planned;
+
+  RunInfo run = describe_run(plan, params_json, repeats);
+  Result<std::optional<RunInfo>> resumable = store.find_resumable_run(run.identity);
+  if (!resumable) return resumable.error();
+  EvalResult result;
+  std::unordered_set<std::string> done;
+  if (*resumable && !f.no_cache) {
+    result.run_id = (*resumable)->id;
+    Result<std::unordered_set<std::string>> stored = store.completed_sample_keys(result.run_id);
+    if (!stored) return stored.error();
+    done = std::move(stored).value();
+    log << "assay: resuming run " << result.run_id << " (" << run_status_name((*resumable)->status)
+        << "): " << std::min(done.size(), planned) << " of " << planned
+        << " samples already stored\n";
+    Status st = store.set_run_status(result.run_id, RunStatus::kStarted, "");
+    // A run merged from some of its shards planned only theirs; this process plans them all.
+    if (st && (*resumable)->n_planned != static_cast<int64_t>(planned)) {
+      st = store.set_run_planned(result.run_id, static_cast<int64_t>(planned));
+    }
+    if (!st) return st.error();
+  } else {
+    run.n_planned = static_cast<int64_t>(planned);
+    Result<int64_t> id = store.create_run(run);
+    if (!id) return id.error();
+    result.run_id = *id;
+  }
+  Result<bool> anything_stored = store.has_calls();
+  if (!anything_stored) return anything_stored.error();
+
+  if (Status st = ps.stream->rewind(); !st) return st.error();
+  SuiteWorkSource source(*ps.stream, repeats, f.shard, done.empty() ? nullptr : &done,
+                         planned - std::min(done.size(), planned));
+
+  Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db_path, result.run_id);
+  if (!writer) return writer.error();
+  Progress progress(log, f.progress_bar, model.display_name() + " × " + spec.name, source.size());
+  ThreadPool pool(0);
+
+  PipelineOptions o;
+  o.run_id = result.run_id;
+  o.program = model.program;
+  o.params = spec.generation;
+  o.model.adapter = &adapter;
+  o.model.endpoint = scheduler.add_endpoint(adapter, model.limits);
+  o.model.params_json = params_json;
+  JudgeSetup judge;
+  if (ps.needs_judge && plan.judge) {
+    judge.scorers = ps.scorer_ptrs;
+    judge.params = plan.judge_params;
+    PipelineModel jm;
+    jm.adapter = plan.judge;
+    jm.endpoint = scheduler.add_endpoint(*plan.judge);
+    jm.params_json = plan.judge->params_json(plan.judge_params);
+    o.judge_model = jm;
+    o.judge = &judge;
+  }
+  o.scorers = ps.scorer_ptrs;
+  o.primary_metric = ps.primary_metric;
+  o.price = model.price;
+  StoreAnswers answers(store, result.run_id);
+  if (!f.no_cache) o.stored = &answers;
+  // A database with no call stored before this run has nothing to answer a sample's own calls
+  // from (a resumed run always has: its own).
+  o.look_up_every_call = *anything_stored;
+  o.progress = &progress;
+
+  result.outcome = run_pipeline(source, scheduler, **writer, pool, o);
+  result.store_status = (*writer)->close();
+
+  RunStatus status = RunStatus::kCompleted;
+  std::string message;
+  if (!result.store_status) {
+    status = RunStatus::kFailed;
+    message = "writing results failed: " + result.store_status.error().message;
+  } else if (result.outcome.status == RunEnd::kFailed) {
+    status = RunStatus::kFailed;
+    message = result.outcome.message;
+  } else if (result.outcome.status == RunEnd::kInterrupted) {
+    status = RunStatus::kInterrupted;
+    message = result.outcome.message;
+  } else if (result.outcome.errors > 0) {
+    message = std::to_string(result.outcome.errors) +
+              " samples failed after retries; run the same command again to retry them";
+  }
+  Status st = store.set_run_status(result.run_id, status, message);
+  if (!st) return st.error();
+  return result;
+}
+
+}  // namespace assay
