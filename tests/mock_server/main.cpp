@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::string answer_key;
   std::string models;
+  std::vector<std::string> slow;
   CLI::App app{
       "Mock model server (loopback only) speaking the OpenAI, Anthropic and Gemini wire formats, "
       "with fault injection."};
@@ -49,12 +50,22 @@ int main(int argc, char** argv) {
   app.add_option("--answer-key", answer_key, "JSONL {contains, answer} lines");
   app.add_flag("--echo-key", o.echo_key, "Quote the received key in 401 bodies (leak tests)");
   app.add_flag("--track-prompts", o.track_prompts, "Count requests per prompt in /counters");
+  app.add_option("--slow-when", slow,
+                 "TEXT=MS: requests whose prompt contains TEXT answer after MS ms (repeatable)");
   CLI11_PARSE(app, argc, argv);
   if (host != "127.0.0.1" && host != "::1" && host.rfind("127.", 0) != 0) {
     std::cerr << "mock_model_server: refusing to listen on non-loopback address " << host << "\n";
     return 2;
   }
   if (!models.empty()) o.models = assay::split(models, ',');
+  for (const std::string& rule : slow) {
+    size_t eq = rule.rfind('=');
+    if (eq == std::string::npos) {
+      std::cerr << "mock_model_server: --slow-when '" << rule << "': expected TEXT=MS\n";
+      return 2;
+    }
+    o.slow_when.emplace_back(rule.substr(0, eq), std::stod(rule.substr(eq + 1)));
+  }
   try {
     if (!answer_key.empty()) o.answer_key = assay::mock::load_answer_key(answer_key);
     assay::mock::MockModel model(o);

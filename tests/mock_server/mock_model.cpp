@@ -125,6 +125,51 @@ std::string guess_answer(const std::string& prompt) {
   return std::to_string(hash64(prompt) % 1000);
 }
 
+// The answer a response ends with, in any of the formats answer_line() writes; "" if none.
+std::string final_answer(std::string_view text) {
+  for (std::string_view lead : {"#### ", "Answer: ", "\\boxed{", "The answer is "}) {
+    size_t at = text.rfind(lead);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = text.substr(at + lead.size());
+    size_t end = rest.find_first_of(lead == "\\boxed{" ? "}" : "\n.");
+    std::string_view a = rest.substr(0, end);
+    while (!a.empty() && a.back() == ' ') a.remove_suffix(1);
+    return std::string(a);
+  }
+  return "";
+}
+
+// As a synthesizer (a prompt with "<response 1>" ... blocks, as assay's synthesize program
+// writes them): the answer most candidate responses end with (ties: the earliest); nullopt when
+// the prompt holds no candidates or none has an answer.
+std::optional<std::string> synthesis_majority(const std::string& prompt) {
+  std::vector<std::pair<std::string, int>> counts;
+  for (int n = 1;; ++n) {
+    std::string open = "<response " + std::to_string(n) + ">\n";
+    std::string close = "\n</response " + std::to_string(n) + ">";
+    size_t a = prompt.find(open);
+    if (a == std::string::npos) break;
+    size_t b = prompt.find(close, a);
+    if (b == std::string::npos) break;
+    std::string answer =
+        final_answer(std::string_view(prompt).substr(a + open.size(), b - a - open.size()));
+    if (answer.empty()) continue;
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& c) { return c.first == answer; });
+    if (it == counts.end()) {
+      counts.emplace_back(answer, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  if (counts.empty()) return std::nullopt;
+  auto best = counts.begin();
+  for (auto it = counts.begin(); it != counts.end(); ++it) {
+    if (it->second > best->second) best = it;
+  }
+  return best->first;
+}
+
 // The final line, in the format the prompt asks for.
 std::string answer_line(const std::string& prompt, const std::string& answer) {
   if (prompt.find("Answer: $LETTER") != std::string::npos ||
@@ -309,7 +354,9 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
   std::string draw_key =
       std::to_string(options_.seed) + "\n" + call.model + "\n" + prompt + "\n" + call.seed;
   std::string answer;
-  if (right.empty()) {
+  if (std::optional<std::string> majority = synthesis_majority(prompt)) {
+    answer = *majority;
+  } else if (right.empty()) {
     answer = guess_answer(prompt);
   } else {
     uint64_t spread = call.temperature > 0 ? hash64(draw_key + "\nwrong") : 0;
@@ -341,11 +388,11 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
 
 Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
   Reply r;
+  double latency_ms = options_.latency_ms;
   auto send_body = [&](int status, const std::string& body,
                        std::vector<std::pair<std::string, std::string>> extra = {}) {
     ++counts_["status_" + std::to_string(status)];
-    r.segments.push_back(
-        {options_.latency_ms, http_response(status, "application/json", body, extra)});
+    r.segments.push_back({latency_ms, http_response(status, "application/json", body, extra)});
     return r;
   };
   auto send = [&](int status, const std::string& type, const std::string& message,
@@ -385,6 +432,9 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
                        : wire == Wire::kAnthropic ? "not_found_error"
                                                   : "NOT_FOUND";
     return send(404, type, "The model '" + call.model + "' does not exist.");
+  }
+  for (const auto& [text, ms] : options_.slow_when) {
+    if (call.prompt.find(text) != std::string::npos) latency_ms = ms;
   }
   if (call.temperature > 0 && call.seed.empty()) {
     call.seed = "sample#" + std::to_string(sampled_[call.model + "\n" + call.prompt]++);
@@ -455,14 +505,14 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
     ++counts_[truncate ? "fault_truncate" : "fault_reset"];
     std::string all;
     for (const auto& piece : pieces) all += piece;
-    r.segments.push_back({options_.latency_ms, head + all.substr(0, all.size() / 2)});
+    r.segments.push_back({latency_ms, head + all.substr(0, all.size() / 2)});
     r.end = truncate ? Reply::End::kClose : Reply::End::kReset;
     return r;
   }
   ++counts_["status_200"];
   ++counts_["responses_ok"];
   if (pc) ++pc->ok;
-  r.segments.push_back({options_.latency_ms, head + pieces.front()});
+  r.segments.push_back({latency_ms, head + pieces.front()});
   for (size_t i = 1; i < pieces.size(); ++i) {
     r.segments.push_back({call.stream ? options_.chunk_delay_ms : 0, pieces[i]});
   }

@@ -20,7 +20,9 @@
 /// would show), with reasoning tokens in usage. `[[block]]` in the prompt gets each provider's
 /// safety refusal (content_filter, stop_reason refusal, promptFeedback.blockReason);
 /// `[[cached:N]]` reports N prompt tokens as served from a prompt cache; `[[reply:TEXT]]` makes
-/// TEXT the whole answer, verbatim (a scripted judge verdict, or a malformed one).
+/// TEXT the whole answer, verbatim (a scripted judge verdict, or a malformed one). A synthesis
+/// prompt (candidate answers in "<response N>" blocks, as assay's synthesize program writes them)
+/// is answered with the answer most candidates end with.
 
 #include <map>
 #include <mutex>
@@ -51,6 +53,8 @@ struct MockOptions {
   bool track_prompts = false;       ///< per-prompt counters in /counters
   bool echo_key = false;            ///< a 401 body quotes the key it was sent (as some APIs do)
   std::vector<std::pair<std::string, std::string>> answer_key;
+  /// Requests whose prompt contains the text answer after this many ms instead of latency_ms.
+  std::vector<std::pair<std::string, double>> slow_when;
 };
 
 /// Request handler plus state. Not thread-safe (the event server is single-threaded).

@@ -247,6 +247,17 @@ std::string sql_scalar(const std::string& db, const std::string& sql) {
   return out;
 }
 
+bool sql_script(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) {
+    sqlite3_close(h);
+    return false;
+  }
+  bool ok = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(h);
+  return ok;
+}
+
 ModelCall call_for(const Sample& sample, int epoch, const GenerationParams& params) {
   ModelCall c;
   c.role = CallRole::kGenerate;

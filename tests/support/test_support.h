@@ -107,6 +107,9 @@ std::vector<std::string> sql_column(const std::string& db, const std::string& sq
 /// first row as text ("" when none).
 std::string sql_scalar(const std::string& db, const std::string& sql);
 
+/// Runs `sql` (several statements) against `db`, creating it if needed; false on any error.
+bool sql_script(const std::string& db, const std::string& sql);
+
 /// The generate call a program makes for `sample` at `epoch` (its messages copied, its answer
 /// key attached), with `params`: what adapter tests send.
 ModelCall call_for(const Sample& sample, int epoch = 0, const GenerationParams& params = {});
