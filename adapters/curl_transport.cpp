@@ -114,6 +114,7 @@ class CurlTransport final : public Transport {
     }
     for (CURL* easy : idle_) curl_easy_cleanup(easy);
     curl_multi_cleanup(multi_);
+    for (auto& [url, u] : urls_) curl_url_cleanup(u);
     close(epoll_fd_);
     close(wake_fd_);
   }
@@ -128,7 +129,14 @@ class CurlTransport final : public Transport {
     }
     // Suppress "Expect: 100-continue": it costs a round trip on large bodies.
     t->headers = curl_slist_append(t->headers, "Expect:");
-    curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    // A parsed URL per distinct URL (a run has one or two): curl parses a string URL again
+    // for every transfer.
+    if (CURLU* u = parsed_url(t->request.url)) {
+      curl_easy_setopt(easy, CURLOPT_CURLU, u);
+    } else {
+      curl_easy_setopt(easy, CURLOPT_CURLU, nullptr);
+      curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     if (t->request.method == "POST") {
       curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t->request.body.data());
@@ -137,20 +145,8 @@ class CurlTransport final : public Transport {
     } else {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     }
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.total_timeout_ms);
-    // Idle timeout: fewer than 1 byte/s for the whole window aborts the transfer.
-    long idle_s = std::max(1L, static_cast<long>(std::ceil(options_.idle_timeout_ms / 1000.0)));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, idle_s);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     t->start = Clock::now();
     curl_multi_add_handle(multi_, easy);
     active_.emplace(easy, std::move(t));
@@ -246,12 +242,45 @@ class CurlTransport final : public Transport {
     return timer_ms_ >= 0 && Clock::now() - timer_set_at_ >= std::chrono::milliseconds(timer_ms_);
   }
 
+  // An easy handle from the idle ones, or a new one with every option that never changes set
+  // once (resetting and setting them again per transfer cost more than the transfer).
   CURL* take_handle() {
-    if (idle_.empty()) return curl_easy_init();
-    CURL* easy = idle_.back();
-    idle_.pop_back();
-    curl_easy_reset(easy);
+    if (!idle_.empty()) {
+      CURL* easy = idle_.back();
+      idle_.pop_back();
+      return easy;
+    }
+    CURL* easy = curl_easy_init();
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.total_timeout_ms);
+    // Idle timeout: fewer than 1 byte/s for the whole window aborts the transfer.
+    long idle_s = std::max(1L, static_cast<long>(std::ceil(options_.idle_timeout_ms / 1000.0)));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, idle_s);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    // No Accept-Encoding: chat responses are small, and setting up decompression for every
+    // transfer cost more CPU than the bytes it could save.
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     return easy;
+  }
+
+  // The parsed form of `url` (kept for the transport's life: transfers in flight use it), or
+  // null to pass the string: a URL curl cannot parse is left for the transfer to report, and
+  // past 64 distinct URLs nothing more is kept.
+  CURLU* parsed_url(const std::string& url) {
+    auto it = urls_.find(url);
+    if (it != urls_.end()) return it->second;
+    if (urls_.size() >= 64) return nullptr;
+    CURLU* u = curl_url();
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+      curl_url_cleanup(u);
+      u = nullptr;
+    }
+    urls_.emplace(url, u);
+    return u;
   }
 
   void release_handle(CURL* easy, Transfer& t) {
@@ -308,6 +337,7 @@ class CurlTransport final : public Transport {
   Clock::time_point timer_set_at_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
   std::vector<CURL*> idle_;
+  std::unordered_map<std::string, CURLU*> urls_;
   std::vector<TransportCompletion> cancelled_;
 };
 

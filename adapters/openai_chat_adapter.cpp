@@ -1,13 +1,17 @@
 #include "adapters/openai_chat_adapter.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <mutex>
 
 #include "adapters/adapter_support.h"
 #include "adapters/reasoning_scale.h"
 #include "adapters/sse.h"
 #include "harness/core/json.h"
 #include "harness/core/strings.h"
+
+#include <simdjson.h>
 
 namespace assay {
 namespace {
@@ -35,35 +39,13 @@ const std::vector<std::string>& control_params() {
   return kNames;
 }
 
-void read_usage(const JsonValue* usage, Usage& out) {
-  if (usage == nullptr || !usage->is_object()) return;
-  if (auto* v = usage->find("prompt_tokens"); v && v->is_number()) out.input_tokens = v->as_int();
-  if (auto* v = usage->find("completion_tokens"); v && v->is_number()) {
-    out.output_tokens = v->as_int();
-  }
-  if (auto* d = usage->find("completion_tokens_details")) {
-    if (auto* v = d->find("reasoning_tokens"); v && v->is_number()) {
-      out.reasoning_tokens = v->as_int();
-    }
-  }
-  if (auto* d = usage->find("prompt_tokens_details")) {
-    if (auto* v = d->find("cached_tokens"); v && v->is_number()) out.cached_tokens = v->as_int();
-  }
-}
-
-// Servers disagree on the reasoning field's name: vLLM/DeepSeek use reasoning_content,
-// Ollama and OpenRouter use reasoning.
-std::string reasoning_of(const JsonValue& msg) {
-  std::string r = json_text(msg.find("reasoning_content"));
-  return r.empty() ? json_text(msg.find("reasoning")) : r;
-}
-
 class OpenAiChatAdapter final : public ModelAdapter {
  public:
   OpenAiChatAdapter(ModelSpec spec, std::string api_key, std::string reasoning_effort)
       : spec_(std::move(spec)),
         api_key_(std::move(api_key)),
         base_url_(spec_.base_url.empty() ? kDefaultBaseUrl : spec_.base_url),
+        url_(base_url_ + "/chat/completions"),
         streaming_(spec_streaming(spec_)),
         reasoning_effort_(std::move(reasoning_effort)) {}
 
@@ -76,26 +58,48 @@ class OpenAiChatAdapter final : public ModelAdapter {
 
   Result<HttpRequest> build_request(const ModelCall& call) const override {
     if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
-    JsonValue body = JsonValue::object();
-    body.set("model", spec_.model);
-    JsonValue messages = JsonValue::array();
+    // The body is written directly: building a JSON document per request cost more than
+    // everything else the adapter does.
+    HttpRequest http;
+    std::string& body = http.body;
+    body.reserve(160 + (call.messages_json ? call.messages_json->size() : 256));
+    body += "{\"model\":";
+    append_json_string(body, spec_.model);
+    body += ",\"messages\":";
     auto sys = spec_.params.find("system");
-    if (sys != spec_.params.end()) {
-      messages.push_back(JsonValue::object({{"role", "system"}, {"content", sys->second}}));
+    // assay's canonical messages JSON is this wire format for text messages of these roles.
+    bool splice = call.messages_json && sys == spec_.params.end() &&
+                  std::none_of(call.messages->begin(), call.messages->end(),
+                               [](const Message& m) { return m.role == Role::kTool; });
+    if (splice) {
+      body += *call.messages_json;
+    } else {
+      body += '[';
+      bool first = true;
+      auto add = [&](std::string_view role, const std::string& content) {
+        body += first ? "{\"role\":\"" : ",{\"role\":\"";
+        first = false;
+        body += role;
+        body += "\",\"content\":";
+        append_json_string(body, content);
+        body += '}';
+      };
+      if (sys != spec_.params.end()) add("system", sys->second);
+      for (const auto& m : *call.messages) add(role_name(m.role), m.text());
+      body += ']';
     }
-    for (const auto& m : *call.messages) {
-      messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
+    std::string members = params_members(call.params);
+    if (!members.empty()) {
+      body += ',';
+      body += members;
     }
-    body.set("messages", std::move(messages));
-    JsonValue params = effective_params(call.params);
-    for (const auto& [k, v] : params.members()) body.set(k, v);
-    if (streaming_) {
-      body.set("stream", true);
-      body.set("stream_options", JsonValue::object({{"include_usage", true}}));
-    }
-    std::vector<std::pair<std::string, std::string>> headers;
-    if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
-    return json_post_request(base_url_ + "/chat/completions", body, streaming_, std::move(headers));
+    if (streaming_) body += ",\"stream\":true,\"stream_options\":{\"include_usage\":true}";
+    body += '}';
+    http.url = url_;
+    http.headers.emplace_back("Content-Type", "application/json");
+    if (!api_key_.empty()) http.headers.emplace_back("Authorization", "Bearer " + api_key_);
+    http.streaming = streaming_;
+    return http;
   }
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
@@ -120,34 +124,118 @@ class OpenAiChatAdapter final : public ModelAdapter {
     return sorted_object(std::move(p));
   }
 
+  // The body members of `d` (params_json without its braces), remembered: a run sends a few
+  // parameter sets (the suite's, the judge's) many times.
+  std::string params_members(const GenerationParams& d) const {
+    std::lock_guard lock(params_mu_);
+    for (const auto& [params, members] : params_cache_) {
+      if (params == d) return members;
+    }
+    std::string j = params_json(d);
+    if (params_cache_.size() >= 16) params_cache_.pop_front();
+    params_cache_.emplace_back(d, j.size() >= 2 ? j.substr(1, j.size() - 2) : std::string());
+    return params_cache_.back().second;
+  }
+
   ModelSpec spec_;
   std::string api_key_;
   std::string base_url_;
+  std::string url_;
   bool streaming_;
+  mutable std::mutex params_mu_;
+  mutable std::deque<std::pair<GenerationParams, std::string>> params_cache_;
   std::string reasoning_effort_;  ///< from reasoning=, "" when not set
 };
 
 }  // namespace
 
-Result<Completion> parse_openai_chat_body(std::string_view body) {
-  Result<JsonValue> doc = parse_json(body);
-  if (!doc) return malformed_response("response is not JSON (" + doc.error().message + ")", body);
-  if (const JsonValue* err = doc->find("error")) {
-    return make_error(ErrorKind::kServerError,
-                      "server returned an error object: " + to_json(*err).substr(0, 300));
+namespace {
+
+namespace dom = simdjson::dom;
+
+// One parser per thread: simdjson parsers are reusable, not thread-safe, and costly to create.
+dom::parser& thread_parser() {
+  thread_local dom::parser parser;
+  return parser;
+}
+
+// A string member of `o`; "" when absent, null or not a string.
+std::string_view str_of(dom::object o, std::string_view key) {
+  std::string_view v;
+  if (o[key].get(v) != simdjson::SUCCESS) return {};
+  return v;
+}
+
+// A numeric member as an integer; nullopt when absent or not a number.
+std::optional<int64_t> int_of(dom::element e) {
+  int64_t i = 0;
+  if (e.get(i) == simdjson::SUCCESS) return i;
+  double d = 0;
+  if (e.get(d) == simdjson::SUCCESS) return static_cast<int64_t>(d);
+  return std::nullopt;
+}
+
+void read_usage_dom(dom::object doc, Usage& out) {
+  dom::object usage;
+  if (doc["usage"].get(usage) != simdjson::SUCCESS) return;
+  dom::element e;
+  if (usage["prompt_tokens"].get(e) == simdjson::SUCCESS) {
+    if (auto v = int_of(e)) out.input_tokens = *v;
   }
-  const JsonValue* choices = doc->find("choices");
-  if (choices == nullptr || !choices->is_array() || choices->items().empty()) {
+  if (usage["completion_tokens"].get(e) == simdjson::SUCCESS) {
+    if (auto v = int_of(e)) out.output_tokens = *v;
+  }
+  dom::object details;
+  if (usage["completion_tokens_details"].get(details) == simdjson::SUCCESS &&
+      details["reasoning_tokens"].get(e) == simdjson::SUCCESS) {
+    if (auto v = int_of(e)) out.reasoning_tokens = *v;
+  }
+  if (usage["prompt_tokens_details"].get(details) == simdjson::SUCCESS &&
+      details["cached_tokens"].get(e) == simdjson::SUCCESS) {
+    if (auto v = int_of(e)) out.cached_tokens = *v;
+  }
+}
+
+// Servers disagree on the reasoning field's name: vLLM/DeepSeek use reasoning_content,
+// Ollama and OpenRouter use reasoning.
+std::string_view reasoning_in(dom::object msg) {
+  std::string_view r = str_of(msg, "reasoning_content");
+  return r.empty() ? str_of(msg, "reasoning") : r;
+}
+
+// The server's error object, if the document is one.
+std::optional<std::string> error_in(dom::object doc) {
+  dom::element err;
+  if (doc["error"].get(err) != simdjson::SUCCESS) return std::nullopt;
+  return simdjson::to_string(err).substr(0, 300);
+}
+
+}  // namespace
+
+Result<Completion> parse_openai_chat_body(std::string_view body) {
+  dom::object doc;
+  if (auto err = thread_parser().parse(body.data(), body.size()).get(doc); err) {
+    return malformed_response(
+        std::string("response is not a JSON object (") + simdjson::error_message(err) + ")", body);
+  }
+  if (std::optional<std::string> err = error_in(doc)) {
+    return make_error(ErrorKind::kServerError, "server returned an error object: " + *err);
+  }
+  dom::array choices;
+  if (doc["choices"].get(choices) != simdjson::SUCCESS || choices.size() == 0) {
     return malformed_response("response has no choices", body);
   }
-  const JsonValue& choice = choices->items()[0];
-  const JsonValue* msg = choice.find("message");
-  if (msg == nullptr || !msg->is_object()) return malformed_response("choice has no message", body);
+  dom::object choice;
+  dom::object msg;
+  if (choices.at(0).get(choice) != simdjson::SUCCESS ||
+      choice["message"].get(msg) != simdjson::SUCCESS) {
+    return malformed_response("choice has no message", body);
+  }
   Completion c;
-  c.text = json_text(msg->find("content"));
-  c.reasoning = reasoning_of(*msg);
-  c.finish_reason = json_text(choice.find("finish_reason"));
-  read_usage(doc->find("usage"), c.usage);
+  c.text = str_of(msg, "content");
+  c.reasoning = reasoning_in(msg);
+  c.finish_reason = str_of(choice, "finish_reason");
+  read_usage_dom(doc, c.usage);
   return c;
 }
 
@@ -157,24 +245,33 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
   bool done = false;
   double first_ms = -1;
   double last_ms = -1;
-  for (const SseEvent& ev : parse_sse(body)) {
+  std::optional<Error> failure;
+  dom::parser& parser = thread_parser();
+  for_each_sse(body, [&](const SseEventView& ev) {
     if (ev.data == "[DONE]") {
       done = true;
-      continue;
+      return true;
     }
-    Result<JsonValue> chunk = parse_json(ev.data);
-    if (!chunk) return malformed_response("stream chunk is not JSON", ev.data);
-    if (const JsonValue* err = chunk->find("error")) {
-      return make_error(ErrorKind::kServerError,
-                        "stream carried an error: " + to_json(*err).substr(0, 300));
+    dom::object chunk;
+    if (parser.parse(ev.data.data(), ev.data.size()).get(chunk) != simdjson::SUCCESS) {
+      failure = malformed_response("stream chunk is not a JSON object", ev.data);
+      return false;
     }
-    read_usage(chunk->find("usage"), c.usage);
-    const JsonValue* choices = chunk->find("choices");
-    if (choices == nullptr || !choices->is_array() || choices->items().empty()) continue;
-    const JsonValue& choice = choices->items()[0];
-    if (const JsonValue* delta = choice.find("delta")) {
-      std::string content = json_text(delta->find("content"));
-      std::string reasoning = reasoning_of(*delta);
+    if (std::optional<std::string> err = error_in(chunk)) {
+      failure = make_error(ErrorKind::kServerError, "stream carried an error: " + *err);
+      return false;
+    }
+    read_usage_dom(chunk, c.usage);
+    dom::array choices;
+    dom::object choice;
+    if (chunk["choices"].get(choices) != simdjson::SUCCESS || choices.size() == 0 ||
+        choices.at(0).get(choice) != simdjson::SUCCESS) {
+      return true;
+    }
+    dom::object delta;
+    if (choice["delta"].get(delta) == simdjson::SUCCESS) {
+      std::string_view content = str_of(delta, "content");
+      std::string_view reasoning = reasoning_in(delta);
       if (!content.empty() || !reasoning.empty()) {
         double at = arrival_ms(times, ev.end_offset);
         if (first_ms < 0) first_ms = at;
@@ -183,9 +280,11 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
       c.text += content;
       c.reasoning += reasoning;
     }
-    std::string fr = json_text(choice.find("finish_reason"));
+    std::string_view fr = str_of(choice, "finish_reason");
     if (!fr.empty()) c.finish_reason = fr;
-  }
+    return true;
+  });
+  if (failure) return *failure;
   if (!done && c.finish_reason.empty()) {
     return malformed_response("stream ended before [DONE] or a finish_reason", body.substr(0, 200));
   }

@@ -4,11 +4,20 @@
 
 namespace assay {
 
-std::vector<SseEvent> parse_sse(std::string_view body) {
-  std::vector<SseEvent> events;
-  SseEvent cur;
-  bool has_data = false;
+void for_each_sse(std::string_view body, const std::function<bool(const SseEventView&)>& fn) {
+  std::string joined;  // only for events with several data lines
+  SseEventView cur;
+  int data_lines = 0;
   size_t pos = 0;
+  auto emit = [&](size_t end) {
+    cur.end_offset = end;
+    if (data_lines > 1) cur.data = joined;
+    bool go = fn(cur);
+    cur = SseEventView();
+    data_lines = 0;
+    joined.clear();
+    return go;
+  };
   while (pos < body.size()) {
     size_t eol = body.find('\n', pos);
     size_t next = eol == std::string_view::npos ? body.size() : eol + 1;
@@ -17,12 +26,11 @@ std::vector<SseEvent> parse_sse(std::string_view body) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = next;
     if (line.empty()) {
-      if (has_data || !cur.event.empty()) {
-        cur.end_offset = pos;
-        events.push_back(std::move(cur));
+      if (data_lines > 0 || !cur.event.empty()) {
+        if (!emit(pos)) return;
+      } else {
+        cur = SseEventView();
       }
-      cur = SseEvent();
-      has_data = false;
       continue;
     }
     if (line.front() == ':') continue;
@@ -32,17 +40,27 @@ std::vector<SseEvent> parse_sse(std::string_view body) {
         colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     if (field == "data") {
-      if (has_data) cur.data.push_back('\n');
-      cur.data.append(value);
-      has_data = true;
+      if (data_lines == 0) {
+        cur.data = value;
+      } else {
+        if (data_lines == 1) joined.assign(cur.data);
+        joined.push_back('\n');
+        joined.append(value);
+      }
+      ++data_lines;
     } else if (field == "event") {
-      cur.event = std::string(value);
+      cur.event = value;
     }
   }
-  if (has_data) {
-    cur.end_offset = body.size();
-    events.push_back(std::move(cur));
-  }
+  if (data_lines > 0) emit(body.size());
+}
+
+std::vector<SseEvent> parse_sse(std::string_view body) {
+  std::vector<SseEvent> events;
+  for_each_sse(body, [&events](const SseEventView& ev) {
+    events.push_back({std::string(ev.event), std::string(ev.data), ev.end_offset});
+    return true;
+  });
   return events;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// Server-sent events: splits a received event-stream body into events. Pure and thread-safe.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,19 @@ struct SseEvent {
   size_t end_offset = 0;
 };
 
-/// Parses every complete event in `body` (an event ends at a blank line; a final event without
-/// one is still returned). Comments and unknown fields are skipped.
+/// One event as for_each_sse() hands it over: views valid only during the call.
+struct SseEventView {
+  std::string_view event;
+  std::string_view data;
+  size_t end_offset = 0;
+};
+
+/// Calls `fn` for every complete event in `body` (an event ends at a blank line; a final event
+/// without one is still handed over), in order; comments and unknown fields are skipped. No copy
+/// unless an event has several data lines. `fn` returns false to stop.
+void for_each_sse(std::string_view body, const std::function<bool(const SseEventView&)>& fn);
+
+/// Every event of `body` (as for_each_sse()), copied.
 std::vector<SseEvent> parse_sse(std::string_view body);
 
 /// When the byte at `offset` arrived, from the transport's chunk times (ms since send).

@@ -18,10 +18,12 @@ namespace assay {
 /// Batches SampleRecords into transactions on its own thread.
 class ResultWriter final : public SampleSink {
  public:
-  /// Opens its own connection to `db_path`; records go to run `run_id`.
-  static Result<std::unique_ptr<ResultWriter>> open(const std::string& db_path, int64_t run_id,
-                                                    size_t batch_size = 256,
-                                                    int flush_interval_ms = 200);
+  /// Opens its own connection to `db_path`; records go to run `run_id`. `samples` says whether
+  /// they may replace samples the run stored before (a resumed run) or are all new.
+  static Result<std::unique_ptr<ResultWriter>> open(
+      const std::string& db_path, int64_t run_id,
+      SqliteStore::Samples samples = SqliteStore::Samples::kMayReplace, size_t batch_size = 1024,
+      int flush_interval_ms = 200);
   ~ResultWriter() override;
 
   void write(SampleRecord record) override;
@@ -31,12 +33,13 @@ class ResultWriter final : public SampleSink {
   size_t committed() const;
 
  private:
-  ResultWriter(std::unique_ptr<SqliteStore> store, int64_t run_id, size_t batch_size,
-               int flush_interval_ms);
+  ResultWriter(std::unique_ptr<SqliteStore> store, int64_t run_id, SqliteStore::Samples samples,
+               size_t batch_size, int flush_interval_ms);
   void loop();
 
   std::unique_ptr<SqliteStore> store_;
   int64_t run_id_;
+  SqliteStore::Samples samples_;
   size_t batch_size_;
   int flush_interval_ms_;
   mutable std::mutex mu_;

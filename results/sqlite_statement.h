@@ -27,6 +27,10 @@ class Stmt {
   void bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
+  /// Binds text without copying it: `v` must stay valid until the next step() or rewind().
+  void bind_static(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
   void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); }
   void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
@@ -44,6 +48,9 @@ class Stmt {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  /// Resets for another step keeping the bindings (for a statement whose every parameter is
+  /// bound again before the next step).
+  void rewind() { sqlite3_reset(stmt_); }
   std::string text(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     return t ? std::string(reinterpret_cast<const char*>(t),

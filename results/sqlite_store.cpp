@@ -348,7 +348,8 @@ Result<std::unordered_map<std::string, StoredAnswer>> SqliteStore::find_answers(
   return out;
 }
 
-Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>& records) {
+Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>& records,
+                                Samples samples) {
   sqlite3* db = raw(db_);
   Status st = exec("BEGIN IMMEDIATE");
   if (!st) return st;
@@ -373,11 +374,13 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     return e;
   }
   std::string now = utc_now_iso();
+  // Text is bound without copying: the records outlive each step. Every parameter is bound
+  // before each step, so statements are rewound, not cleared.
   auto text_or_null = [](Stmt& s, int i, const std::string& v) {
     if (v.empty()) {
       s.bind_null(i);
     } else {
-      s.bind(i, v);
+      s.bind_static(i, v);
     }
   };
   auto positive_or_null = [](Stmt& s, int i, double v) {
@@ -391,23 +394,27 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     const Completion& c = cr.completion;
     int k = 1;
     call.bind(k++, run_id);
-    call.bind(k++, r.sample_id);
+    call.bind_static(k++, r.sample_id);
     call.bind(k++, r.epoch);
     call.bind(k++, cr.seq);
-    call.bind(k++, std::string(call_role_name(cr.role)));
-    call.bind(k++, cr.label);
-    call.bind(k++, cr.request_key);
+    call.bind_static(k++, call_role_name(cr.role));
+    call.bind_static(k++, cr.label);
+    call.bind_static(k++, cr.request_key);
     text_or_null(call, k++, cr.messages_json);
     text_or_null(call, k++, cr.tools_json);
     if (cr.error) {
       // No answer: output through output_tps (13 columns) stay NULL.
       for (int n = 0; n < 13; ++n) call.bind_null(k++);
     } else {
-      call.bind(k++, c.text);
-      call.bind(k++, c.reasoning);
-      text_or_null(call, k++, tool_calls_to_json(c.tool_calls));
+      call.bind_static(k++, c.text);
+      call.bind_static(k++, c.reasoning);
+      if (c.tool_calls.empty()) {
+        call.bind_null(k++);
+      } else {
+        call.bind(k++, tool_calls_to_json(c.tool_calls));
+      }
       text_or_null(call, k++, c.provider_state);
-      call.bind(k++, c.finish_reason);
+      call.bind_static(k++, c.finish_reason);
       call.bind_count(k++, c.usage.input_tokens);
       call.bind_count(k++, c.usage.output_tokens);
       call.bind_count(k++, c.usage.reasoning_tokens);
@@ -420,20 +427,20 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     call.bind(k++, c.attempts);
     call.bind(k++, c.from_cache ? 1 : 0);
     if (cr.error) {
-      call.bind(k++, std::string(error_kind_name(cr.error->kind)));
-      call.bind(k++, cr.error->message);
+      call.bind_static(k++, error_kind_name(cr.error->kind));
+      call.bind_static(k++, cr.error->message);
     } else {
       call.bind_null(k++);
       call.bind_null(k++);
     }
     text_or_null(call, k++, cr.grading_json);
-    call.bind(k++, now);
+    call.bind_static(k++, now);
     if (call.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing a call of sample '" + r.sample_id + "'");
       (void)exec("ROLLBACK");
       return e;
     }
-    call.reset();
+    call.rewind();
     return Status::ok();
   };
   for (const SampleRecord& r : records) {
@@ -444,18 +451,18 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     const Completion& c = r.completion;
     int i = 1;
     ins.bind(i++, run_id);
-    ins.bind(i++, r.sample_id);
+    ins.bind_static(i++, r.sample_id);
     ins.bind(i++, r.epoch);
-    ins.bind(i++, r.input);
-    ins.bind(i++, r.target);
+    ins.bind_static(i++, r.input);
+    ins.bind_static(i++, r.target);
     if (r.error) {
       for (int k = 0; k < 3; ++k) ins.bind_null(i++);
       for (int k = 0; k < 4; ++k) ins.bind_null(i++);
       for (int k = 0; k < 3; ++k) ins.bind_null(i++);
     } else {
-      ins.bind(i++, c.text);
-      ins.bind(i++, c.reasoning);
-      ins.bind(i++, c.finish_reason);
+      ins.bind_static(i++, c.text);
+      ins.bind_static(i++, c.reasoning);
+      ins.bind_static(i++, c.finish_reason);
       ins.bind_count(i++, c.usage.input_tokens);
       ins.bind_count(i++, c.usage.output_tokens);
       ins.bind_count(i++, c.usage.reasoning_tokens);
@@ -467,14 +474,14 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     ins.bind(i++, c.attempts);
     ins.bind(i++, c.from_cache ? 1 : 0);
     if (r.error) {
-      ins.bind(i++, std::string(error_kind_name(r.error->kind)));
-      ins.bind(i++, r.error->message);
+      ins.bind_static(i++, error_kind_name(r.error->kind));
+      ins.bind_static(i++, r.error->message);
     } else {
       ins.bind_null(i++);
       ins.bind_null(i++);
     }
-    ins.bind(i++, r.request_key);
-    ins.bind(i++, now);
+    ins.bind_static(i++, r.request_key);
+    ins.bind_static(i++, now);
     if (!r.error && c.cost_usd >= 0) {
       ins.bind(i++, c.cost_usd);
     } else {
@@ -485,35 +492,37 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       (void)exec("ROLLBACK");
       return e;
     }
-    ins.reset();
-    del_scores.bind(1, run_id);
-    del_scores.bind(2, r.sample_id);
-    del_scores.bind(3, r.epoch);
-    del_scores.step();
-    del_scores.reset();
+    ins.rewind();
+    if (samples == Samples::kMayReplace) {
+      del_scores.bind(1, run_id);
+      del_scores.bind_static(2, r.sample_id);
+      del_scores.bind(3, r.epoch);
+      del_scores.step();
+      del_scores.rewind();
+    }
     for (const Score& sc : r.scores) {
       score.bind(1, run_id);
-      score.bind(2, r.sample_id);
+      score.bind_static(2, r.sample_id);
       score.bind(3, r.epoch);
-      score.bind(4, sc.metric);
+      score.bind_static(4, sc.metric);
       if (sc.value) {
         score.bind(5, *sc.value);
       } else {
         score.bind_null(5);
       }
-      score.bind(6, sc.answer);
-      score.bind(7, sc.explanation);
+      score.bind_static(6, sc.answer);
+      score.bind_static(7, sc.explanation);
       if (sc.value) {
         score.bind_null(8);
       } else {
-        score.bind(8, sc.unscored_reason);
+        score.bind_static(8, sc.unscored_reason);
       }
       if (score.step() != SQLITE_DONE) {
         Error e = db_error(db, "storing score for '" + r.sample_id + "'");
         (void)exec("ROLLBACK");
         return e;
       }
-      score.reset();
+      score.rewind();
     }
   }
   return exec("COMMIT");

@@ -66,9 +66,14 @@ class SqliteStore {
   /// Whether any call is stored at all (a fresh database has nothing to look up).
   Result<bool> has_calls();
 
+  /// How write_batch() treats samples already stored.
+  enum class Samples { kMayReplace, kAllNew };
+
   /// Writes records in one transaction: upserts samples and their scores, and every call a
-  /// record carries.
-  Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records);
+  /// record carries. With Samples::kAllNew (a run that stored no sample before) a sample's old
+  /// scores are not looked for.
+  Status write_batch(int64_t run_id, const std::vector<SampleRecord>& records,
+                     Samples samples = Samples::kMayReplace);
 
   /// Every stored sample of a run with its scores, in natural sample-id order, then epoch. With
   /// SampleDetail::kOutcome the text fields (input, target, output, reasoning, error message,

@@ -23,6 +23,8 @@ struct GenerationParams {
   std::optional<double> top_p;
   std::optional<int64_t> max_tokens;
   std::optional<int64_t> seed;
+
+  bool operator==(const GenerationParams&) const = default;
 };
 
 /// Token accounting; -1 means the provider did not report it.
@@ -84,6 +86,9 @@ struct ModelCall {
   CallRole role = CallRole::kGenerate;
   /// The conversation to send (shared, never null once a program yields the call).
   std::shared_ptr<const std::vector<Message>> messages;
+  /// messages_to_json(*messages) when the caller has it (it keys the call): adapters whose wire
+  /// format is the same for these messages send it as it is. May be null.
+  std::shared_ptr<const std::string> messages_json;
   /// Tools offered to the model; null or empty for none.
   std::shared_ptr<const std::vector<ToolSpec>> tools;
   GenerationParams params;

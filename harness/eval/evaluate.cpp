@@ -140,7 +140,10 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   SuiteWorkSource source(*ps.stream, repeats, f.shard, done.empty() ? nullptr : &done,
                          planned - std::min(done.size(), planned));
 
-  Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(f.db_path, result.run_id);
+  const bool resumed = *resumable && !f.no_cache;
+  Result<std::unique_ptr<ResultWriter>> writer = ResultWriter::open(
+      f.db_path, result.run_id,
+      resumed ? SqliteStore::Samples::kMayReplace : SqliteStore::Samples::kAllNew);
   if (!writer) return writer.error();
   Progress progress(log, f.progress_bar, model.display_name() + " × " + spec.name, source.size());
   ThreadPool pool(0);

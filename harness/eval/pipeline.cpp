@@ -179,11 +179,13 @@ class Pipeline {
       c.label = call.label;
       const bool judge = call.role == CallRole::kJudge;
       const PipelineModel& m = judge ? *o_.judge_model : o_.model;
-      const std::string* messages_json = &l.item.input_json;
-      if (call.messages.get() != &l.item.sample->messages) {
+      if (call.messages.get() == &l.item.sample->messages) {
+        call.messages_json = l.item.input_json;
+      } else {
         c.messages_json = messages_to_json(*call.messages);
-        messages_json = &c.messages_json;
+        call.messages_json = std::make_shared<const std::string>(c.messages_json);
       }
+      const std::string* messages_json = call.messages_json.get();
       if (call.tools && !call.tools->empty()) c.tools_json = tools_to_json(*call.tools);
       // A judge question does not depend on which sample asked it: samples share its answer.
       c.key = judge ? request_key(m.adapter->spec(), m.params_json, *messages_json, "judge", 0)
@@ -353,7 +355,7 @@ class Pipeline {
     SampleRecord rec;
     rec.sample_id = item.sample->id;
     rec.epoch = item.epoch;
-    rec.input = item.input_json;
+    rec.input = *item.input_json;
     rec.target = item.sample->target;
     return rec;
   }

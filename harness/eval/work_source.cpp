@@ -49,7 +49,7 @@ Result<std::optional<WorkItem>> SuiteWorkSource::next() {
       if (!s) return s.error();
       if (!*s) return std::optional<WorkItem>();
       current_ = std::make_shared<const Sample>(std::move(**s));
-      current_input_.clear();
+      current_input_.reset();
       epoch_ = 0;
     }
     int e = epoch_++;
@@ -62,10 +62,12 @@ Result<std::optional<WorkItem>> SuiteWorkSource::next() {
     w.sample = &view;
     w.epoch = e;
     if (&view == current_.get()) {
-      if (current_input_.empty()) current_input_ = messages_to_json(view.messages);
+      if (!current_input_) {
+        current_input_ = std::make_shared<const std::string>(messages_to_json(view.messages));
+      }
       w.input_json = current_input_;
     } else {
-      w.input_json = messages_to_json(view.messages);
+      w.input_json = std::make_shared<const std::string>(messages_to_json(view.messages));
     }
     return std::optional<WorkItem>(std::move(w));
   }

@@ -35,7 +35,9 @@ struct WorkItem {
   std::shared_ptr<const Sample> owner;  ///< keeps `sample` alive
   const Sample* sample = nullptr;       ///< the sample as sent and scored for this epoch
   int epoch = 0;
-  std::string input_json;  ///< the rendered messages as stored (messages_to_json)
+  /// The rendered messages as stored and keyed (messages_to_json), shared with the calls that
+  /// send them.
+  std::shared_ptr<const std::string> input_json;
 };
 
 /// Supplies a run's work items in order. The pipeline pulls items only as it has room for them,
@@ -79,7 +81,7 @@ class SuiteWorkSource final : public WorkSource {
   const std::unordered_set<std::string>* done_;
   size_t size_;
   std::shared_ptr<const Sample> current_;
-  std::string current_input_;
+  std::shared_ptr<const std::string> current_input_;
   int epoch_ = 0;
 };
 

@@ -130,7 +130,8 @@ struct Fixture {
   PipelineOutcome run(FakeTransport& t) {
     std::vector<WorkItem> items;
     for (const auto& s : samples) {
-      items.push_back({s, s.get(), 0, messages_to_json(s->messages)});
+      items.push_back(
+          {s, s.get(), 0, std::make_shared<const std::string>(messages_to_json(s->messages))});
     }
     VectorWorkSource source(std::move(items));
     CallScheduler scheduler(&t, sched);

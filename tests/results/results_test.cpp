@@ -182,7 +182,7 @@ TEST_CASE("the writer thread commits everything queued before close returns", "[
   run.model_spec = "p:m";
   run.suite = "s";
   auto id = (*store)->create_run(run);
-  auto writer = ResultWriter::open(db, *id, 64, 50);
+  auto writer = ResultWriter::open(db, *id, SqliteStore::Samples::kAllNew, 64, 50);
   REQUIRE(writer);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
