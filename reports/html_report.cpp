@@ -13,6 +13,7 @@
 #include "reports/html_assets.h"
 #include "reports/leaderboard.h"
 #include "reports/svg_charts.h"
+#include "reports/text_table.h"
 
 namespace assay {
 
@@ -262,6 +263,49 @@ std::string charts(const std::vector<LeaderboardRow>& board) {
   return s;
 }
 
+// One table per model and suite that ran in several modes (reasoning levels, vote=K,
+// synthesize=K): written here, escaped, from the report's data.
+std::string modes_section(const JsonValue& groups) {
+  if (!groups.is_array() || groups.items().empty()) return "";
+  auto num = [](const JsonValue* v, int decimals, double scale = 1) {
+    return v == nullptr || v->is_null() ? std::string("–")
+                                        : format_fixed(v->as_double() * scale, decimals);
+  };
+  std::string s =
+      "<section id=\"modes\"><h2>Modes</h2><p class=\"note\">One model in several modes on one "
+      "suite (reasoning levels, vote=K, synthesize=K): score ×100 with its 95% CI, cost, tokens "
+      "and median latency per sample, and the paired difference to the cheapest mode.</p>";
+  for (const JsonValue& g : groups.items()) {
+    s += "<h3>" + escape_xml(g.find("model")->to_text()) + " × " +
+         escape_xml(g.find("suite")->to_text()) +
+         "</h3><table class=\"modes\"><thead><tr>"
+         "<th>Mode</th><th class=\"num\">n</th><th class=\"num\">Score</th><th>95% CI</th>"
+         "<th class=\"num\">USD / sample</th><th class=\"num\">Tokens / sample</th>"
+         "<th class=\"num\">Median ms</th><th class=\"num\">Δ vs cheapest</th>"
+         "<th>95% CI of Δ</th><th class=\"num\">p</th></tr></thead><tbody>";
+    for (const JsonValue& m : g.find("modes")->items()) {
+      s += "<tr><td>" + escape_xml(m.find("mode")->to_text()) + "</td><td class=\"num\">" +
+           m.find("n")->to_text() + "</td><td class=\"num\">" + num(m.find("score"), 1, 100) +
+           "</td><td>[" + num(m.find("ci_low"), 1, 100) + ", " + num(m.find("ci_high"), 1, 100) +
+           "]</td><td class=\"num\">" + num(m.find("cost_per_sample"), 6) +
+           "</td><td class=\"num\">" + num(m.find("tokens_per_sample"), 0) +
+           "</td><td class=\"num\">" + num(m.find("median_latency_ms"), 0) + "</td>";
+      const JsonValue* d = m.find("vs_cheapest");
+      if (d == nullptr) {
+        s += "<td class=\"num\">cheapest</td><td></td><td></td>";
+      } else {
+        s += "<td class=\"num\">" + num(d->find("diff"), 1, 100) + "</td><td>[" +
+             num(d->find("ci_low"), 1, 100) + ", " + num(d->find("ci_high"), 1, 100) +
+             "]</td><td class=\"num\">" + num(d->find("p_value"), 3) + "</td>";
+      }
+      s += "</tr>";
+    }
+    s += "</tbody></table><p class=\"note\">Cheapest by " +
+         escape_xml(g.find("cheapest_by")->to_text()) + ".</p>";
+  }
+  return s + "</section>\n";
+}
+
 }  // namespace
 
 std::string sample_verdict(const StoredSample& s, const std::string& primary_metric) {
@@ -360,6 +404,7 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
       << "</section>\n";
 
   out << "<section><h2>Charts</h2>" << charts(board) << "</section>\n";
+  out << modes_section(in.modes);
   out << "<section id=\"suites\"><h2>Suites</h2></section>\n";
   out << "<section class=\"pair\"><h2>Paired comparison</h2><p>"
       << "<select id=\"pair-a\" aria-label=\"model A\"></select> vs "

@@ -47,6 +47,7 @@ struct HtmlReportInput {
   /// medians and 90th percentiles of the leaderboard (missing = shown as –).
   std::map<std::string, RunUsage> model_usage;
   std::vector<HtmlSample> samples;  ///< the embedded selection
+  JsonValue modes;                  ///< modes_json() of the shown runs (null: none)
   size_t total_samples = 0;         ///< stored (sample, epoch) rows over the shown runs
   std::string db_path;
   std::string generated_at;  ///< ISO 8601

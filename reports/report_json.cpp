@@ -87,13 +87,16 @@ struct Reader {
 
 }  // namespace
 
-void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs) {
+void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs,
+                       const JsonValue& modes) {
   out << "{\"format\":\"" << kReportFormat << "\",\"version\":" << kReportFormatVersion
       << ",\"runs\":[";
   for (size_t i = 0; i < runs.size(); ++i) {
     out << (i ? ",\n" : "\n") << to_json(run_object(runs[i]));
   }
-  out << "\n]}\n";
+  out << "\n]";
+  if (modes.is_array() && !modes.items().empty()) out << ",\n\"modes\":" << to_json(modes);
+  out << "}\n";
 }
 
 Result<std::vector<RunSummary>> read_report_json(const std::string& path) {

@@ -17,7 +17,9 @@ inline constexpr const char* kReportFormat = "assay-report";
 inline constexpr int kReportFormatVersion = 1;
 
 /// Writes the runs as one JSON document (pretty enough to diff: one run object per line).
-void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs);
+/// `modes` (modes_json(); null or empty for none) goes in as the top-level "modes" array.
+void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs,
+                       const JsonValue& modes = JsonValue());
 
 /// Reads a file written by write_report_json. kInvalidInput names the file and the JSON path of
 /// the first problem (e.g. "runs[1].samples[7]: missing 'sample_id'"); kNotFound/kIo for files.

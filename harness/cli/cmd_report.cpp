@@ -12,6 +12,7 @@
 #include "harness/core/strings.h"
 #include "reports/html_report.h"
 #include "reports/leaderboard.h"
+#include "reports/modes_report.h"
 #include "reports/report_json.h"
 #include "reports/summary_exports.h"
 
@@ -71,6 +72,9 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
     if (!usage) return usage.error();
     in.model_usage[model] = *usage;
   }
+  Result<std::vector<ModeGroup>> modes = compare_modes(store, shown);
+  if (!modes) return modes.error();
+  in.modes = modes_json(*modes);
   in.runs = std::move(rows);
   write_html_report(out, in);
   return Status::ok();
@@ -108,7 +112,9 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
     Status st = build_html(**store, f, std::move(rows), text);
     if (!st) return report_error(ctx, st.error());
   } else if (format == "json") {
-    write_report_json(text, rows);
+    Result<std::vector<ModeGroup>> modes = compare_modes(**store, latest_runs(rows));
+    if (!modes) return report_error(ctx, modes.error());
+    write_report_json(text, rows, modes_json(*modes));
   } else if (format == "md") {
     write_summary_markdown(text, rows);
   } else {

@@ -10,6 +10,8 @@
 #include "harness/cli/run_selection.h"
 #include "harness/core/json.h"
 #include "harness/core/strings.h"
+#include "reports/leaderboard.h"
+#include "reports/modes_report.h"
 #include "reports/run_summary.h"
 #include "reports/text_table.h"
 #include "results/sqlite_store.h"
@@ -46,6 +48,10 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
   } else {
     write_summary_table(*ctx.out, rows);
     write_pass_at_k(*ctx.out, rows);
+    // One model in several modes (reasoning, vote=K, synthesize=K): side by side.
+    Result<std::vector<ModeGroup>> modes = compare_modes(**store, latest_runs(rows));
+    if (!modes) return report_error(ctx, modes.error());
+    write_modes_tables(*ctx.out, *modes);
   }
   return kExitOk;
 }

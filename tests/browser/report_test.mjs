@@ -104,6 +104,11 @@ try {
   const judged = spawnSync(args.assay, ["run", "--suite", join(work, "rubric.toml"), "--db", db,
     "--model", `openai:delta-p0.9@${url}`, "--judge", `openai:judge@${url}`], { encoding: "utf8" });
   if (judged.status !== 0) throw new Error("assay run (judged) failed: " + judged.stderr);
+  // The first model in a second mode (self-consistency): its own leaderboard entry, and a row of
+  // the Modes table beside its default mode.
+  const voted = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db,
+    "--model", `openai:${models[0]}@${url}?vote=3`], { encoding: "utf8" });
+  if (voted.status !== 0) throw new Error("assay run (voted) failed: " + voted.stderr);
   const html = join(work, "leaderboard.html");
   const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
   if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
@@ -123,11 +128,15 @@ try {
 
   // Leaderboard: one row per model with the stored score.
   const board = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[1].firstChild ? tr.cells[1].firstChild.textContent : "" })));
-  check(board.length === 4, `leaderboard has ${board.length} rows, expected 4`);
+  check(board.length === 5, `leaderboard has ${board.length} rows, expected 5`);
   for (const e of expected) {
     const row = board.find((b) => b.model === e.model);
     check(row && row.index === (100 * e.score).toFixed(1), `leaderboard ${e.model}: '${row && row.index}' vs stored ${(100 * e.score).toFixed(1)}`);
   }
+
+  // Modes: the first model's default and vote=3 runs side by side, the vote against the cheapest.
+  const modes = await page.$$eval("#modes table.modes tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[7].textContent]));
+  check(modes.length === 2 && modes[0][0] === "default" && modes[0][1] === "cheapest" && modes[1][0] === "vote=3", `modes table: ${JSON.stringify(modes)}`);
 
   // The judge-graded suite: clipped mean, and every tag's score in the breakdown.
   const rubricCi = await page.$$eval("#suites td", (tds) => tds.filter((td) => td.textContent.includes("clipped, bootstrap")).map((td) => td.title));

@@ -187,3 +187,53 @@ TEST_CASE("voting over a judge-graded suite: the judge grades every vote", "[int
                      "metric='healthbench'") == "-1.5");
   REQUIRE(sql_scalar(db, "SELECT judge FROM runs") == "openai:judge");
 }
+
+TEST_CASE("one model's modes side by side: score, cost, tokens and the difference to the cheapest",
+          "[integration][modes]") {
+  TempDir dir;
+  const int n = 200;
+  std::string suite = write_numeric_suite(dir, n, " [[p:0.45]]");
+  write_file(dir.file("prices.toml"),
+             "[models.\"openai:mock\"]\ninput = 1.0\ncached_input = 0.5\noutput = 2.0\n");
+  MockServer mock;
+  std::string db = dir.file("m.db");
+  std::string model = "openai:mock@" + mock.base_url() + "?temperature=0.8&stream=false";
+  for (const char* mode : {"", "&vote=5", "&synthesize=4"}) {
+    ProcessResult r = run({assay_binary(), "run", "-m", model + mode, "-s", suite, "--db", db,
+                           "--prices", dir.file("prices.toml")});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  ProcessResult runs = run({assay_binary(), "runs", "--db", db});
+  REQUIRE(runs.exit_code == 0);
+  REQUIRE(runs.out.find("modes of openai:mock?temperature=0.8") != std::string::npos);
+  ProcessResult report = run({assay_binary(), "report", "--db", db, "--format", "json"});
+  REQUIRE(report.exit_code == 0);
+  Result<JsonValue> doc = parse_json(report.out);
+  REQUIRE(doc);
+  const JsonValue& groups = *doc->find("modes");
+  REQUIRE(groups.items().size() == 1);
+  const JsonValue& g = groups.items()[0];
+  CHECK(g.find("cheapest_by")->as_string() == "cost");
+  const auto& modes = g.find("modes")->items();
+  REQUIRE(modes.size() == 3);
+  // Cheapest first: one call a sample; then vote=5 (5 calls), then synthesize=4 (5 calls with a
+  // longer synthesis prompt).
+  CHECK(modes[0].find("mode")->as_string() == "default");
+  CHECK(modes[0].find("vs_cheapest") == nullptr);
+  CHECK(modes[1].find("mode")->as_string() == "vote=5");
+  CHECK(modes[2].find("mode")->as_string() == "synthesize=4");
+  double c0 = modes[0].find("cost_per_sample")->as_double();
+  CHECK(modes[1].find("cost_per_sample")->as_double() == Approx(5 * c0).epsilon(0.02));
+  CHECK(modes[2].find("cost_per_sample")->as_double() >
+        modes[1].find("cost_per_sample")->as_double());
+  // Both sampled modes beat one sampled answer at p = 0.45: the majority of 5 is right more
+  // often, and the mock synthesizes the attempts' majority.
+  for (size_t i = 1; i < 3; ++i) {
+    const JsonValue& d = *modes[i].find("vs_cheapest");
+    CHECK(d.find("n")->as_int() == n);
+    CHECK(d.find("diff")->as_double() > 0);
+    CHECK(d.find("diff")->as_double() ==
+          Approx(modes[i].find("score")->as_double() - modes[0].find("score")->as_double()));
+  }
+}
