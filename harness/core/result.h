@@ -22,7 +22,7 @@ enum class ErrorKind {
   kServerError,        ///< HTTP 5xx, 408, 409, 425
   kMalformedResponse,  ///< body was not what the protocol promises (bad JSON, truncated body)
   kAuth,               ///< HTTP 401/403
-  kBadRequest,         ///< HTTP 400/404/422 and other permanent client errors
+  kBadRequest,         ///< HTTP 400/422 and other permanent client errors (404 is kNotFound)
   kCancelled,          ///< the run was interrupted before this request finished
   kProcessFailed,      ///< a local model program (exec:) crashed or exited non-zero
   kInternal,           ///< a bug in assay; report it

@@ -34,12 +34,18 @@ void Progress::update(size_t done, size_t errors, bool force) {
   std::snprintf(line, sizeof line, "\r%s [%s] %zu/%zu %5.1f req/s ETA %4.0fs errors %zu ",
                 label_.c_str(), bar.c_str(), done, total_, rate, eta, errors);
   out_ << line << std::flush;
+  open_line_ = true;
+}
+
+Progress::~Progress() {
+  if (open_line_) out_ << "\n" << std::flush;
 }
 
 void Progress::finish(size_t done, size_t errors) {
   if (!enabled_) return;
   update(done, errors, true);
   out_ << "\n";
+  open_line_ = false;
 }
 
 }  // namespace assay
