@@ -50,8 +50,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double steady_ms() {
-  static const Clock::time_point origin = Clock::now();
-  return std::chrono::duration<double, std::milli>(Clock::now() - origin).count();
+  static const Clock::time_point kOrigin = Clock::now();
+  return std::chrono::duration<double, std::milli>(Clock::now() - kOrigin).count();
 }
 
 // A crude token count for tokens-per-minute limits before the server says: four bytes a token
