@@ -22,7 +22,7 @@ class ResultWriter final : public SampleSink {
   /// they may replace samples the run stored before (a resumed run) or are all new.
   static Result<std::unique_ptr<ResultWriter>> open(
       const std::string& db_path, int64_t run_id,
-      SqliteStore::Samples samples = SqliteStore::Samples::kMayReplace, size_t batch_size = 1024,
+      SqliteStore::Samples samples = SqliteStore::Samples::kMayReplace, size_t batch_size = 256,
       int flush_interval_ms = 200);
   ~ResultWriter() override;
 
