@@ -86,7 +86,8 @@ static void BM_RequestKey(benchmark::State& state) {
 }
 BENCHMARK(BM_RequestKey);
 
-// SQLite ingestion: one transaction of 256 samples with one score each (items = samples).
+// SQLite ingestion: one transaction of 256 samples with one score and one call each
+// (items = samples).
 static void BM_SqliteWriteBatch(benchmark::State& state) {
   std::string path = std::filesystem::temp_directory_path() / "assay_bench_store.db";
   std::filesystem::remove(path);
@@ -108,6 +109,11 @@ static void BM_SqliteWriteBatch(benchmark::State& state) {
       r.request_key = std::string("k").append(std::to_string(n));
       r.completion.text = kCot;
       r.scores = {binary_score("choice", true, "C", "pattern 1")};
+      // The sample's one call (a generate program), stored with it.
+      CallRecord call;
+      call.request_key = r.request_key;
+      call.completion = r.completion;
+      r.calls = {call};
     }
     if (!store->write_batch(id, batch)) state.SkipWithError("write failed");
   }

@@ -15,6 +15,16 @@ ModelCall ProgramInput::call(CallRole role) const {
   return c;
 }
 
+void ProgramInput::add_draws(CallRole role, int k, const std::string& label,
+                             std::vector<ModelCall>& calls) const {
+  for (int d = 0; d < k; ++d) {
+    ModelCall c = call(role);
+    c.draw = d;
+    c.label = label + " " + std::to_string(d);
+    calls.push_back(std::move(c));
+  }
+}
+
 std::string ProgramSpec::name() const {
   switch (kind) {
     case Kind::kVote:

@@ -34,6 +34,9 @@ struct ProgramInput {
 
   /// A call about this sample with `role`, the sample's messages and parameters.
   ModelCall call(CallRole role) const;
+  /// Appends draws 0..k-1 of call(role) to `calls`, labelled "`label` 0", "`label` 1", ...
+  void add_draws(CallRole role, int k, const std::string& label,
+                 std::vector<ModelCall>& calls) const;
 };
 
 /// The final outcome of one call, as its program receives it.

@@ -66,14 +66,9 @@ class SynthesizeProgram final : public SampleProgram {
 
   void start(std::vector<ModelCall>& calls) override {
     attempts_.resize(static_cast<size_t>(k_));
-    for (int a = 0; a < k_; ++a) {
-      // Attempt a is draw a of the plain call: a run's stored generate or vote answers serve as
-      // attempts, and the reverse.
-      ModelCall c = input_.call(CallRole::kGenerate);
-      c.draw = a;
-      c.label = "attempt " + std::to_string(a);
-      calls.push_back(std::move(c));
-    }
+    // Attempt a is draw a of the plain call: a run's stored generate or vote answers serve as
+    // attempts, and the reverse.
+    input_.add_draws(CallRole::kGenerate, k_, "attempt", calls);
   }
 
   void on_result(size_t seq, const CallResult& outcome, std::vector<ModelCall>& calls) override {

@@ -12,12 +12,7 @@ class VoteProgram final : public SampleProgram {
   void start(std::vector<ModelCall>& calls) override {
     result_.majority = true;
     result_.answers.resize(static_cast<size_t>(k_));
-    for (int v = 0; v < k_; ++v) {
-      ModelCall c = input_.call(CallRole::kVote);
-      c.draw = v;
-      c.label = "vote " + std::to_string(v);
-      calls.push_back(std::move(c));
-    }
+    input_.add_draws(CallRole::kVote, k_, "vote", calls);
   }
 
   void on_result(size_t seq, const CallResult& outcome, std::vector<ModelCall>& calls) override {

@@ -41,6 +41,26 @@ scorers = ["gsm8k"]
   return dir.file("suite.toml");
 }
 
+/// Writes rubric.toml into `dir`: a HealthBench-format suite graded by the healthbench
+/// (rubric-judge) scorer over tests/data/healthbench/`fixture`; returns its path.
+inline std::string write_rubric_suite(const TempDir& dir,
+                                      const std::string& fixture = "fixture.jsonl") {
+  write_file(dir.file("rubric.toml"), R"toml(name = "rubric-fixture"
+domain = "health"
+[dataset]
+files = [")toml" + std::string(ASSAY_TEST_DATA_DIR) +
+                                          "/healthbench/" + fixture + R"toml("]
+[sample]
+id = "hb/{prompt_id}"
+messages_field = "prompt"
+target = "(graded by rubric)"
+metadata = ["rubrics", "example_tags"]
+[scoring]
+scorers = ["healthbench"]
+)toml");
+  return dir.file("rubric.toml");
+}
+
 /// The integer an SQL query on `db` returns (-1 when it returns nothing).
 inline int64_t sql_count(const std::string& db, const std::string& sql) {
   std::string v = sql_scalar(db, sql);

@@ -9,28 +9,6 @@
 using namespace assay;
 using namespace assay::testing;
 
-namespace {
-
-// A suite over one of tests/data/healthbench's fixture files.
-std::string write_rubric_suite(const TempDir& dir, const std::string& fixture) {
-  write_file(dir.file("suite.toml"), R"toml(name = "rubric-fixture"
-domain = "health"
-[dataset]
-files = [")toml" + std::string(ASSAY_TEST_DATA_DIR) +
-                                         "/healthbench/" + fixture + R"toml("]
-[sample]
-id = "hb/{prompt_id}"
-messages_field = "prompt"
-target = "(graded by rubric)"
-metadata = ["rubrics", "example_tags"]
-[scoring]
-scorers = ["healthbench"]
-)toml");
-  return dir.file("suite.toml");
-}
-
-}  // namespace
-
 TEST_CASE("a judge grades each rubric criterion over HTTP and the verdicts are stored",
           "[integration][judge]") {
   TempDir dir;

@@ -11,27 +11,6 @@
 using namespace assay;
 using namespace assay::testing;
 
-namespace {
-
-std::string rubric_suite(const TempDir& dir) {
-  write_file(dir.file("rubric.toml"), R"toml(name = "rubric-fixture"
-domain = "health"
-[dataset]
-files = [")toml" + std::string(ASSAY_TEST_DATA_DIR) +
-                                          R"toml(/healthbench/fixture.jsonl"]
-[sample]
-id = "hb/{prompt_id}"
-messages_field = "prompt"
-target = "(graded by rubric)"
-metadata = ["rubrics", "example_tags"]
-[scoring]
-scorers = ["healthbench"]
-)toml");
-  return dir.file("rubric.toml");
-}
-
-}  // namespace
-
 TEST_CASE("synthesize stores K attempts and the synthesis as calls of the sample, in order",
           "[integration][synthesize]") {
   TempDir dir;
@@ -164,7 +143,7 @@ TEST_CASE("kill -9 after the attempts, then the same command sends only the synt
 
 TEST_CASE("voting over a judge-graded suite: the judge grades every vote", "[integration][vote]") {
   TempDir dir;
-  std::string suite = rubric_suite(dir);
+  std::string suite = write_rubric_suite(dir);
   MockServer mock;
   std::string db = dir.file("vj.db");
   std::string judge = "openai:judge@" + mock.base_url();
