@@ -111,8 +111,9 @@ TEST_CASE("4 shards merged equal a single-process run sample for sample, idempot
   REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM calls") == "300");
   REQUIRE(call_listing(all, "1") == call_listing(single, "1"));
   // The request-key index, built once after the copy into an empty output, is there.
-  REQUIRE(sql_scalar(all, "SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND "
-                          "name='calls_request_key' AND tbl_name='calls'") == "1");
+  REQUIRE(sql_scalar(all,
+                     "SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND "
+                     "name='calls_request_key' AND tbl_name='calls'") == "1");
 
   // Statistics over the merged run are the single run's.
   ProcessResult a = run({assay_binary(), "runs", "--db", all, "--json"});
