@@ -49,8 +49,7 @@ JsonValue spec_param_value(const std::string& text) {
 }
 
 bool spec_streaming(const ModelSpec& spec) {
-  auto it = spec.params.find("stream");
-  return it == spec.params.end() || (it->second != "false" && it->second != "0");
+  return spec.streams();
 }
 
 std::string json_text(const JsonValue* v) {

@@ -39,6 +39,39 @@ const std::vector<std::string>& control_params() {
   return kNames;
 }
 
+}  // namespace
+
+std::string parse_openai_models(std::string_view body, const std::string& model) {
+  Result<JsonValue> doc = parse_json(body);
+  const JsonValue* data = doc && doc->is_object() ? doc->find("data") : nullptr;
+  if (data == nullptr || !data->is_array()) return "";
+  // The entry named like the SPEC's model; a server that serves one model (llama.cpp, which
+  // answers whatever name is asked) is identified by that one.
+  const JsonValue* entry = nullptr;
+  for (const JsonValue& m : data->items()) {
+    if (m.is_object() && json_text(m.find("id")) == model) entry = &m;
+  }
+  if (entry == nullptr && data->items().size() == 1 && data->items()[0].is_object()) {
+    entry = &data->items()[0];
+  }
+  if (entry == nullptr) return "";
+  std::string out = json_text(entry->find("id"));
+  // vLLM: root is the checkpoint path; llama.cpp: meta describes the loaded weights. `created`
+  // is left out: vLLM stamps it with the time of the request.
+  std::string root = json_text(entry->find("root"));
+  if (!root.empty() && root != out) out += " root=" + root;
+  if (const JsonValue* meta = entry->find("meta"); meta != nullptr && meta->is_object()) {
+    for (const char* k : {"n_params", "size", "n_vocab", "n_ctx_train"}) {
+      if (const JsonValue* v = meta->find(k); v != nullptr && v->is_number()) {
+        out += std::string(" ") + k + "=" + v->to_text();
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
 class OpenAiChatAdapter final : public ModelAdapter {
  public:
   OpenAiChatAdapter(ModelSpec spec, std::string api_key, std::string reasoning_effort)
@@ -104,6 +137,18 @@ class OpenAiChatAdapter final : public ModelAdapter {
 
   Result<Completion> parse_response(const HttpResponse& response) const override {
     return parse_completion_response(response, parse_openai_chat_stream, parse_openai_chat_body);
+  }
+
+  std::optional<HttpRequest> served_request() const override {
+    HttpRequest http;
+    http.method = "GET";
+    http.url = base_url_ + "/models";
+    if (!api_key_.empty()) http.headers.emplace_back("Authorization", "Bearer " + api_key_);
+    return http;
+  }
+
+  std::string parse_served(const HttpResponse& response) const override {
+    return parse_openai_models(response.body, spec_.model);
   }
 
  private:

@@ -13,6 +13,11 @@ namespace assay {
 /// variable named by `?api_key_env=NAME`, else OPENAI_API_KEY; it is never stored or printed.
 Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& spec);
 
+/// What a GET /models answer says is served as `model`: the entry with that id (or the only
+/// one), as "ID[ root=PATH][ n_params=N size=N ...]" (vLLM's root, llama.cpp's meta); "" when
+/// the body says nothing usable. Exposed for tests.
+std::string parse_openai_models(std::string_view body, const std::string& model);
+
 /// Parses a non-streaming chat.completion body (exposed for tests and benchmarks).
 Result<Completion> parse_openai_chat_body(std::string_view body);
 

@@ -161,6 +161,21 @@ void write_gate_text(std::ostream& out, const GateReport& report, size_t max_fli
     if (s.gate) out << "  " << s.a.run.suite << ": " << s.gate->reason << "\n";
   }
   if (report.index_gate) out << "  index: " << report.index_gate->reason << "\n";
+  out << "\nruns compared (each side's own score over all its scored samples; answers sent to the "
+         "model, or reused from another run):\n";
+  for (const auto& s : report.suites) {
+    for (const auto* side : {&s.a, &s.b}) {
+      const MetricSummary& m = side->primary;
+      out << "  " << (side == &s.a ? "baseline " : "candidate") << " run " << side->run.id << " "
+          << side->run.model_spec << " × " << side->run.suite << ": "
+          << (m.n_counted ? format_fixed(m.mean, 3) : "-") << " on " << m.n_scored
+          << " scored; answers " << format_answers(side->run) << "\n";
+    }
+    if (s.b.run.calls_reused > 0 && s.b.run.calls_fresh == 0) {
+      out << "  warning: every candidate answer was reused from stored runs: it compares answers "
+             "already stored, not the server as it is now\n";
+    }
+  }
   for (const auto& s : report.suites) {
     const auto& flips = s.paired.flipped;
     if (flips.empty()) continue;

@@ -133,16 +133,25 @@ std::string format_unscored(const MetricSummary& s) {
   return out.empty() ? "-" : out;
 }
 
+std::string format_answers(const RunInfo& run) {
+  if (run.calls_reused == 0) return std::to_string(run.calls_fresh) + " fresh";
+  if (run.calls_fresh == 0) return std::to_string(run.calls_reused) + " reused";
+  return std::to_string(run.calls_fresh) + " fresh, " + std::to_string(run.calls_reused) +
+         " reused";
+}
+
 void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows) {
-  TextTable t({"run", "model", "suite", "status", "n", "scored", "unscored", "score", "95% CI"},
-              {true, false, false, false, true, true, false, true, false});
+  TextTable t(
+      {"run", "model", "suite", "status", "n", "answers", "scored", "unscored", "score", "95% CI"},
+      {true, false, false, false, true, false, true, false, true, false});
   for (const auto& r : rows) {
     const MetricSummary& m = r.primary;
     std::string n = std::to_string(r.n_samples);
     if (r.run.n_planned > r.n_samples) n += "/" + std::to_string(r.run.n_planned);
     t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite,
-               std::string(run_status_name(r.run.status)), n, std::to_string(m.n_scored),
-               format_unscored(m), m.n_counted ? format_fixed(m.mean, 3) : "-",
+               std::string(run_status_name(r.run.status)), n, format_answers(r.run),
+               std::to_string(m.n_scored), format_unscored(m),
+               m.n_counted ? format_fixed(m.mean, 3) : "-",
                m.n_counted
                    ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
                    : "-"});
@@ -207,6 +216,10 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"dataset_sha256", JsonValue(r.run.dataset_sha256)},
         {"harness_version", JsonValue(r.run.harness_version)},
         {"scoring_env", JsonValue(r.run.scoring_env)},
+        {"base_url", JsonValue(r.run.base_url)},
+        {"served", JsonValue(r.run.served)},
+        {"answers", JsonValue::object({{"fresh", JsonValue(r.run.calls_fresh)},
+                                       {"reused", JsonValue(r.run.calls_reused)}})},
     });
     add_metric_json(o, m);
     if (!r.pass_at_k.empty()) {

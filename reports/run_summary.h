@@ -61,6 +61,10 @@ void write_pass_at_k(std::ostream& out, const std::vector<RunSummary>& rows);
 /// "no_answer 3, error:timeout 1" (sorted by reason), or "-" when none.
 std::string format_unscored(const MetricSummary& s);
 
+/// Where a run's answers came from: "40 fresh", "40 reused" or "10 fresh, 30 reused" (model
+/// calls sent, and answered from another run's stored calls with --reuse-answers).
+std::string format_answers(const RunInfo& run);
+
 /// Writes the model × suite table.
 void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows);
 

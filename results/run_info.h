@@ -21,6 +21,9 @@ std::string_view run_status_name(RunStatus status);
 /// The RunStatus named `name`; kStarted for anything else.
 RunStatus parse_run_status(std::string_view name);
 
+/// runs.served of runs stored before schema 8, which did not ask.
+inline constexpr const char* kServedNotRecorded = "(not recorded before schema 8)";
+
 /// One row of `runs`.
 struct RunInfo {
   int64_t id = 0;
@@ -57,6 +60,13 @@ struct RunInfo {
   /// Metrics whose scorer aggregates them other than by the plain mean (absent = kMean); a
   /// per-tag metric "METRIC/TAG" follows METRIC (aggregation_of).
   std::map<std::string, Aggregation> aggregations;
+  /// What the server said it serves when the run started ("" = it could not tell;
+  /// kServedNotRecorded for runs stored before schema 8).
+  std::string served;
+  /// The run's model calls (judges aside) that were sent to the model, and that were answered
+  /// from another run's stored call (--reuse-answers); stored at the end of each invocation.
+  int64_t calls_fresh = 0;
+  int64_t calls_reused = 0;
 };
 
 /// Usage and speed of a run's answered requests (samples stored without an error). Means are

@@ -3,6 +3,25 @@
 namespace assay {
 namespace {
 
+// v8: what a run's answers are and where they came from. runs.served is what the server said it
+// serves when the run started (e.g. "mock (root=/models/ckpt-2)" from /v1/models; '' when it
+// could not tell; kServedNotRecorded for runs stored before); answers are reused across runs only
+// between equal served identities.
+// runs.calls_fresh and runs.calls_reused count the run's model calls (judges aside) that were
+// sent, and that were answered from another run's stored call (--reuse-answers); earlier runs
+// get them from their calls.
+constexpr const char* kSchemaV8 = R"sql(
+ALTER TABLE runs ADD COLUMN served TEXT NOT NULL DEFAULT '';
+UPDATE runs SET served = '(not recorded before schema 8)';
+ALTER TABLE runs ADD COLUMN calls_fresh INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN calls_reused INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET
+  calls_fresh = (SELECT COUNT(*) FROM calls c WHERE c.run_id = runs.id AND c.role != 'judge'
+                 AND c.cached = 0),
+  calls_reused = (SELECT COUNT(*) FROM calls c WHERE c.run_id = runs.id AND c.role != 'judge'
+                  AND c.cached = 1);
+)sql";
+
 // v7: one `calls` table holds every model call of every sample (DESIGN §5): role, request key,
 // messages (NULL = the sample's input), tools, the response, usage, cost, timing, attempts,
 // error and how it was graded. It replaces the response cache (the request key of a call is its
@@ -215,7 +234,7 @@ CREATE TABLE IF NOT EXISTS response_cache (
 
 const std::vector<const char*>& sqlite_schema_steps() {
   static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                                  kSchemaV5, kSchemaV6, kSchemaV7};
+                                                  kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
   return kSteps;
 }
 

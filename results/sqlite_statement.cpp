@@ -12,7 +12,8 @@ const char* const kRunColumns =
     "id, name, identity, created_at, COALESCE(finished_at,''), status, status_message, provider, "
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-    "n_planned, scoring_env, votes, judge, aggregations, program";
+    "n_planned, scoring_env, votes, judge, aggregations, program, served, calls_fresh, "
+    "calls_reused";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -47,6 +48,9 @@ RunInfo read_run(const Stmt& s) {
   // Written by assay only; a hand-edited value that does not parse leaves the plain mean.
   if (auto a = aggregations_from_json(s.view(28)); a) r.aggregations = std::move(a).value();
   r.program = s.text(29);
+  r.served = s.text(30);
+  r.calls_fresh = s.i64(31);
+  r.calls_reused = s.i64(32);
   return r;
 }
 

@@ -103,8 +103,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env, votes, judge, aggregations, program) VALUES "
-         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes, judge, aggregations, program, served) VALUES "
+         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -125,6 +125,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, r.judge);
   s.bind(i++, aggregations_to_json(r.aggregations));
   s.bind(i++, r.program);
+  s.bind(i++, r.served);
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }
@@ -295,13 +296,26 @@ Result<bool> SqliteStore::has_calls() {
   return s.i64(0) != 0;
 }
 
+Status SqliteStore::record_call_counts(int64_t run_id) {
+  Stmt s(raw(db_),
+         "UPDATE runs SET calls_fresh = (SELECT COUNT(*) FROM calls c WHERE c.run_id = ?1 AND "
+         "c.role != 'judge' AND c.cached = 0), calls_reused = (SELECT COUNT(*) FROM calls c WHERE "
+         "c.run_id = ?1 AND c.role != 'judge' AND c.cached = 1) WHERE id = ?1");
+  if (!s.ok()) return db_error(raw(db_), "preparing call counts");
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_DONE) return db_error(raw(db_), "storing call counts");
+  return Status::ok();
+}
+
 Result<std::unordered_map<std::string, StoredAnswer>> SqliteStore::find_answers(
-    const std::vector<std::string>& keys, int64_t prefer_run) {
+    const std::vector<std::string>& keys, const AnswerScope& scope) {
   Stmt s(raw(db_),
          "SELECT output, reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, "
          "tokens_cached, latency_ms, ttft_ms, output_tps, tool_calls, provider_state, run_id, "
-         "sample_id, epoch, seq, cost FROM calls WHERE request_key=? AND error_kind IS NULL "
-         "ORDER BY run_id=? DESC, run_id DESC LIMIT 1");
+         "sample_id, epoch, seq, cost FROM calls WHERE request_key=?1 AND error_kind IS NULL "
+         "AND (run_id=?2 OR (?5 AND run_id=0) OR (?3 AND ((run_id=0 AND ?4='') OR run_id IN "
+         "(SELECT id FROM runs WHERE served=?4)))) "
+         "ORDER BY run_id=?2 DESC, run_id DESC LIMIT 1");
   if (!s.ok()) return db_error(raw(db_), "preparing call lookup");
   std::unordered_map<std::string, StoredAnswer> out;
   // One read transaction for all lookups: per-statement transactions cost two fcntl lock calls
@@ -309,7 +323,10 @@ Result<std::unordered_map<std::string, StoredAnswer>> SqliteStore::find_answers(
   if (Status st = exec("BEGIN"); !st) return st.error();
   for (const auto& key : keys) {
     s.bind(1, key);
-    s.bind(2, prefer_run);
+    s.bind(2, scope.run_id);
+    s.bind(3, scope.other_runs ? 1 : 0);
+    s.bind(4, scope.served);
+    s.bind(5, scope.schema6_cache ? 1 : 0);
     if (s.step() == SQLITE_ROW) {
       StoredAnswer a;
       Completion& c = a.completion;

@@ -59,10 +59,22 @@ class SqliteStore {
   /// "sample_id\x1f epoch" of every sample stored without an error in `run_id` and without a
   /// failed model call (a vote that failed), i.e. the pairs a resume does not evaluate again.
   Result<std::unordered_set<std::string>> completed_sample_keys(int64_t run_id);
-  /// The stored answer (a call without an error) of each request key that has one, preferring
-  /// run `prefer_run`'s own; absent keys are left out. One read transaction for all.
+  /// Which stored calls may answer a run's calls: its own always (resume); another run's only
+  /// when `other_runs` (--reuse-answers) and that run's served identity equals `served`.
+  /// Calls kept from a schema 6 cache name no run (run 0): they answer a run stored before
+  /// schema 8 that resumes (`schema6_cache`, the answers such a run left), or count as served ''.
+  struct AnswerScope {
+    int64_t run_id = 0;
+    bool other_runs = false;
+    std::string served;
+    bool schema6_cache = false;
+  };
+  /// The stored answer (a call without an error) of each request key that has one within
+  /// `scope`, the run's own first; absent keys are left out. One read transaction for all.
   Result<std::unordered_map<std::string, StoredAnswer>> find_answers(
-      const std::vector<std::string>& keys, int64_t prefer_run);
+      const std::vector<std::string>& keys, const AnswerScope& scope);
+  /// Stores runs.calls_fresh and runs.calls_reused as counted from the run's calls now.
+  Status record_call_counts(int64_t run_id);
   /// Whether any call is stored at all (a fresh database has nothing to look up).
   Result<bool> has_calls();
 

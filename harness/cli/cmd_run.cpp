@@ -69,6 +69,7 @@ struct RunFlags {
   std::string data_dir;
   std::string name;
   bool no_cache = false;
+  bool reuse_answers = false;
   int max_retries = 6;
   double timeout_s = 600;
   double connect_timeout_s = 10;
@@ -300,6 +301,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   settings.shard_text = f.shard;
   settings.shard = *shard;
   settings.no_cache = f.no_cache;
+  settings.reuse_answers = f.reuse_answers;
   settings.unsafe_no_sandbox = f.code_exec.unsafe_no_sandbox;
   settings.log = ctx.err;
   settings.progress_bar = stderr_is_terminal();
@@ -493,6 +495,14 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--name", flags->name, "A name for the run(s), usable instead of the id");
   cmd->add_flag("--no-cache", flags->no_cache,
                 "Send every request fresh: ignore stored responses and start a new run");
+  cmd->add_flag("--reuse-answers,--cache", flags->reuse_answers,
+                "Also answer calls from other runs' stored calls with the same request (same "
+                "model, URL, parameters and prompt) whose server said it served the same "
+                "weights. Off by default: a new run sends every call, and only resuming the "
+                "same run reuses its own answers. Risk: a server that cannot say what it "
+                "serves (e.g. a hosted API) may have changed its model since; the run then "
+                "repeats old answers. Counts of sent, resumed and reused answers are printed "
+                "and stored");
   cmd->add_option("--max-retries", flags->max_retries,
                   "Retries per request for transient errors (timeouts, 429, 5xx, resets)")
       ->capture_default_str();

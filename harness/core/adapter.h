@@ -5,6 +5,7 @@
 /// and safe to call from several threads.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/core/http.h"
@@ -46,6 +47,18 @@ class ModelAdapter {
   virtual Status check_sample(const Sample& sample) const {
     (void)sample;
     return Status::ok();
+  }
+
+  /// A request asking the server what it serves (an OpenAI-compatible server's GET /models),
+  /// or nullopt when the protocol has none. Sent once when a run starts; its answer, read by
+  /// parse_served(), is recorded with the run and decides whether answers may be reused.
+  virtual std::optional<HttpRequest> served_request() const { return std::nullopt; }
+
+  /// What a 2xx answer to served_request() says the server serves for this SPEC, as a short
+  /// stable text (e.g. "llama-3 root=/models/ckpt-2"); "" when it does not say.
+  virtual std::string parse_served(const HttpResponse& response) const {
+    (void)response;
+    return "";
   }
 
   /// `text` with any credential this adapter holds replaced by "[redacted]"; applied to every

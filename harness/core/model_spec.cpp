@@ -22,10 +22,16 @@ std::string ModelSpec::display_name() const {
   std::string out = provider + ":" + model;
   std::string q;
   for (const auto& [k, v] : params) {
-    if (k == "stream" || k == "api_key_env") continue;
+    // Streaming changes what is measured (TTFT, speed): shown when off.
+    if (k == "api_key_env" || (k == "stream" && streams())) continue;
     q += (q.empty() ? "?" : "&") + k + "=" + v;
   }
   return out + q;
+}
+
+bool ModelSpec::streams() const {
+  auto it = params.find("stream");
+  return it == params.end() || (it->second != "false" && it->second != "0");
 }
 
 Result<ModelSpec> parse_model_spec(std::string_view text) {

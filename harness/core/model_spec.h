@@ -19,6 +19,8 @@ struct ModelSpec {
 
   /// "provider:model" plus "?k=v" parameters that change outputs, for display.
   std::string display_name() const;
+  /// Whether responses are streamed: `?stream=` absent, or anything but false / 0.
+  bool streams() const;
 };
 
 /// Parses a SPEC; kInvalidInput naming the problem (empty provider, bad query, ...).

@@ -3,6 +3,7 @@
 #include <ostream>
 #include <unordered_set>
 
+#include "harness/core/json.h"
 #include "harness/core/sha256.h"
 #include "harness/core/version.h"
 #include "harness/runtime/progress.h"
@@ -16,16 +17,28 @@ namespace {
 // The pipeline's cache over the run's database.
 class StoreAnswers final : public AnswerStore {
  public:
-  StoreAnswers(SqliteStore& store, int64_t run_id) : store_(store), run_id_(run_id) {}
+  StoreAnswers(SqliteStore& store, SqliteStore::AnswerScope scope)
+      : store_(store), scope_(std::move(scope)) {}
   Result<std::unordered_map<std::string, StoredAnswer>> find(
       const std::vector<std::string>& keys) override {
-    return store_.find_answers(keys, run_id_);
+    return store_.find_answers(keys, scope_);
   }
 
  private:
   SqliteStore& store_;
-  int64_t run_id_;
+  SqliteStore::AnswerScope scope_;
 };
+
+// What the server says it serves (GET /models of an OpenAI-compatible server), "" when the
+// protocol has no such question or the server does not answer it within 5 s.
+std::string ask_served(const ModelAdapter& adapter, CallScheduler& scheduler) {
+  if (!adapter.uses_http()) return "";
+  std::optional<HttpRequest> request = adapter.served_request();
+  if (!request) return "";
+  Result<HttpResponse> response = scheduler.fetch_now(std::move(*request), 5000);
+  if (!response || response->status < 200 || response->status >= 300) return "";
+  return adapter.parse_served(*response);
+}
 
 // "synthesize=4" and, for a synthesis prompt of the user's, a hash of it: the program part of a
 // run's identity and of runs.program.
@@ -105,12 +118,44 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   const EvalSettings& f = plan.settings;
   std::ostream& log = *f.log;
   const int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
-  const std::string params_json = adapter.params_json(spec.generation);
+  std::string params_json = adapter.params_json(spec.generation);
+  const std::string params_before_schema8 = params_json;
+  if (adapter.uses_http() && !adapter.spec().streams()) {
+    // Not streaming changes what is measured (no TTFT, other timings): another run, other keys.
+    // Added only when off, so streamed runs keep their identities and keys.
+    Result<JsonValue> p = parse_json(params_json);
+    if (p && p->is_object()) {
+      p->set("stream", JsonValue(false));
+      params_json = to_json(*p);
+    }
+  }
   const size_t planned = ps.planned;
 
   RunInfo run = describe_run(plan, params_json, repeats);
+  run.served = ask_served(adapter, scheduler);
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(run.identity);
   if (!resumable) return resumable.error();
+  if (!*resumable && params_json != params_before_schema8) {
+    // A run stored before schema 8 left stream=false out of its identity and keys: it resumes
+    // as it was keyed (the one place where the old rule lives on).
+    RunInfo legacy = describe_run(plan, params_before_schema8, repeats);
+    resumable = store.find_resumable_run(legacy.identity);
+    if (!resumable) return resumable.error();
+    if (*resumable && (*resumable)->served == kServedNotRecorded) {
+      params_json = params_before_schema8;
+      legacy.served = run.served;
+      run = std::move(legacy);
+    } else {
+      resumable->reset();
+    }
+  }
+  if (*resumable && !f.no_cache && !(*resumable)->served.empty() && !run.served.empty() &&
+      (*resumable)->served != kServedNotRecorded && (*resumable)->served != run.served) {
+    // Its answers came from other weights: a new run, so no run mixes two models' answers.
+    log << "assay: run " << (*resumable)->id << " was answered by '" << (*resumable)->served
+        << "'; the server now serves '" << run.served << "': starting a new run\n";
+    resumable->reset();
+  }
   EvalResult result;
   std::unordered_set<std::string> done;
   if (*resumable && !f.no_cache) {
@@ -169,7 +214,8 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   o.scorers = ps.scorer_ptrs;
   o.primary_metric = ps.primary_metric;
   o.price = model.price;
-  StoreAnswers answers(store, result.run_id);
+  StoreAnswers answers(store, {result.run_id, f.reuse_answers, run.served,
+                               resumed && (*resumable)->served == kServedNotRecorded});
   if (!f.no_cache) o.stored = &answers;
   // A database with no call stored before this run has nothing to answer a sample's own calls
   // from (a resumed run always has: its own).
@@ -178,6 +224,19 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
 
   result.outcome = run_pipeline(source, scheduler, **writer, pool, o);
   result.store_status = (*writer)->close();
+  if (result.store_status) {
+    if (Status st = store.record_call_counts(result.run_id); !st) return st.error();
+  }
+  const PipelineOutcome& out = result.outcome;
+  log << "assay: run " << result.run_id << " answers: " << out.calls_sent << " sent";
+  if (out.calls_resumed > 0 || !done.empty()) {
+    log << ", " << out.calls_resumed << " resumed from this run (" << done.size()
+        << " samples already done)";
+  }
+  log << ", " << out.calls_reused << " reused from other runs";
+  if (!f.reuse_answers) log << " (reuse is off: --reuse-answers)";
+  if (!run.served.empty()) log << "; server: " << run.served;
+  log << "\n";
 
   RunStatus status = RunStatus::kCompleted;
   std::string message;

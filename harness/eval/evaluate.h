@@ -46,7 +46,10 @@ struct EvalSettings {
   int64_t seed = 0;
   std::string shard_text;  ///< --shard as given ("" = whole run)
   Shard shard;
-  bool no_cache = false;           ///< --no-cache: a new run, every call sent
+  bool no_cache = false;  ///< --no-cache: a new run, every call sent
+  /// --reuse-answers: calls another run stored (of a server that served the same) answer this
+  /// run's; off, only the run's own stored calls do (resume).
+  bool reuse_answers = false;
   bool unsafe_no_sandbox = false;  ///< --unsafe-no-sandbox (a different run)
   std::ostream* log = nullptr;     ///< progress and notes (stderr); never null when evaluating
   bool progress_bar = false;       ///< draw a progress bar on `log`

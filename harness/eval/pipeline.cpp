@@ -102,6 +102,8 @@ class Pipeline {
     out.errors = errors_.load();
     out.calls = calls_;
     out.calls_reused = reused_;
+    out.calls_resumed = resumed_;
+    out.calls_sent = sent_;
     if (scheduler_.failed()) {
       out.status = RunEnd::kFailed;
       out.message = scheduler_.failure();
@@ -229,13 +231,14 @@ class Pipeline {
           Completion completion = a.completion;
           completion.from_cache = true;
           completion.attempts = 0;
-          ++reused_;
+          if (c.role != CallRole::kJudge) ++(a.run_id == o_.run_id ? resumed_ : reused_);
           CallResult r;
           r.completion = std::move(completion);
           deliver(f.live, f.seq, std::move(r));
           continue;
         }
         const bool judge = c.role == CallRole::kJudge;
+        if (!judge) ++sent_;
         scheduler_.submit((static_cast<uint64_t>(f.live) << kSeqBits) | f.seq,
                           judge ? o_.judge_model->endpoint : o_.model.endpoint, std::move(f.call));
       }
@@ -382,7 +385,9 @@ class Pipeline {
   std::atomic<size_t> done_{0};
   std::atomic<size_t> errors_{0};
   size_t calls_ = 0;
-  size_t reused_ = 0;
+  size_t reused_ = 0;   // model calls answered from another run's stored call
+  size_t resumed_ = 0;  // model calls answered from this run's own
+  size_t sent_ = 0;     // model calls sent
   bool exhausted_ = false;
 };
 

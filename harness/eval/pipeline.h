@@ -74,7 +74,9 @@ struct PipelineOutcome {
   size_t stored = 0;         ///< samples finished and handed to the sink
   size_t errors = 0;         ///< of those, samples without an answer
   size_t calls = 0;          ///< model calls the programs asked for
-  size_t calls_reused = 0;   ///< of those, answered from stored calls
+  size_t calls_resumed = 0;  ///< of those, answered from this run's own stored calls
+  size_t calls_reused = 0;   ///< of those, answered from another run's (--reuse-answers)
+  size_t calls_sent = 0;     ///< of those, sent to a model (judges aside)
 };
 
 /// Runs every item of `source` through `options.program` to completion, interruption (the

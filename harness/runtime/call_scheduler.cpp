@@ -407,4 +407,28 @@ void CallScheduler::finish(size_t i, Result<Completion> result) {
   }
 }
 
+Result<HttpResponse> CallScheduler::fetch_now(HttpRequest request, int timeout_ms) {
+  if (transport_ == nullptr || pending_ > 0 || transport_->in_flight() > 0) {
+    return make_error(ErrorKind::kInvalidInput, "fetch_now: the scheduler has calls pending");
+  }
+  constexpr uint64_t kFetchTag = std::numeric_limits<uint64_t>::max();
+  const double deadline = now() + timeout_ms;
+  transport_->submit(kFetchTag, std::move(request));
+  std::vector<TransportCompletion> finished;
+  while (true) {
+    double left = deadline - now();
+    if (left <= 0) break;
+    transport_->poll(static_cast<int>(std::min(left, 100.0)) + 1, finished);
+    for (TransportCompletion& f : finished) {
+      if (f.tag == kFetchTag) return std::move(f.response);
+    }
+    finished.clear();
+  }
+  transport_->cancel_all();
+  // The cancelled transfer comes back from the next poll: take it now so later polls see only
+  // the scheduler's own calls.
+  for (int i = 0; i < 50 && transport_->in_flight() > 0; ++i) transport_->poll(10, finished);
+  return make_error(ErrorKind::kTimeout, "no answer within " + std::to_string(timeout_ms) + " ms");
+}
+
 }  // namespace assay

@@ -82,6 +82,11 @@ class CallScheduler {
   /// Ends the run as failed with `message` (e.g. the work source broke); stops sending.
   void fail(std::string message);
 
+  /// Sends one request outside the call bookkeeping (e.g. asking a server what it serves) and
+  /// waits up to `timeout_ms` for its response: no retries, not counted in requests_sent().
+  /// Only while nothing else is pending; kInvalidInput otherwise, kTimeout past the wait.
+  Result<HttpResponse> fetch_now(HttpRequest request, int timeout_ms);
+
   /// HTTP requests sent, retries included.
   size_t requests_sent() const { return requests_sent_; }
   /// The current in-flight bound (AIMD).

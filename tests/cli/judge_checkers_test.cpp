@@ -54,7 +54,7 @@ primary = "math_equiv"
 ProcessResult run_checked(const std::string& suite, const std::string& db, const MockServer& model,
                           const std::string& mode, const std::string& judge) {
   return run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", suite, "--db", db,
-              "--math-checker", mode, "--judge", judge});
+              "--math-checker", mode, "--judge", judge, "--reuse-answers"});
 }
 
 std::string value_of(const std::string& db, int run, const std::string& sample,

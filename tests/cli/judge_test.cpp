@@ -85,7 +85,9 @@ TEST_CASE("a judge grades each rubric criterion over HTTP and the verdicts are s
   REQUIRE(bytes.find("sk-judge-456") == std::string::npos);
   REQUIRE(r.err.find("sk-judge-456") == std::string::npos);
 
-  // The same command again: a new run answered from the cache, judge included.
+  // The same command again, asked to reuse answers: a new run answered from storage, judge
+  // included.
+  args.push_back("--reuse-answers");
   ProcessResult again =
       run(args, {{"OPENAI_API_KEY", "sk-model-123"}, {"JUDGE_KEY", "sk-judge-456"}});
   REQUIRE(again.exit_code == 0);

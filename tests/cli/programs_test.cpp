@@ -21,12 +21,12 @@ TEST_CASE("synthesize stores K attempts and the synthesis as calls of the sample
   std::string model = "openai:mock@" + mock.base_url() + "?temperature=0.8&stream=false";
   ProcessResult plain = run({assay_binary(), "run", "-m", model, "-s", suite, "--db", db});
   REQUIRE(plain.exit_code == 0);
-  ProcessResult r =
-      run({assay_binary(), "run", "-m", model + "&synthesize=4", "-s", suite, "--db", db});
+  ProcessResult r = run({assay_binary(), "run", "-m", model + "&synthesize=4", "-s", suite, "--db",
+                         db, "--reuse-answers"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  // Attempt 0 is the plain call: its stored answer is reused; 3 more attempts and a synthesis
-  // are sent per sample.
+  // Attempt 0 is the plain call: asked to, it reuses the stored answer; 3 more attempts and a
+  // synthesis are sent per sample.
   REQUIRE(mock.counter("status_200") == n + 4 * n);
   REQUIRE(sql_scalar(db, "SELECT program FROM runs WHERE id=2") == "synthesize=4");
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE run_id=2") == 5 * n);
@@ -185,7 +185,7 @@ TEST_CASE("one model's modes side by side: score, cost, tokens and the differenc
   }
   ProcessResult runs = run({assay_binary(), "runs", "--db", db});
   REQUIRE(runs.exit_code == 0);
-  REQUIRE(runs.out.find("modes of openai:mock?temperature=0.8") != std::string::npos);
+  REQUIRE(runs.out.find("modes of openai:mock?stream=false&temperature=0.8") != std::string::npos);
   ProcessResult report = run({assay_binary(), "report", "--db", db, "--format", "json"});
   REQUIRE(report.exit_code == 0);
   Result<JsonValue> doc = parse_json(report.out);

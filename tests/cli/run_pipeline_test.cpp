@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "harness/core/json.h"
@@ -182,23 +183,68 @@ TEST_CASE("an unreachable server ends the run with one message", "[integration][
   REQUIRE(r.err.find("cannot reach", first + 1) == std::string::npos);
 }
 
-TEST_CASE("re-running a completed command is served from the cache", "[integration][cache]") {
+TEST_CASE(
+    "a new run sends every call, another run's answers only when asked, never across "
+    "checkpoints",
+    "[integration][cache]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 40);
-  MockServer mock;
+  const std::string port = std::to_string(unused_port());
+  std::optional<MockServer> mock(std::in_place, std::vector<std::string>{"--port", port});
   std::string db = dir.file("r.db");
-  auto args = run_args("openai:mock@" + mock.base_url(), suite, db);
-  REQUIRE(run(args).exit_code == 0);
-  int64_t sent = mock.counter("requests_total");
-  ProcessResult again = run(args);
-  REQUIRE(again.exit_code == 0);
-  REQUIRE(mock.counter("requests_total") == sent + 1);  // only our /counters call
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") == 2);
-  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=2 AND cached=1") == 40);
-  auto no_cache = args;
-  no_cache.push_back("--no-cache");
+  auto args = [&](const std::string& name, std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), {"--name", name});
+    return run_args("openai:mock@" + mock->base_url(), suite, db, extra);
+  };
+  auto model_calls = [&] { return mock->counter("status_200"); };
+  ProcessResult monday = run(args("monday"));
+  REQUIRE(monday.exit_code == 0);
+  REQUIRE(model_calls() == 40);
+  REQUIRE(monday.err.find("answers: 40 sent, 0 reused from other runs") != std::string::npos);
+  REQUIRE(sql_scalar(db, "SELECT served FROM runs WHERE name='monday'") ==
+          "mock root=/models/mock-weights-1");
+
+  // The same command again is a new run, answered afresh (the server may serve new weights).
+  ProcessResult tuesday = run(args("tuesday"));
+  REQUIRE(tuesday.exit_code == 0);
+  REQUIRE(model_calls() == 80);
+  REQUIRE(sql_scalar(db,
+                     "SELECT calls_fresh || ' ' || calls_reused FROM runs WHERE "
+                     "name='tuesday'") == "40 0");
+
+  // Asked to, it reuses the stored answers of a run that served the same weights.
+  ProcessResult reuse = run(args("wednesday", {"--reuse-answers"}));
+  REQUIRE(reuse.exit_code == 0);
+  REQUIRE(model_calls() == 80);
+  REQUIRE(reuse.err.find("answers: 0 sent, 40 reused from other runs") != std::string::npos);
+  REQUIRE(sql_scalar(db,
+                     "SELECT calls_fresh || ' ' || calls_reused FROM runs WHERE "
+                     "name='wednesday'") == "0 40");
+
+  // The gate says where each side's answers came from.
+  ProcessResult fresh_gate =
+      run({assay_binary(), "gate", "--db", db, "--baseline", "monday", "--candidate", "tuesday"});
+  REQUIRE(fresh_gate.out.find("answers 40 fresh\n  candidate run 2") != std::string::npos);
+  REQUIRE(fresh_gate.out.find("candidate run 2 openai:mock × numbers: 1.000 on 40 scored; "
+                              "answers 40 fresh") != std::string::npos);
+  ProcessResult reused_gate =
+      run({assay_binary(), "gate", "--db", db, "--baseline", "monday", "--candidate", "wednesday"});
+  REQUIRE(reused_gate.out.find("answers 40 reused") != std::string::npos);
+  REQUIRE(reused_gate.out.find("warning: every candidate answer was reused") != std::string::npos);
+
+  // The server restarted on the same URL with a new checkpoint: nothing is reused.
+  mock.reset();
+  mock.emplace(std::vector<std::string>{"--port", port, "--checkpoint", "/models/mock-weights-2"});
+  ProcessResult thursday = run(args("thursday", {"--cache"}));
+  REQUIRE(thursday.exit_code == 0);
+  REQUIRE(model_calls() == 40);
+  REQUIRE(sql_scalar(db,
+                     "SELECT calls_fresh || ' ' || calls_reused || ' ' || served FROM runs "
+                     "WHERE name='thursday'") == "40 0 mock root=/models/mock-weights-2");
+
+  auto no_cache = args("friday", {"--no-cache"});
   REQUIRE(run(no_cache).exit_code == 0);
-  REQUIRE(mock.counter("requests_total") == sent + 2 + 40);
+  REQUIRE(model_calls() == 80);
 }
 
 TEST_CASE("streaming records TTFT and speed, non-streaming does not", "[integration][stream]") {

@@ -30,7 +30,7 @@ TEST_CASE("a schema 6 database upgrades in place and resumes with no request for
   ProcessResult runs = run({assay_binary(), "runs", "--db", db});
   INFO(runs.err);
   REQUIRE(runs.exit_code == 0);
-  REQUIRE(sql_scalar(db, "PRAGMA user_version") == "7");
+  REQUIRE(sql_scalar(db, "PRAGMA user_version") == "8");
   REQUIRE(sql_scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name='response_cache'") == "0");
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM pragma_table_info('samples') WHERE name IN "
@@ -83,18 +83,24 @@ TEST_CASE("a schema 6 database upgrades in place and resumes with no request for
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls WHERE run_id=4 AND role='vote'") == 90);
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples WHERE run_id=4") == 30);
 
-  // The completed runs' commands again: new runs, answered entirely from the stored calls.
-  assay_run("openai:mock@" + url + "?stream=false", "numbers.toml");
+  // The completed runs' commands again: new runs, whose calls are all sent (schema 8: another
+  // run's answers only with --reuse-answers, and stream=false is now part of the request key,
+  // so even that would not find the old keys): 30 + 90 + 3 answers + 8 judge questions.
+  assay_run("openai:mock@" + url + "?stream=false", "numbers.toml", {"--reuse-answers"});
   assay_run("openai:mock@" + url + "?temperature=0.8&stream=false&vote=3", "numbers.toml");
   assay_run("openai:mock@" + url + "?stream=false", "rubric.toml",
             {"--judge", "openai:judge@" + url + "?stream=false"});
-  REQUIRE(mock.counter("status_200") == 55);
-  // ... with the same scores as the runs they repeat.
+  REQUIRE(mock.counter("status_200") == 55 + 131);
+  // ... holding the same samples and metrics as the runs they repeat, every answer fresh.
   for (auto [a, b] : {std::pair{1, 5}, std::pair{2, 6}, std::pair{3, 7}}) {
-    std::string sum =
-        "SELECT group_concat(sample_id || metric || COALESCE(value,'-'), ',') "
-        "FROM (SELECT * FROM scores WHERE run_id=";
-    REQUIRE(sql_scalar(db, sum + std::to_string(a) + " ORDER BY sample_id, metric)") ==
-            sql_scalar(db, sum + std::to_string(b) + " ORDER BY sample_id, metric)"));
+    std::string keys =
+        "SELECT group_concat(sample_id || metric, ',') FROM (SELECT * FROM scores WHERE run_id=";
+    REQUIRE(sql_scalar(db, keys + std::to_string(a) + " ORDER BY sample_id, metric)") ==
+            sql_scalar(db, keys + std::to_string(b) + " ORDER BY sample_id, metric)"));
+    REQUIRE(sql_scalar(db, "SELECT calls_reused FROM runs WHERE id=" + std::to_string(b)) == "0");
   }
+  // The upgraded runs say their server was not recorded; the new ones what it served.
+  REQUIRE(sql_scalar(db, "SELECT served FROM runs WHERE id=1") == "(not recorded before schema 8)");
+  REQUIRE(sql_scalar(db, "SELECT served FROM runs WHERE id=5") ==
+          "mock root=/models/mock-weights-1");
 }

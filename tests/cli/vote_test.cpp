@@ -80,8 +80,9 @@ TEST_CASE("voting samples K answers, scores the majority and stores every vote",
 
   run_with(model);  // run 1: one sampled answer per question
   REQUIRE(mock.counter("status_200") == n);
-  ProcessResult voted = run_with(model, {"--vote", "5"});  // run 2
-  // Vote 0 is the unvoted request: its stored answer is reused, four more are sent.
+  ProcessResult voted = run_with(model, {"--vote", "5", "--reuse-answers"});  // run 2
+  // Vote 0 is the unvoted request: asked to, it reuses run 1's stored answer; four more are
+  // sent.
   REQUIRE(mock.counter("status_200") == n + 4 * n);
   REQUIRE(voted.err.find("(a sample costs all its calls)") != std::string::npos);
 
@@ -135,7 +136,7 @@ TEST_CASE("voting samples K answers, scores the majority and stores every vote",
   REQUIRE(runs.items()[1].find("model")->as_string() == plain_name + "&vote=5");
 
   // ?vote=3 in the SPEC: all three votes are stored already, nothing is sent.
-  run_with(model + "&vote=3");
+  run_with(model + "&vote=3", {"--reuse-answers"});
   REQUIRE(mock.counter("status_200") == 5 * n);
   REQUIRE(sql_count(
               db, "SELECT COUNT(*) FROM samples WHERE run_id=3 AND " + kVotesOfSample + "=3") == n);
@@ -154,7 +155,7 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
   auto run_against = [&](const std::string& base_url) {
     ProcessResult r =
         run({assay_binary(), "run", "-s", suite, "--db", db, "--vote", "3", "--max-retries", "0",
-             "-m", "openai:mock@" + base_url + "?temperature=0.5"});
+             "--reuse-answers", "-m", "openai:mock@" + base_url + "?temperature=0.5"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return r;

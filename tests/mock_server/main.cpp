@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   app.add_option("--require-key", o.require_key, "Answer 401 unless this bearer key is sent");
   app.add_option("--models", models, "Comma-separated model names; others get 404");
   app.add_option("--answer-key", answer_key, "JSONL {contains, answer} lines");
+  app.add_option("--checkpoint", o.checkpoint,
+                 "What GET /v1/models reports as the loaded weights (vLLM's root); change it "
+                 "between runs to play a server that now serves a new checkpoint")
+      ->capture_default_str();
   app.add_flag("--echo-key", o.echo_key, "Quote the received key in 401 bodies (leak tests)");
   app.add_flag("--track-prompts", o.track_prompts, "Count requests per prompt in /counters");
   app.add_option("--slow-when", slow,

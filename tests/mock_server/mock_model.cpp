@@ -236,6 +236,12 @@ MockModel::MockModel(MockOptions options)
     : options_(std::move(options)), fault_rng_(options_.seed) {}
 
 Reply MockModel::handle(const HttpRequestIn& req) {
+  // Asked once per run, counted apart so that "requests" stay the model calls.
+  if (req.method == "GET" && req.path.size() >= 7 &&
+      req.path.compare(req.path.size() - 7, 7, "/models") == 0) {
+    ++counts_["models_requests"];
+    return served_models();
+  }
   ++counts_["requests_total"];
   Reply r;
   if (req.method == "GET" && req.path == "/counters") return counters();
@@ -259,6 +265,26 @@ Reply MockModel::handle(const HttpRequestIn& req) {
   r.segments.push_back(
       {0, http_response(404, "application/json",
                         error_body(Wire::kOpenAi, 404, "not_found", "no route " + req.path))});
+  return r;
+}
+
+Reply MockModel::served_models() const {
+  // vLLM's shape: one entry per served name, `root` the weights it loaded.
+  std::vector<JsonValue> data;
+  std::vector<std::string> names = options_.models;
+  if (names.empty()) names.push_back("mock");
+  for (const std::string& name : names) {
+    data.push_back(JsonValue::object({{"id", JsonValue(name)},
+                                      {"object", JsonValue("model")},
+                                      {"owned_by", JsonValue("assay-mock")},
+                                      {"root", JsonValue(options_.checkpoint)}}));
+  }
+  Reply r;
+  r.segments.push_back(
+      {0,
+       http_response(200, "application/json",
+                     to_json(JsonValue::object({{"object", JsonValue("list")},
+                                                {"data", JsonValue::array(std::move(data))}})))});
   return r;
 }
 

@@ -55,6 +55,8 @@ struct MockOptions {
   std::vector<std::pair<std::string, std::string>> answer_key;
   /// Requests whose prompt contains the text answer after this many ms instead of latency_ms.
   std::vector<std::pair<std::string, double>> slow_when;
+  /// What GET /v1/models says is served (vLLM's `root`): change it to play a new checkpoint.
+  std::string checkpoint = "/models/mock-weights-1";
 };
 
 /// Request handler plus state. Not thread-safe (the event server is single-threaded).
@@ -68,6 +70,7 @@ class MockModel {
   MockAnswer answer_for(const MockCall& call) const;
   bool key_ok(const HttpRequestIn& request, Wire wire) const;
   Reply counters() const;
+  Reply served_models() const;
   std::string expected_answer(const std::string& prompt) const;
 
   MockOptions options_;

@@ -119,12 +119,21 @@ TEST_CASE("the store creates, resumes and reads runs", "[store]") {
   REQUIRE(done->count(sample_epoch_key("a", 0)) == 1);
 
   // The calls are the cache: a call's key finds its answer (a failed call has none).
-  auto cached = (*store)->find_answers({"key-a-0", "key-c-0", "missing"}, *id);
+  auto cached = (*store)->find_answers({"key-a-0", "key-c-0", "missing"}, {*id, false, ""});
   REQUIRE(cached->size() == 1);
   REQUIRE(cached->at("key-a-0").completion.text == "out a");
   REQUIRE(cached->at("key-a-0").completion.usage.input_tokens == 10);
   REQUIRE(cached->at("key-a-0").run_id == *id);
   REQUIRE(cached->at("key-a-0").sample_id == "a");
+  // Another run finds them only when it may reuse other runs' answers, and only from a run
+  // that served the same thing.
+  REQUIRE((*store)->find_answers({"key-a-0"}, {*id + 1, false, ""})->empty());
+  REQUIRE((*store)->find_answers({"key-a-0"}, {*id + 1, true, ""})->size() == 1);
+  REQUIRE((*store)->find_answers({"key-a-0"}, {*id + 1, true, "ckpt-2"})->empty());
+  REQUIRE((*store)->record_call_counts(*id));
+  auto counted = (*store)->find_run(std::to_string(*id));
+  REQUIRE(counted->calls_fresh == 3);
+  REQUIRE(counted->calls_reused == 0);
   auto calls = (*store)->calls(*id);
   REQUIRE(calls->size() == 3);
   REQUIRE(calls->at(2).error_kind == "timeout");
