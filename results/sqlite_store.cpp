@@ -290,6 +290,24 @@ Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64
   return out;
 }
 
+Result<SqliteStore::SampleCounts> SqliteStore::sample_counts(int64_t run_id) {
+  Stmt s(raw(db_),
+         "SELECT COUNT(*), COALESCE(SUM(error_kind IS NOT NULL), 0) FROM samples WHERE run_id=?");
+  if (!s.ok()) return db_error(raw(db_), "preparing sample counts");
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_ROW) return db_error(raw(db_), "counting samples");
+  SampleCounts out{s.i64(0), s.i64(1), ""};
+  if (out.errors == 0) return out;
+  Stmt top(raw(db_),
+           "SELECT error_kind || ': ' || COALESCE(error_message, '') FROM samples WHERE run_id=? "
+           "AND error_kind IS NOT NULL GROUP BY error_kind ORDER BY COUNT(*) DESC, error_kind "
+           "LIMIT 1");
+  if (!top.ok()) return db_error(raw(db_), "preparing error summary");
+  top.bind(1, run_id);
+  if (top.step() == SQLITE_ROW) out.top_error = top.text(0);
+  return out;
+}
+
 Result<bool> SqliteStore::has_calls() {
   Stmt s(raw(db_), "SELECT EXISTS (SELECT 1 FROM calls)");
   if (!s.ok() || s.step() != SQLITE_ROW) return db_error(raw(db_), "reading calls");

@@ -75,6 +75,13 @@ class SqliteStore {
       const std::vector<std::string>& keys, const AnswerScope& scope);
   /// Stores runs.calls_fresh and runs.calls_reused as counted from the run's calls now.
   Status record_call_counts(int64_t run_id);
+  /// A run's stored (sample, epoch) rows and, of those, the ones stored with an error.
+  struct SampleCounts {
+    int64_t stored = 0;
+    int64_t errors = 0;
+    std::string top_error;  ///< the most frequent error: "KIND: message", "" when none
+  };
+  Result<SampleCounts> sample_counts(int64_t run_id);
   /// Whether any call is stored at all (a fresh database has nothing to look up).
   Result<bool> has_calls();
 

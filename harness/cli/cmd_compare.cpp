@@ -11,6 +11,7 @@
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
 #include "reports/comparison_report.h"
+#include "reports/text_table.h"
 #include "results/gate.h"
 
 namespace assay::cli {
@@ -81,6 +82,19 @@ Result<std::vector<SuiteComparison>> pair_by_suite(const AppContext& ctx, std::v
     }
     SuiteComparison c;
     c.paired = compare_paired(ra.observations, rb.observations);
+    if (c.paired.n == 0) {
+      // A difference over nothing would print as a result (e.g. a baseline of 0.000).
+      auto own = [](const std::string& label, const RunSummary& r) {
+        const MetricSummary& m = r.primary;
+        return label + " (run " + std::to_string(r.run.id) + ", " +
+               std::string(run_status_name(r.run.status)) + ": " +
+               (m.n_counted ? format_fixed(m.mean, 3) : std::string("-")) + " on " +
+               std::to_string(m.n_scored) + " scored samples)";
+      };
+      return make_error(ErrorKind::kInvalidInput,
+                        "suite '" + ra.run.suite + "': " + own(a_label, ra) + " and " +
+                            own(b_label, rb) + " share no scored sample; nothing to compare");
+    }
     c.a = std::move(ra);
     c.b = std::move(rb);
     out.push_back(std::move(c));

@@ -70,6 +70,7 @@ struct RunFlags {
   std::string name;
   bool no_cache = false;
   bool reuse_answers = false;
+  double max_error_rate = 0.1;
   int max_retries = 6;
   double timeout_s = 600;
   double connect_timeout_s = 10;
@@ -302,6 +303,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   settings.shard = *shard;
   settings.no_cache = f.no_cache;
   settings.reuse_answers = f.reuse_answers;
+  settings.max_error_rate = f.max_error_rate;
   settings.unsafe_no_sandbox = f.code_exec.unsafe_no_sandbox;
   settings.log = ctx.err;
   settings.progress_bar = stderr_is_terminal();
@@ -342,11 +344,11 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
         *ctx.err << "assay: error: run " << r->run_id
                  << ": writing results failed: " << r->store_status.error().message << "\n";
         code = kExitFailure;
-      } else if (r->outcome.status == RunEnd::kFailed) {
-        *ctx.err << "assay: error: run " << r->run_id << ": " << r->outcome.message << "\n";
+      } else if (r->status == RunStatus::kFailed) {
+        *ctx.err << "assay: error: run " << r->run_id << " failed: " << r->message << "\n";
         code = kExitFailure;
-      } else if (r->outcome.status == RunEnd::kInterrupted) {
-        *ctx.err << "assay: run " << r->run_id << " " << r->outcome.message << "\n";
+      } else if (r->status == RunStatus::kInterrupted) {
+        *ctx.err << "assay: run " << r->run_id << " " << r->message << "\n";
         code = kExitInterrupted;
       } else if (r->outcome.errors > 0) {
         *ctx.err << "assay: warning: run " << r->run_id << ": " << r->outcome.errors
@@ -503,6 +505,12 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                 "serves (e.g. a hosted API) may have changed its model since; the run then "
                 "repeats old answers. Counts of sent, resumed and reused answers are printed "
                 "and stored");
+  cmd->add_option("--max-error-rate", flags->max_error_rate,
+                  "A run whose samples fail (after retries) more often than this fraction ends "
+                  "`failed` with exit 1, as does a run with no answered sample; running the same "
+                  "command again retries the failed samples")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-retries", flags->max_retries,
                   "Retries per request for transient errors (timeouts, 429, 5xx, resets)")
       ->capture_default_str();

@@ -1,5 +1,6 @@
 #include "harness/eval/evaluate.h"
 
+#include <cstdio>
 #include <ostream>
 #include <unordered_set>
 
@@ -249,12 +250,34 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   } else if (result.outcome.status == RunEnd::kInterrupted) {
     status = RunStatus::kInterrupted;
     message = result.outcome.message;
-  } else if (result.outcome.errors > 0) {
-    message = std::to_string(result.outcome.errors) +
-              " samples failed after retries; run the same command again to retry them";
+  } else {
+    // Judged over everything the run holds, resumed samples included.
+    Result<SqliteStore::SampleCounts> counts = store.sample_counts(result.run_id);
+    if (!counts) return counts.error();
+    const int64_t errors = counts->errors;
+    const int64_t stored = counts->stored;
+    const double rate = stored > 0 ? static_cast<double>(errors) / static_cast<double>(stored) : 0;
+    if (stored > 0 && errors == stored) {
+      status = RunStatus::kFailed;
+      message = "no sample was answered: all " + std::to_string(stored) +
+                " failed after retries (most often " + counts->top_error +
+                "); run the same command again to retry them";
+    } else if (rate > f.max_error_rate) {
+      status = RunStatus::kFailed;
+      char pct[64];
+      std::snprintf(pct, sizeof pct, "%.1f%%) failed after retries, above --max-error-rate %g",
+                    100 * rate, f.max_error_rate);
+      message = std::to_string(errors) + " of " + std::to_string(stored) + " samples (" + pct +
+                " (most often " + counts->top_error + "); run the same command again to retry them";
+    } else if (errors > 0) {
+      message = std::to_string(errors) +
+                " samples failed after retries; run the same command again to retry them";
+    }
   }
   Status st = store.set_run_status(result.run_id, status, message);
   if (!st) return st.error();
+  result.status = status;
+  result.message = message;
   return result;
 }
 

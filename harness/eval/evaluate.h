@@ -50,6 +50,9 @@ struct EvalSettings {
   /// --reuse-answers: calls another run stored (of a server that served the same) answer this
   /// run's; off, only the run's own stored calls do (resume).
   bool reuse_answers = false;
+  /// --max-error-rate: a run whose stored samples failed (after retries) more often than this
+  /// ends `failed` (exit 1), as does a run with no answered sample at all.
+  double max_error_rate = 0.1;
   bool unsafe_no_sandbox = false;  ///< --unsafe-no-sandbox (a different run)
   std::ostream* log = nullptr;     ///< progress and notes (stderr); never null when evaluating
   bool progress_bar = false;       ///< draw a progress bar on `log`
@@ -69,7 +72,9 @@ struct EvalPlan {
 struct EvalResult {
   int64_t run_id = 0;
   PipelineOutcome outcome;
-  Status store_status;  ///< the writer's first error, if any
+  Status store_status;                       ///< the writer's first error, if any
+  RunStatus status = RunStatus::kCompleted;  ///< as stored
+  std::string message;                       ///< why it failed or was interrupted, as stored
 };
 
 /// The stored description of `plan`'s run (identity included) with its generation parameters

@@ -57,8 +57,9 @@ echo "I think it is $n."
 echo "#### $n"
 )");
   std::string db = dir.file("r.db");
-  ProcessResult r = run({assay_binary(), "run", "--model", "exec:" + model + "?timeout=1",
-                         "--suite", suite, "--db", db, "--max-retries", "1"});
+  ProcessResult r =
+      run({assay_binary(), "run", "--model", "exec:" + model + "?timeout=1", "--suite", suite,
+           "--db", db, "--max-retries", "1", "--max-error-rate", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "completed");
@@ -143,7 +144,7 @@ for line in sys.stdin:
   ProcessResult r =
       run({assay_binary(), "run", "--model",
            "exec:" + model + " " + dir.file("garbage-sent") + "?mode=server&timeout=2", "--suite",
-           suite, "--db", db, "--concurrency", "1", "--max-retries", "1"});
+           suite, "--db", db, "--concurrency", "1", "--max-retries", "1", "--max-error-rate", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 12);

@@ -139,7 +139,7 @@ TEST_CASE("API keys appear in no output of a run: database, reports, logs, error
                                                         {"anthropic", "ANTHROPIC_API_KEY"},
                                                         {"gemini", "GEMINI_API_KEY"}}) {
     ProcessResult ok = run_model(provider + ":m@" + base_for(provider, good), suite, db,
-                                 {{env, key}}, {"--max-retries", "0"});
+                                 {{env, key}}, {"--max-retries", "0", "--max-error-rate", "1"});
     REQUIRE(ok.exit_code == 0);
     keep(ok);
     // A server that quotes the (wrong) key back in its 401 body.

@@ -247,6 +247,43 @@ TEST_CASE(
   REQUIRE(model_calls() == 80);
 }
 
+TEST_CASE("a run that answered nothing failed, and nothing is compared with it",
+          "[integration][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 40);
+  std::string db = dir.file("r.db");
+  MockServer good;
+  MockServer broken({"--fail-500", "1"});
+  REQUIRE(
+      run(run_args("openai:mock@" + good.base_url(), suite, db, {"--name", "good"})).exit_code ==
+      0);
+  ProcessResult r = run(run_args("openai:mock@" + broken.base_url(), suite, db,
+                                 {"--name", "broken", "--max-retries", "0"}));
+  REQUIRE(r.exit_code == 1);
+  REQUIRE(r.err.find("run 2 failed: no sample was answered: all 40 failed after retries (most "
+                     "often server_error: HTTP 500") != std::string::npos);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs WHERE name='broken'") == "failed");
+
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{assay_binary(), "compare", "good", "broken", "--db", db},
+        std::vector<std::string>{assay_binary(), "gate", "--baseline", "good", "--candidate",
+                                 "broken", "--db", db}}) {
+    ProcessResult c = run(cmd);
+    INFO(c.out + c.err);
+    REQUIRE(c.exit_code == 2);
+    REQUIRE(c.err.find("share no scored sample") != std::string::npos);
+    REQUIRE(c.err.find("(run 1, completed: 1.000 on 40 scored samples)") != std::string::npos);
+    REQUIRE(c.err.find("(run 2, failed: - on 0 scored samples)") != std::string::npos);
+  }
+
+  // Errors below --max-error-rate leave the run completed (a warning); above, it failed.
+  MockServer flaky({"--fail-500", "0.1", "--seed", "5"});
+  ProcessResult some = run(run_args("openai:mock@" + flaky.base_url(), suite, db,
+                                    {"--max-retries", "0", "--max-error-rate", "0.5"}));
+  REQUIRE(some.exit_code == 0);
+  REQUIRE(sql_scalar(db, "SELECT status FROM runs WHERE id=3") == "completed");
+}
+
 TEST_CASE("streaming records TTFT and speed, non-streaming does not", "[integration][stream]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 20);

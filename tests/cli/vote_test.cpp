@@ -152,12 +152,12 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
   const int n = 20;
   std::string suite = write_numeric_suite(dir, n);
   std::string db = dir.file("v.db");
-  auto run_against = [&](const std::string& base_url) {
+  auto run_against = [&](const std::string& base_url, int exit_code) {
     ProcessResult r =
         run({assay_binary(), "run", "-s", suite, "--db", db, "--vote", "3", "--max-retries", "0",
-             "--reuse-answers", "-m", "openai:mock@" + base_url + "?temperature=0.5"});
+             "-m", "openai:mock@" + base_url + "?temperature=0.5"});
     INFO(r.err);
-    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.exit_code == exit_code);
     return r;
   };
   int port = 0;
@@ -167,7 +167,10 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
     MockServer flaky({"--fail-500", "0.4", "--seed", "7"});
     port = flaky.port();
     base_url = flaky.base_url();
-    run_against(base_url);
+    // Samples whose three votes all failed exceed --max-error-rate: the run failed (exit 1).
+    ProcessResult r = run_against(base_url, 1);
+    REQUIRE(r.err.find("failed after retries, above --max-error-rate 0.1") != std::string::npos);
+    REQUIRE(sql_scalar(db, "SELECT status FROM runs") == "failed");
     answered_first = flaky.counter("status_200");
     REQUIRE(answered_first > 0);
     REQUIRE(answered_first < 3 * n);
@@ -187,17 +190,18 @@ TEST_CASE("failed votes abstain and are retried on resume, answered ones are not
   // The same command against a healthy server on the same address: only failed votes are sent.
   MockServer healthy({"--port", std::to_string(port)});
   REQUIRE(healthy.base_url() == base_url);
-  // A finished run is not resumed: the command makes a new run, whose answered votes all come
-  // from the stored calls.
-  run_against(base_url);
+  // The failed run resumes: its answered votes come from its own stored calls.
+  ProcessResult resumed = run_against(base_url, 0);
+  REQUIRE(resumed.err.find("resuming run 1 (failed)") != std::string::npos);
   REQUIRE(healthy.counter("status_200") == 3 * n - answered_first);
+  REQUIRE(sql_scalar(db, "SELECT COUNT(*) || ' ' || MAX(status) FROM runs") == "1 completed");
   REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM samples WHERE run_id=2 AND error_kind IS NULL AND "
-                    "NOT EXISTS (SELECT 1 FROM calls c WHERE c.run_id=2 AND "
+                    "SELECT COUNT(*) FROM samples WHERE run_id=1 AND error_kind IS NULL AND "
+                    "NOT EXISTS (SELECT 1 FROM calls c WHERE c.run_id=1 AND "
                     "c.sample_id=samples.sample_id AND c.epoch=samples.epoch AND c.error_kind "
                     "IS NOT NULL)") == n);
   REQUIRE(sql_count(db,
-                    "SELECT COUNT(*) FROM scores WHERE run_id=2 AND metric='gsm8k_strict' "
+                    "SELECT COUNT(*) FROM scores WHERE run_id=1 AND metric='gsm8k_strict' "
                     "AND value=1") == n);
 }
 
