@@ -33,7 +33,7 @@ std::string side_label(const RunSummary& r) {
 }
 
 std::string ci_text(double lo, double hi) {
-  return "[" + signed_fixed(lo, 3) + ", " + signed_fixed(hi, 3) + "]";
+  return format_interval(lo, hi, 3, true);
 }
 
 std::string flips_text(const PairedComparison& c) {

@@ -51,6 +51,14 @@ const char* const kReportJs = R"js(
     return e;
   }
   const pct = (v) => (v === null || v === undefined ? "–" : (100 * v).toFixed(1));
+  // The one way the page prints an interval (as format_interval in C++): in percent, digits
+  // added until a non-empty interval's ends differ.
+  const interval = (lo, hi, signed) => {
+    const t = (v, d) => (signed && v >= 0 ? "+" : "") + (100 * v).toFixed(d);
+    let d = 1;
+    while (d < 4 && hi > lo && Math.round(100 * lo * 10 ** d) === Math.round(100 * hi * 10 ** d)) d++;
+    return "[" + t(lo, d) + ", " + t(hi, d) + "]";
+  };
   const fixed = (v, d) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
   function scoreCell(s) {
     const td = el("td", null, "num");
@@ -58,7 +66,7 @@ const char* const kReportJs = R"js(
     td.dataset.sort = String(s.mean);
     td.appendChild(el("span", pct(s.mean)));
     td.appendChild(el("span", "±" + (100 * (s.ci_high - s.ci_low) / 2).toFixed(1), "ci"));
-    td.title = "95% CI [" + pct(s.ci_low) + ", " + pct(s.ci_high) + "]";
+    td.title = "95% CI " + interval(s.ci_low, s.ci_high);
     return td;
   }
   function numCell(v, digits) {
@@ -136,7 +144,7 @@ const char* const kReportJs = R"js(
       tr.appendChild(el("td", r.unscored));
       const p = r.primary;
       tr.appendChild(el("td", pct(p.score), "num"));
-      const ci = el("td", p.score === null ? "–" : "[" + pct(p.ci_low) + ", " + pct(p.ci_high) + "]");
+      const ci = el("td", p.score === null ? "–" : interval(p.ci_low, p.ci_high));
       if (p.aggregation === "clipped_mean") {
         ci.appendChild(el("span", "clipped, bootstrap", "ci"));
         ci.title = "mean clipped to [0, 1] (unclipped " + pct(p.raw_score) + "); interval from 1,000 bootstrap resamples";
@@ -166,7 +174,7 @@ const char* const kReportJs = R"js(
         const c = (r.breakdown || {})[m];
         const td = el("td", c && c.score !== null ? pct(c.score) : "–", "num");
         if (c && c.score !== null) {
-          td.title = "n " + c.n + ", 95% CI [" + pct(c.ci_low) + ", " + pct(c.ci_high) + "]" + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw_score) : "");
+          td.title = "n " + c.n + ", 95% CI " + interval(c.ci_low, c.ci_high) + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw_score) : "");
         }
         tr.appendChild(td);
       });
@@ -200,7 +208,7 @@ const char* const kReportJs = R"js(
       tr.appendChild(el("td", p.n, "num"));
       tr.appendChild(el("td", (s * p.diff >= 0 ? "+" : "") + (100 * s * p.diff).toFixed(1), "num"));
       const lo = flip ? -p.ci_high : p.ci_low, hi = flip ? -p.ci_low : p.ci_high;
-      tr.appendChild(el("td", "[" + (100 * lo).toFixed(1) + ", " + (100 * hi).toFixed(1) + "]"));
+      tr.appendChild(el("td", interval(lo, hi, true)));
       tr.appendChild(el("td", p.p_value < 1e-4 ? p.p_value.toExponential(1) : p.p_value.toFixed(4), "num"));
       tr.appendChild(el("td", p.test));
       tr.appendChild(el("td", "+" + (flip ? p.a_better : p.b_better) + " / −" + (flip ? p.b_better : p.a_better), "num"));

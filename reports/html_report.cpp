@@ -271,6 +271,12 @@ std::string modes_section(const JsonValue& groups) {
     return v == nullptr || v->is_null() ? std::string("–")
                                         : format_fixed(v->as_double() * scale, decimals);
   };
+  auto ci = [](const JsonValue& o, bool with_sign = false) {
+    const JsonValue* lo = o.find("ci_low");
+    const JsonValue* hi = o.find("ci_high");
+    if (lo == nullptr || hi == nullptr || lo->is_null() || hi->is_null()) return std::string("–");
+    return format_interval(lo->as_double(), hi->as_double(), 1, with_sign, 100);
+  };
   std::string s =
       "<section id=\"modes\"><h2>Modes</h2><p class=\"note\">One model in several modes on one "
       "suite (reasoning levels, vote=K, synthesize=K): score ×100 with its 95% CI, cost, tokens "
@@ -286,17 +292,15 @@ std::string modes_section(const JsonValue& groups) {
     for (const JsonValue& m : g.find("modes")->items()) {
       s += "<tr><td>" + escape_xml(m.find("mode")->to_text()) + "</td><td class=\"num\">" +
            m.find("n")->to_text() + "</td><td class=\"num\">" + num(m.find("score"), 1, 100) +
-           "</td><td>[" + num(m.find("ci_low"), 1, 100) + ", " + num(m.find("ci_high"), 1, 100) +
-           "]</td><td class=\"num\">" + num(m.find("cost_per_sample"), 6) +
+           "</td><td>" + ci(m) + "</td><td class=\"num\">" + num(m.find("cost_per_sample"), 6) +
            "</td><td class=\"num\">" + num(m.find("tokens_per_sample"), 0) +
            "</td><td class=\"num\">" + num(m.find("median_latency_ms"), 0) + "</td>";
       const JsonValue* d = m.find("vs_cheapest");
       if (d == nullptr) {
         s += "<td class=\"num\">cheapest</td><td></td><td></td>";
       } else {
-        s += "<td class=\"num\">" + num(d->find("diff"), 1, 100) + "</td><td>[" +
-             num(d->find("ci_low"), 1, 100) + ", " + num(d->find("ci_high"), 1, 100) +
-             "]</td><td class=\"num\">" + num(d->find("p_value"), 3) + "</td>";
+        s += "<td class=\"num\">" + num(d->find("diff"), 1, 100) + "</td><td>" + ci(*d, true) +
+             "</td><td class=\"num\">" + num(d->find("p_value"), 3) + "</td>";
       }
       s += "</tr>";
     }

@@ -96,17 +96,14 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
       t.add_row({m.member.suite, m.member.group, format_fixed(m.member.weight, 4),
                  m.run ? std::to_string(m.run->run.id) : "-",
                  ok ? format_fixed(m.run->primary.mean, 3) : "-",
-                 ok ? "[" + format_fixed(m.run->primary.ci_low, 3) + ", " +
-                          format_fixed(m.run->primary.ci_high, 3) + "]"
-                    : "-",
+                 ok ? format_interval(m.run->primary.ci_low, m.run->primary.ci_high) : "-",
                  std::isnan(member_cost(m)) ? "-" : format_fixed(member_cost(m), 4),
                  index_member_status_name(m.status)});
     }
     t.write(out);
     if (r.score) {
-      out << "index " << r.index << " = " << format_fixed(r.score->mean * 100, 1) << "  95% CI ["
-          << format_fixed(r.score->ci_low * 100, 1) << ", "
-          << format_fixed(r.score->ci_high * 100, 1) << "]  (SE "
+      out << "index " << r.index << " = " << format_fixed(r.score->mean * 100, 1) << "  95% CI "
+          << format_interval(r.score->ci_low, r.score->ci_high, 1, false, 100) << "  (SE "
           << format_fixed(r.score->se * 100, 2) << ", ×100)\n";
       if (r.cost_usd) {
         out << "cost to run index " << r.index << ": " << format_fixed(*r.cost_usd, 4)

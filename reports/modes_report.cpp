@@ -129,14 +129,14 @@ void write_modes_tables(std::ostream& out, const std::vector<ModeGroup>& groups)
           std::to_string(m.run->run.id),
           std::to_string(s.n_counted),
           scored ? format_fixed(s.mean, 3) : "-",
-          scored ? "[" + format_fixed(s.ci_low, 3) + ", " + format_fixed(s.ci_high, 3) + "]" : "-",
+          scored ? format_interval(s.ci_low, s.ci_high) : "-",
           std::isnan(m.cost_per_sample) ? "-" : format_fixed(m.cost_per_sample, 6),
           std::isnan(m.tokens_per_sample) ? "-" : format_fixed(m.tokens_per_sample, 0),
           std::isnan(m.median_latency_ms) ? "-" : format_fixed(m.median_latency_ms, 0)};
       if (m.vs_cheapest && m.vs_cheapest->n > 0) {
         const PairedComparison& c = *m.vs_cheapest;
         row.push_back(signed_fixed(c.diff, 3));
-        row.push_back("[" + signed_fixed(c.ci_low, 3) + ", " + signed_fixed(c.ci_high, 3) + "]");
+        row.push_back(format_interval(c.ci_low, c.ci_high, 3, true));
         row.push_back(p_text(c.p_value));
       } else {
         row.insert(row.end(), {m.vs_cheapest ? "no shared samples" : "(cheapest)", "", ""});

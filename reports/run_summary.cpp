@@ -112,9 +112,7 @@ void write_metric_breakdown(std::ostream& out, const RunSummary& summary) {
   TextTable t({"metric", "n", "score", "95% CI", "aggregation"}, {false, true, true, false, false});
   auto add = [&t](const std::string& metric, const MetricSummary& m) {
     t.add_row({metric, std::to_string(m.n_counted), m.n_counted ? format_fixed(m.mean, 3) : "-",
-               m.n_counted
-                   ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
-                   : "-",
+               m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-",
                m.aggregation == Aggregation::kClippedMean
                    ? "clipped (raw mean " + format_fixed(m.raw_mean, 3) + "), bootstrap SE " +
                          format_fixed(m.stderr_, 3)
@@ -146,15 +144,17 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
       {true, false, false, false, true, false, true, false, true, false});
   for (const auto& r : rows) {
     const MetricSummary& m = r.primary;
-    std::string n = std::to_string(r.n_samples);
+    // Questions × repeats when repeated (the interval is over questions).
+    std::string n =
+        r.run.repeats > 1 && r.n_samples % r.run.repeats == 0
+            ? std::to_string(r.n_samples / r.run.repeats) + "×" + std::to_string(r.run.repeats)
+            : std::to_string(r.n_samples);
     if (r.run.n_planned > r.n_samples) n += "/" + std::to_string(r.run.n_planned);
     t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite,
                std::string(run_status_name(r.run.status)), n, format_answers(r.run),
                std::to_string(m.n_scored), format_unscored(m),
                m.n_counted ? format_fixed(m.mean, 3) : "-",
-               m.n_counted
-                   ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
-                   : "-"});
+               m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-"});
   }
   t.write(out);
 }

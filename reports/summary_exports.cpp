@@ -32,9 +32,8 @@ void write_summary_markdown(std::ostream& out, const std::vector<RunSummary>& ro
     out << "| " << escape_markdown_cell(r.run.model_spec) << " | "
         << escape_markdown_cell(r.run.suite) << " | " << m.n << " | "
         << (m.n_counted ? format_fixed(m.mean, 3) : "-") << " | "
-        << (m.n_counted ? "[" + format_fixed(m.ci_low, 3) + ", " + format_fixed(m.ci_high, 3) + "]"
-                        : "-")
-        << " | " << escape_markdown_cell(format_unscored(m)) << " |\n";
+        << (m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-") << " | "
+        << escape_markdown_cell(format_unscored(m)) << " |\n";
   }
 }
 

@@ -1,6 +1,7 @@
 #include "reports/text_table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace assay {
@@ -52,6 +53,22 @@ std::string format_fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
+}
+
+std::string format_interval(double lo, double hi, int decimals, bool with_sign, double scale) {
+  auto text = [&](double v, int d) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, with_sign ? "%+.*f" : "%.*f", d, v * scale);
+    return std::string(buf);
+  };
+  // Ends that round to the same number (-0.000 and +0.000 included) look zero-width.
+  auto same = [&](int d) {
+    const double f = std::pow(10.0, d);
+    return std::round(lo * scale * f) == std::round(hi * scale * f);
+  };
+  int d = decimals;
+  while (d < 6 && hi > lo && same(d)) ++d;
+  return "[" + text(lo, d) + ", " + text(hi, d) + "]";
 }
 
 }  // namespace assay

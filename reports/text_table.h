@@ -25,4 +25,10 @@ class TextTable {
 /// Fixed-point text, e.g. format_fixed(0.12345, 3) == "0.123".
 std::string format_fixed(double v, int decimals);
 
+/// The one way an interval is printed: "[LO, HI]" with `decimals` digits (signed with
+/// `with_sign`, for differences), after multiplying by `scale` (100 for percent). A non-empty
+/// interval never prints as zero-width: digits are added (up to 6) until its ends differ.
+std::string format_interval(double lo, double hi, int decimals = 3, bool with_sign = false,
+                            double scale = 1.0);
+
 }  // namespace assay

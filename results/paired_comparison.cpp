@@ -104,6 +104,15 @@ PairedComparison compare_paired(const std::vector<ScoreObservation>& a,
   const double t975 = student_t_quantile(0.975, df);
   r.ci_low = r.diff - t975 * r.se;
   r.ci_high = r.diff + t975 * r.se;
+  if (var_d <= 1e-12) {
+    // Every pair differs by the same amount (usually: no pair differs). SE 0 would claim the
+    // difference exactly; n pairs only bound the share of pairs that could differ, by Wilson's
+    // upper limit for 0 of n, and the difference moves by at most that share.
+    const double u = wilson_interval(0, n).second;
+    r.ci_low = r.diff - u;
+    r.ci_high = r.diff + u;
+    r.se = u / normal_quantile(0.975);
+  }
   if (r.se > 0) r.t_stat = r.diff / r.se;
   if (r.binary) {
     r.p_value = binomial_two_sided_half(static_cast<int64_t>(r.b_better),

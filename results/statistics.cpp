@@ -127,6 +127,19 @@ namespace {
 void finish_interval(MetricSummary& s, double sum, double ss, double clustered_c2) {
   const double n = static_cast<double>(s.n_counted);
   bool clustered = s.clusters < s.n_counted;
+  // Every value 0, or every value 1: the variance is 0 and the CLT interval would have no
+  // width, claiming certainty 20 questions cannot give. Wilson on the questions (repeats of a
+  // question are not independent evidence) instead, its half-width over z as the SE.
+  const bool all_same = s.binary || ss <= 1e-12 * std::max(1.0, n);
+  const bool at_one = std::abs(s.mean - 1.0) < 1e-12;
+  if (s.n_counted > 0 && all_same && (at_one || std::abs(s.mean) < 1e-12)) {
+    const double q = static_cast<double>(s.clusters > 0 ? s.clusters : s.n_counted);
+    auto [lo, hi] = wilson_interval(at_one ? q : 0.0, q);
+    s.ci_low = lo;
+    s.ci_high = hi;
+    s.stderr_ = (hi - lo) / (2 * kZ95);
+    return;
+  }
   if (clustered) {
     double c = static_cast<double>(s.clusters);
     double var = clustered_c2 / (n * n) * (c > 1 ? c / (c - 1) : 1.0);

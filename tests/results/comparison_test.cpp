@@ -181,10 +181,15 @@ TEST_CASE("an index propagates independent standard errors", "[stats][index]") {
 }
 
 TEST_CASE("the gate passes, fails and stays inconclusive as specified", "[stats][gate]") {
-  // Identical: diff 0, SE 0 → bounds [0, 0] ≥ −0.01 → pass.
+  // Identical answers on 100 questions: no flip, but the share of questions that could flip is
+  // only bounded (Wilson, 0 of 100: ≤ 0.037), so a 1-point drop is not ruled out; 5 points is.
   auto same = binary(100, 80);
-  GateDecision pass = decide_gate(compare_paired(same, same), 0.01, 0.05);
+  GateDecision undecided = decide_gate(compare_paired(same, same), 0.01, 0.05);
+  REQUIRE(undecided.verdict == GateVerdict::kInconclusive);
+  REQUIRE(undecided.lower < -0.01);
+  GateDecision pass = decide_gate(compare_paired(same, same), 0.05, 0.05);
   REQUIRE(pass.verdict == GateVerdict::kPass);
+  REQUIRE(pass.lower < 0);
   // 80% → 70% on 1,000 questions with 100 flips one way: upper bound far below −0.01 → fail.
   GateDecision fail = decide_gate(compare_paired(binary(1000, 800), binary(1000, 700)), 0.01, 0.05);
   REQUIRE(fail.verdict == GateVerdict::kFail);

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "reports/run_summary.h"
+#include "reports/text_table.h"
 #include "results/paired_comparison.h"
 #include "results/result_writer.h"
 #include "results/sqlite_store.h"
@@ -85,6 +86,45 @@ TEST_CASE("repeats of a question are clustered", "[stats]") {
   REQUIRE(s.mean == Approx(0.75));
   REQUIRE(s.stderr_ == Approx(0.25));
   REQUIRE(s.ci_low == Approx(0.75 - 1.959964 * 0.25).margin(1e-5));
+}
+
+// 20 questions × 5 repeats, all right: Wilson on the 20 questions (not the 100 rows), by hand:
+// p=1, z²=3.841459, centre=(1+3.841459/40)/(1+3.841459/20)=1.096036/1.192073=0.919437,
+// half=1.959964·sqrt(3.841459/1600)/1.192073=0.080563 → [0.838874, 1]; SE = half-width / z.
+TEST_CASE("an interval at 0% or 100% is Wilson on the questions, never zero-width", "[stats]") {
+  std::vector<ScoreObservation> all_right;
+  std::vector<ScoreObservation> all_wrong;
+  for (int q = 0; q < 20; ++q) {
+    for (int r = 0; r < 5; ++r) {
+      all_right.push_back(obs("q" + std::to_string(q), 1.0));
+      all_wrong.push_back(obs("q" + std::to_string(q), 0.0));
+    }
+  }
+  MetricSummary right = summarize_metric(all_right);
+  REQUIRE(right.ci_low == Approx(0.838874).margin(1e-5));
+  REQUIRE(right.ci_high == 1.0);
+  REQUIRE(right.stderr_ == Approx((1.0 - 0.838874) / 2 / 1.959964).margin(1e-5));
+  MetricSummary wrong = summarize_metric(all_wrong);
+  REQUIRE(wrong.ci_low == 0.0);
+  REQUIRE(wrong.ci_high == Approx(1.0 - 0.838874).margin(1e-5));
+  // Without repeats the rule is the same (and the streaming path agrees).
+  MetricSummary single = summarize_metric({obs("a", 1.0), obs("b", 1.0)});
+  REQUIRE(single.ci_high - single.ci_low > 0.3);
+  REQUIRE(single.stderr_ > 0);
+
+  // Two identical runs: no pair differs, yet the difference is not known exactly: ±Wilson's
+  // upper limit for 0 of 20 (3.841459/(20+3.841459) = 0.161130).
+  PairedComparison same = compare_paired(all_right, all_right);
+  REQUIRE(same.diff == 0.0);
+  REQUIRE(same.ci_high == Approx(0.161130).margin(1e-5));
+  REQUIRE(same.ci_low == Approx(-0.161130).margin(1e-5));
+  REQUIRE(same.se > 0);
+
+  // Printing adds digits rather than showing a zero-width interval.
+  REQUIRE(format_interval(0.99973, 1.0) == "[0.9997, 1.0000]");
+  REQUIRE(format_interval(0.25, 0.5) == "[0.250, 0.500]");
+  REQUIRE(format_interval(-0.0002, 0.0002, 3, true) == "[-0.0002, +0.0002]");
+  REQUIRE(format_interval(0.5, 0.5) == "[0.500, 0.500]");  // an empty interval is shown as is
 }
 
 TEST_CASE("the store creates, resumes and reads runs", "[store]") {
