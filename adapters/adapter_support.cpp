@@ -22,7 +22,17 @@ Result<std::string> api_key_from_env(const ModelSpec& spec,
                                      const std::vector<std::string>& default_envs,
                                      const std::string& example_base_url) {
   std::vector<std::string> names = default_envs;
-  if (auto it = spec.params.find("api_key_env"); it != spec.params.end()) names = {it->second};
+  if (auto it = spec.params.find("api_key_env"); it != spec.params.end()) {
+    // Named by the user: unset is a mistake to report now, not after a run of 401s.
+    const char* key = std::getenv(it->second.c_str());
+    if (key != nullptr && *key != '\0') return std::string(key);
+    return make_error(ErrorKind::kInvalidInput,
+                      "model SPEC '" + spec.text + "': ?api_key_env=" + it->second +
+                          " names an environment variable that is not set (or is empty); export " +
+                          it->second +
+                          "=..., or leave api_key_env out for a server that needs "
+                          "no key");
+  }
   for (const auto& name : names) {
     const char* key = std::getenv(name.c_str());
     if (key != nullptr && *key != '\0') return std::string(key);

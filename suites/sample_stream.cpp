@@ -212,6 +212,15 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
     if (!target) return fail(target.error());
     s.target = std::move(target).value();
   }
+  // A gold letter past the options (an answer index of 7 with 4 options) would grade every
+  // model 0 and the oracle 100%: a data error.
+  if (!texts.empty() && s.target.size() == 1 && s.target[0] >= 'A' && s.target[0] <= 'Z' &&
+      static_cast<size_t>(s.target[0] - 'A') >= texts.size()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      spec.origin + ": the target '" + s.target + "' is not one of the " +
+                          std::to_string(texts.size()) + " options (A–" +
+                          label_of(texts.size() - 1) + ") (row at " + loc + ")");
+  }
   s.metadata = JsonValue::object();
   for (const auto& [key, tmpl] : t.metadata) {
     if (!tmpl) {

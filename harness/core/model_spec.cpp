@@ -55,10 +55,34 @@ Result<ModelSpec> parse_model_spec(std::string_view text) {
   // The base URL starts at the first '@' followed by a scheme, so model names may contain '@'.
   size_t at = rest.find("@http");
   if (at == std::string_view::npos) at = rest.find("@unix:");
+  if (at == std::string_view::npos) {
+    // "m@htp://host": a URL with a scheme assay cannot speak, not part of the model name.
+    size_t scheme = rest.find("://");
+    size_t start = scheme == std::string_view::npos ? scheme : rest.rfind('@', scheme);
+    if (start != std::string_view::npos) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "model SPEC '" + std::string(text) + "': the base URL '" +
+                            std::string(rest.substr(start + 1)) +
+                            "' must start with http://, https:// or unix:");
+    }
+  }
   if (at != std::string_view::npos) {
     spec.base_url = std::string(rest.substr(at + 1));
     while (!spec.base_url.empty() && spec.base_url.back() == '/') spec.base_url.pop_back();
     rest = rest.substr(0, at);
+    if (spec.base_url.rfind("http://", 0) != 0 && spec.base_url.rfind("https://", 0) != 0 &&
+        spec.base_url.rfind("unix:", 0) != 0) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "model SPEC '" + std::string(text) + "': the base URL '" + spec.base_url +
+                            "' must start with http://, https:// or unix:");
+    }
+    size_t host = spec.base_url.find("://");
+    if (host != std::string::npos &&
+        (host + 3 >= spec.base_url.size() || spec.base_url[host + 3] == '/')) {
+      return make_error(ErrorKind::kInvalidInput, "model SPEC '" + std::string(text) +
+                                                      "': the base URL '" + spec.base_url +
+                                                      "' has no host");
+    }
   }
   spec.model = std::string(rest);
   if (spec.model.empty()) {

@@ -161,6 +161,26 @@ TEST_CASE("a bad API key ends the run quickly with one clear message", "[integra
                     "instr(COALESCE(error_message,''), 'wrong-key') > 0") == 0);
 }
 
+TEST_CASE("an unset api_key_env and a malformed base URL are reported before anything is sent",
+          "[integration][errors]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 5);
+  MockServer mock({"--require-key", "k"});
+  std::string db = dir.file("r.db");
+  ProcessResult unset =
+      run(run_args("openai:mock@" + mock.base_url() + "?api_key_env=MYKEY", suite, db));
+  REQUIRE(unset.exit_code == 2);
+  REQUIRE(unset.err.find("?api_key_env=MYKEY names an environment variable that is not set") !=
+          std::string::npos);
+  REQUIRE(mock.counter("requests_total") == 1);  // our /counters call only
+  ProcessResult typo = run(run_args("openai:m@htp://127.0.0.1:1/v1", suite, db));
+  REQUIRE(typo.exit_code == 2);
+  REQUIRE(typo.err.find("the base URL 'htp://127.0.0.1:1/v1' must start with http://, https:// "
+                        "or unix:") != std::string::npos);
+  REQUIRE(typo.err.find("OPENAI_API_KEY") == std::string::npos);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs") <= 0);  // no run (no database, even)
+}
+
 TEST_CASE("an unknown model (404) also trips the breaker", "[integration][errors]") {
   TempDir dir;
   std::string suite = write_numeric_suite(dir, 200);

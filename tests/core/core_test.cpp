@@ -95,6 +95,24 @@ TEST_CASE("model SPECs parse provider, model, base URL and parameters", "[model_
   REQUIRE(bad.error().message.find("not key=value") != std::string::npos);
 }
 
+TEST_CASE("a base URL with a scheme assay cannot speak, or no host, is reported as such",
+          "[model_spec]") {
+  auto typo = parse_model_spec("openai:m@htp://host:8000/v1");
+  REQUIRE_FALSE(typo);
+  REQUIRE(typo.error().message.find("the base URL 'htp://host:8000/v1' must start with http://") !=
+          std::string::npos);
+  auto hostless = parse_model_spec("openai:m@http:///v1");
+  REQUIRE_FALSE(hostless);
+  REQUIRE(hostless.error().message.find("has no host") != std::string::npos);
+  // '@' in a model name stays allowed.
+  auto at = parse_model_spec("openai:org@team/model@http://127.0.0.1:8000/v1");
+  REQUIRE(at);
+  REQUIRE(at->model == "org@team/model");
+  // Streaming is shown (and part of the SPEC's identity) only when off.
+  REQUIRE(parse_model_spec("openai:m?stream=false")->display_name() == "openai:m?stream=false");
+  REQUIRE(parse_model_spec("openai:m?stream=true")->display_name() == "openai:m");
+}
+
 TEST_CASE("credentials in base URLs are never kept in the display text", "[model_spec]") {
   REQUIRE(strip_credentials("https://user:secret@host:1/v1") == "https://host:1/v1");
   auto s = parse_model_spec("openai:m@https://user:secret@host/v1");

@@ -156,6 +156,22 @@ TEST_CASE("suite errors name the suite file, row and field", "[suite]") {
   REQUIRE(m.find("rows.jsonl:2") != std::string::npos);
 }
 
+TEST_CASE("a gold answer past the options is a data error naming file and line", "[suite]") {
+  TempDir dir;
+  write_file(dir.file("tiny.toml"), kSpec);
+  write_file(dir.file("rows.jsonl"),
+             "{\"id\":\"a\",\"question\":\"q\",\"options\":[\"w\",\"x\",\"y\",\"z\"],"
+             "\"label\":3}\n"
+             "{\"id\":\"b\",\"question\":\"q\",\"options\":[\"w\",\"x\",\"y\",\"z\"],"
+             "\"label\":7}\n");
+  auto spec = load_suite_spec_file(dir.file("tiny.toml"));
+  auto suite = load_suite(*spec, "", std::nullopt);
+  REQUIRE_FALSE(suite);
+  const std::string& m = suite.error().message;
+  REQUIRE(m.find("the target 'H' is not one of the 4 options (A–D)") != std::string::npos);
+  REQUIRE(m.find("rows.jsonl:2") != std::string::npos);
+}
+
 TEST_CASE("suite specs reject unknown keys, bad types and missing tables", "[suite]") {
   auto unknown =
       parse_suite_spec("name='x'\n[dataset]\nfiles=['a']\nformt='csv'\n", "s.toml", ".", false);
