@@ -35,8 +35,8 @@ const std::vector<IndexDefinition>& builtin_indexes() {
       {"aa-v2",
        "Artificial Analysis Intelligence Index v2.0 (Feb 2025) weights; HLE, LiveCodeBench and "
        "SciCode are not shipped by assay and are reported missing",
-       "protocols.md §1.1: (mmlu_pro + hle + gpqa)/6 + (aime24 + math500)/8 + (livecodebench + "
-       "scicode)/8 (NVIDIA NeMo-Skills aai replication)",
+       "(mmlu_pro + hle + gpqa)/6 + (aime24 + math500)/8 + (livecodebench + scicode)/8, as "
+       "NVIDIA NeMo-Skills' aai replication weights them (github.com/NVIDIA/NeMo-Skills)",
        {{"mmlu-pro", 1.0 / 6, "reasoning & knowledge", true},
         {"gpqa-diamond", 1.0 / 6, "reasoning & knowledge", true},
         {"hle", 1.0 / 6, "reasoning & knowledge", false},

@@ -36,8 +36,9 @@ Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,
       if (matches.empty()) {
         return make_error(ErrorKind::kNotFound,
                           suite_label(spec) + ": no dataset files match '" + full + "'" +
-                              (spec.builtin ? ". Pass --data-dir DIR pointing at a local copy "
-                                              "(laid out like ../shared/data)"
+                              (spec.builtin ? ". Run `assay data pull " + spec.name +
+                                                  "` (it prints where files go; `assay data "
+                                                  "path` shows the layout), or pass --data-dir DIR"
                                             : ""));
       }
       std::sort(matches.begin(), matches.end());
@@ -49,8 +50,8 @@ Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,
             suite_label(spec) + ": dataset file '" + archive_path_of(full) + "' not found" +
                 (f.sha256.empty() ? "" : " (expected sha256 " + f.sha256 + ")") +
                 (spec.builtin ? ". Run `assay data pull " + spec.name +
-                                    "`, or pass --data-dir DIR pointing at a local copy "
-                                    "(laid out like ../shared/data)"
+                                    "` (`assay data path` shows where files go), or pass "
+                                    "--data-dir DIR holding a local copy in that layout"
                               : ""));
       }
       out.push_back(full);

@@ -2,10 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
+#include "harness/core/strings.h"
 #include "harness/core/version.h"
 #include "suites/dataset.h"
 
@@ -65,6 +67,86 @@ Status check_code_exec_flags(const CodeExecOptions& options) {
   return Status::ok();
 }
 
+namespace {
+
+// Option placeholders without CLI11's type notation: "--limit N", not "--limit INT:POSITIVE".
+class AssayFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    if (!opt->get_option_text().empty()) return " " + opt->get_option_text();
+    std::string out;
+    if (opt->get_type_size() != 0) {
+      std::string type = opt->get_type_name();
+      type = type.substr(0, type.find(':'));
+      if (type == "INT" || type == "UINT") type = "N";
+      if (type == "FLOAT") type = "NUM";
+      if (!type.empty()) out += " " + type;
+      if (!opt->get_default_str().empty()) out += " (default " + opt->get_default_str() + ")";
+      if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
+      if (opt->get_required()) out += " (required)";
+    }
+    return out;
+  }
+};
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// CLI11's parse errors in assay's words: the `assay:` prefix, the command named, and the
+// nearest flag or command for a typo.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, int argc,
+                                char** argv) {
+  const CLI::App* sub = nullptr;
+  for (const CLI::App* s : app.get_subcommands()) sub = s;
+  if (sub == nullptr) {
+    if (argc < 2) {
+      return "a command is required: " + joined(command_names(app)) + " (assay --help)";
+    }
+    std::string first = argv[1];
+    if (!first.empty() && first[0] != '-') {
+      return "unknown command '" + first + "'" + did_you_mean(first, command_names(app)) +
+             "; commands: " + joined(command_names(app));
+    }
+  }
+  const std::string where = sub != nullptr ? "assay " + sub->get_name() : std::string("assay");
+  std::vector<std::string> extras = sub != nullptr ? sub->remaining() : app.remaining();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr && !extras.empty()) {
+    std::vector<std::string> flags;
+    const CLI::App& owner = sub != nullptr ? *sub : app;
+    for (const CLI::Option* o : owner.get_options()) {
+      for (const std::string& l : o->get_lnames()) flags.push_back("--" + l);
+    }
+    std::string out;
+    for (const std::string& x : extras) {
+      if (!out.empty()) out += "; ";
+      if (x.rfind("-", 0) == 0) {
+        std::string name = x.substr(0, x.find('='));
+        out += "unknown flag '" + name + "' for `" + where + "`" + did_you_mean(name, flags);
+      } else {
+        out += "unexpected argument '" + x + "' for `" + where + "`";
+      }
+    }
+    return out + " (`" + where + " --help` lists its flags)";
+  }
+  std::string what = e.what();
+  // "Could not convert" reads as part of a sentence; "RUN is required" keeps its name.
+  if (what.size() > 1 && std::islower(static_cast<unsigned char>(what[1]))) {
+    what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+  }
+  return what + " (`" + where + " --help`)";
+}
+
+}  // namespace
+
 int run_cli(int argc, char** argv) {
   AppContext ctx;
   ctx.out = &std::cout;
@@ -77,6 +159,9 @@ int run_cli(int argc, char** argv) {
   CLI::App app{
       "assay: evaluate language models on science, health, math and coding suites.\n"
       "Results land in SQLite (default ./assay.db); see `assay COMMAND --help`."};
+  // Usage lines say `assay`, whatever path the binary was started by.
+  app.name("assay");
+  app.formatter(std::make_shared<AssayFormatter>());
   app.set_version_flag("--version",
                        std::string("assay ") + kHarnessVersion + " (" + kGitRevision + ")");
   app.require_subcommand(1);
@@ -102,7 +187,7 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    std::cerr << "assay: error: " << parse_error_message(app, e, argc, argv) << "\n";
     return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "assay: internal error: " << e.what() << "\n";

@@ -153,9 +153,10 @@ void add_data_command(CLI::App& app, AppContext& ctx, int* exit_code) {
     auto flags = std::make_shared<DataFlags>();
     CLI::App* sub = cmd->add_subcommand(a.name, a.help);
     sub->add_option("names", flags->names, "Suite names, index:NAME, or all");
-    sub->add_option("--data-dir", flags->data_dir,
-                    "Data directory, laid out like ../shared/data (default: $ASSAY_DATA_DIR, "
-                    "else $XDG_CACHE_HOME/assay/data, else ~/.cache/assay/data)");
+    sub->add_option(
+        "--data-dir", flags->data_dir,
+        "Data directory, in the layout `assay data path` shows (default: $ASSAY_DATA_DIR, "
+        "else $XDG_CACHE_HOME/assay/data, else ~/.cache/assay/data)");
     sub->add_flag("--json", flags->json, "Print a JSON array of files");
     if (std::string(a.name) == "pull") {
       sub->add_flag("--force", flags->force, "Download again even when a verified copy exists");

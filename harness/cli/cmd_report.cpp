@@ -82,6 +82,8 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
 
 int execute_report(AppContext& ctx, const ReportFlags& f) {
   std::string format = f.format.empty() ? format_from_extension(f.out) : f.format;
+  // To stdout without --format: the Markdown table, readable on a terminal.
+  if (f.format.empty() && (f.out.empty() || f.out == "-")) format = "md";
   static const std::vector<std::string> kFormats = {"html", "md", "csv", "json"};
   if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end()) {
     return report_error(ctx, make_error(ErrorKind::kInvalidInput,
@@ -144,7 +146,8 @@ void add_report_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--runs", f->runs, "Only these run ids");
   cmd->add_option("--name", f->name, "Only runs with this name");
   cmd->add_option("--out", f->out, "Output file (- or absent: stdout)");
-  cmd->add_option("--format", f->format, "html, md, csv or json (default: from --out's extension)");
+  cmd->add_option("--format", f->format,
+                  "html, md, csv or json (default: from --out's extension; md on stdout)");
   cmd->add_option("--title", f->title, "Page title (html)");
   cmd->add_option("--max-samples", f->max_samples,
                   "Samples embedded in the html sample browser: wrong, unscored and failed ones "

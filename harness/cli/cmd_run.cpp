@@ -492,7 +492,7 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                   "Evaluate only shard I of N (I/N, 0-based): a stable 1/N of the "
                   "(sample, epoch) pairs");
   cmd->add_option("--data-dir", flags->data_dir,
-                  "Directory holding dataset files laid out like ../shared/data "
+                  "Directory holding dataset files in the layout `assay data path` shows "
                   "(default: $ASSAY_DATA_DIR or ~/.cache/assay/data)");
   cmd->add_option("--name", flags->name, "A name for the run(s), usable instead of the id");
   cmd->add_flag("--no-cache", flags->no_cache,

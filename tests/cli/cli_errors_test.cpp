@@ -114,3 +114,44 @@ TEST_CASE("a command group without its subcommand is a usage error", "[integrati
   REQUIRE(data.exit_code == 2);
   REQUIRE(data.err.find("subcommand is required") != std::string::npos);
 }
+
+TEST_CASE("command-line mistakes are reported in assay's words, with the nearest flag or command",
+          "[integration][cli]") {
+  ProcessResult typo = run({assay_binary(), "rnu"});
+  REQUIRE(typo.exit_code == 2);
+  REQUIRE(typo.err.rfind("assay: error: unknown command 'rnu' (did you mean 'run'?)", 0) == 0);
+  ProcessResult none = run({assay_binary()});
+  REQUIRE(none.exit_code == 2);
+  REQUIRE(none.err.find("assay: error: a command is required: run, runs,") == 0);
+  ProcessResult flag = run({assay_binary(), "runs", "--jsn"});
+  REQUIRE(flag.exit_code == 2);
+  REQUIRE(flag.err.find("assay: error: unknown flag '--jsn' for `assay runs` (did you mean "
+                        "'--json'?)") == 0);
+  REQUIRE(flag.err.find("not expected") == std::string::npos);  // no raw CLI11 text
+  ProcessResult missing = run({assay_binary(), "show"});
+  REQUIRE(missing.err.find("assay: error: RUN is required (`assay show --help`)") == 0);
+
+  // Help says `assay` (not the binary's path) and no type notation.
+  ProcessResult help = run({assay_binary(), "run", "--help"});
+  REQUIRE(help.exit_code == 0);
+  REQUIRE(help.out.find("Usage: assay run [OPTIONS]") != std::string::npos);
+  REQUIRE(help.out.find(assay_binary()) == std::string::npos);
+  REQUIRE(help.out.find("INT") == std::string::npos);
+  REQUIRE(help.out.find(":POSITIVE") == std::string::npos);
+  REQUIRE(help.out.find("--limit N") != std::string::npos);
+}
+
+TEST_CASE("report without --out writes Markdown to stdout", "[integration][cli]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 3);
+  std::string db = dir.file("r.db");
+  MockServer mock;
+  ProcessResult made =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite, "--db", db});
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  ProcessResult r = run({assay_binary(), "report", "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.find("| openai:mock") != std::string::npos);
+}
