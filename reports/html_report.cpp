@@ -258,7 +258,8 @@ std::string charts(const std::vector<LeaderboardRow>& board) {
     s += "<p class=\"note\">No prices recorded for these runs, so there is no cost chart.</p>";
   }
   if (speed.empty()) {
-    s += "<p class=\"note\">No streaming timings recorded, so there is no speed chart.</p>";
+    s += "<p class=\"note\">No speed measured by these runs (speed comes only from answers a run "
+         "sent itself and streamed; reused answers carry none), so there is no speed chart.</p>";
   }
   return s;
 }

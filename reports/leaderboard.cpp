@@ -56,13 +56,15 @@ std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary
     row.usage.tokens_in += x.tokens_in;
     row.usage.tokens_out += x.tokens_out;
     row.usage.tokens_reasoning += x.tokens_reasoning;
-    double w = static_cast<double>(x.n_answered);
+    row.usage.n_timed += x.n_timed;
+    double w = static_cast<double>(x.n_timed);
     s.samples += x.n_answered;
-    // Means are re-weighted by each run's answered samples, so a model's figure is per sample.
+    // Speed means are re-weighted by each run's fresh (timed) samples, so a model's figure is
+    // per measured sample; answers reused from storage carry no timing of this run.
     auto add = [&](double mean, double& sum, int64_t& n) {
       if (std::isnan(mean)) return;
       sum += w * mean;
-      n += x.n_answered;
+      n += x.n_timed;
     };
     add(x.mean_latency_ms, s.latency_sum, s.latency_n);
     add(x.mean_ttft_ms, s.ttft_sum, s.ttft_n);

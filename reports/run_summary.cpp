@@ -243,6 +243,7 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
       o.set("usage",
             JsonValue::object(
                 {{"answered", JsonValue(u.n_answered)},
+                 {"timed", JsonValue(u.n_timed)},
                  {"tokens_in", JsonValue(u.tokens_in)},
                  {"tokens_cached", JsonValue(u.tokens_cached)},
                  {"tokens_out", JsonValue(u.tokens_out)},

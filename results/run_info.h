@@ -69,10 +69,14 @@ struct RunInfo {
   int64_t calls_reused = 0;
 };
 
-/// Usage and speed of a run's answered requests (samples stored without an error). Means are
-/// NaN when no sample carries the value.
+/// Usage and speed of a run's answered requests (samples stored without an error). Tokens and
+/// cost are over every answered sample; speed (means, medians, p90s of latency, TTFT and
+/// tokens per second) only over the fresh ones (`n_timed`: answered by a call this run sent, not
+/// from storage), so a reused answer never counts its first run's timing twice. NaN when no
+/// sample carries the value.
 struct RunUsage {
   int64_t n_answered = 0;
+  int64_t n_timed = 0;  ///< answered samples whose timings were measured by this run
   int64_t tokens_in = 0;
   int64_t tokens_out = 0;
   int64_t tokens_reasoning = 0;

@@ -191,8 +191,9 @@ Result<RunUsage> SqliteStore::usage_over(const std::vector<int64_t>& run_ids) {
   };
   std::string usage_sql =
       "SELECT COUNT(*), COALESCE(SUM(tokens_in),0), COALESCE(SUM(tokens_out),0), "
-      "COALESCE(SUM(tokens_reasoning),0), SUM(cost), AVG(latency_ms), AVG(ttft_ms), "
-      "AVG(output_tps) FROM samples WHERE " +
+      "COALESCE(SUM(tokens_reasoning),0), SUM(cost), AVG(CASE WHEN cached=0 THEN latency_ms END), "
+      "AVG(CASE WHEN cached=0 THEN ttft_ms END), AVG(CASE WHEN cached=0 THEN output_tps END), "
+      "COALESCE(SUM(cached=0),0) FROM samples WHERE " +
       in_runs + " AND error_kind IS NULL";
   Stmt s(raw(db_), usage_sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing usage query");
@@ -208,6 +209,7 @@ Result<RunUsage> SqliteStore::usage_over(const std::vector<int64_t>& run_ids) {
   u.mean_latency_ms = s.is_null(5) ? nan : s.f64(5);
   u.mean_ttft_ms = s.is_null(6) ? nan : s.f64(6);
   u.mean_output_tps = s.is_null(7) ? nan : s.f64(7);
+  u.n_timed = s.i64(8);
   struct Column {
     const char* name;
     double* median;

@@ -148,8 +148,13 @@ TEST_CASE("OpenAI adapter rejects unknown parameters and a missing key for api.o
   auto nokey =
       make_openai_chat_adapter(*parse_model_spec("openai:gpt-4o?api_key_env=ASSAY_NO_SUCH_KEY"));
   REQUIRE_FALSE(nokey);
-  REQUIRE(nokey.error().message.find("ASSAY_NO_SUCH_KEY is not set") != std::string::npos);
-  auto local = make_openai_chat_adapter(
+  REQUIRE(nokey.error().message.find(
+              "?api_key_env=ASSAY_NO_SUCH_KEY names an environment variable that is not set") !=
+          std::string::npos);
+  // A local server needs no key, but a key variable the user named must be set.
+  auto local = make_openai_chat_adapter(*parse_model_spec("openai:m@http://127.0.0.1:8000/v1"));
+  REQUIRE(local);
+  auto named = make_openai_chat_adapter(
       *parse_model_spec("openai:m@http://127.0.0.1:8000/v1?api_key_env=ASSAY_NO_SUCH_KEY"));
-  REQUIRE(local);  // local servers need no key
+  REQUIRE_FALSE(named);
 }

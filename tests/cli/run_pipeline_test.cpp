@@ -240,6 +240,16 @@ TEST_CASE(
   REQUIRE(sql_scalar(db,
                      "SELECT calls_fresh || ' ' || calls_reused FROM runs WHERE "
                      "name='wednesday'") == "0 40");
+  // Its tokens count, its speed does not: the timings were measured by another run.
+  JsonValue listed = runs_json(db);
+  const JsonValue& wed = listed.items()[2];
+  REQUIRE(wed.find("name")->as_string() == "wednesday");
+  REQUIRE(wed.find("usage")->find("answered")->as_int() == 40);
+  REQUIRE(wed.find("usage")->find("timed")->as_int() == 0);
+  REQUIRE(wed.find("usage")->find("latency_ms")->find("mean")->is_null());
+  REQUIRE(wed.find("usage")->find("latency_ms")->find("median")->is_null());
+  REQUIRE(listed.items()[0].find("usage")->find("timed")->as_int() == 40);
+  REQUIRE(wed.find("answers")->find("reused")->as_int() == 40);
 
   // The gate says where each side's answers came from.
   ProcessResult fresh_gate =
