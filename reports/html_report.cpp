@@ -410,6 +410,13 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
 
   out << "<section><h2>Charts</h2>" << charts(board) << "</section>\n";
   out << modes_section(in.modes);
+  if (!in.superseded.empty()) {
+    out << "<section><details id=\"superseded\"><summary>Runs not shown (" << in.superseded.size()
+        << "): per model and suite the page shows the newest completed run with scored "
+           "samples</summary><ul>";
+    for (const std::string& line : in.superseded) out << "<li>" << escape_xml(line) << "</li>";
+    out << "</ul></details></section>\n";
+  }
   out << "<section id=\"suites\"><h2>Suites</h2></section>\n";
   out << "<section class=\"pair\"><h2>Paired comparison</h2><p>"
       << "<select id=\"pair-a\" aria-label=\"model A\"></select> vs "

@@ -52,6 +52,9 @@ struct HtmlReportInput {
   std::string db_path;
   std::string generated_at;  ///< ISO 8601
   std::string title = "assay leaderboard";
+  /// Runs in the database the page does not show, each "run ID MODEL × SUITE: why" (listed
+  /// under the leaderboard so nobody wonders where a run went).
+  std::vector<std::string> superseded;
 };
 
 /// The verdict label of a stored sample under a run's primary metric.

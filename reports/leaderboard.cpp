@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
+#include <tuple>
 
 namespace assay {
 
@@ -11,18 +13,56 @@ const std::vector<std::string>& index_domains() {
   return kDomains;
 }
 
+bool is_showable(const RunSummary& r) {
+  return r.run.status == RunStatus::kCompleted && r.primary.n_scored > 0;
+}
+
 std::vector<const RunSummary*> latest_runs(const std::vector<RunSummary>& runs) {
-  std::map<std::pair<std::string, std::string>, const RunSummary*> newest;
+  // A model is its SPEC and its server: the same SPEC at another URL is another model.
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<Key, const RunSummary*> newest;
   for (const auto& r : runs) {
-    auto key = std::make_pair(r.run.model_spec, r.run.suite);
+    if (!is_showable(r)) continue;
+    Key key{r.run.model_spec, r.run.base_url, r.run.suite};
     auto it = newest.find(key);
     if (it == newest.end() || r.run.id > it->second->run.id) newest[key] = &r;
   }
   std::vector<const RunSummary*> out;
   for (const auto& r : runs) {
-    if (newest[{r.run.model_spec, r.run.suite}] == &r) out.push_back(&r);
+    auto it = newest.find(Key{r.run.model_spec, r.run.base_url, r.run.suite});
+    if (it != newest.end() && it->second == &r) out.push_back(&r);
   }
   return out;
+}
+
+std::vector<const RunSummary*> superseded_runs(const std::vector<RunSummary>& runs,
+                                               const std::vector<const RunSummary*>& shown) {
+  std::vector<const RunSummary*> out;
+  for (const auto& r : runs) {
+    if (std::find(shown.begin(), shown.end(), &r) == shown.end()) out.push_back(&r);
+  }
+  return out;
+}
+
+std::string superseded_reason(const RunSummary& r) {
+  if (r.run.status != RunStatus::kCompleted) {
+    return std::string(run_status_name(r.run.status)) +
+           (r.run.status_message.empty() ? "" : ": " + r.run.status_message);
+  }
+  if (r.primary.n_scored == 0) return "no scored sample";
+  return "a newer run of the same model and suite is shown";
+}
+
+void label_models_by_server(std::vector<RunSummary>& runs) {
+  std::map<std::string, std::set<std::string>> urls;
+  for (const auto& r : runs) urls[r.run.model_spec].insert(r.run.base_url);
+  for (auto& r : runs) {
+    if (urls[r.run.model_spec].size() < 2) continue;
+    std::string host = r.run.base_url;
+    if (size_t scheme = host.find("://"); scheme != std::string::npos) host.erase(0, scheme + 3);
+    if (size_t path = host.find('/'); path != std::string::npos) host.erase(path);
+    r.run.model_spec += " @ " + (host.empty() ? std::string("default URL") : host);
+  }
 }
 
 std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary*>& runs,

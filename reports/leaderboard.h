@@ -27,8 +27,21 @@ struct LeaderboardRow {
   double cost_per_sample = 0;       ///< NaN when unpriced
 };
 
-/// The newest run of each (model, suite): the runs a leaderboard shows. Oldest first.
+/// Whether a run may be shown at all: completed, with at least one scored sample.
+bool is_showable(const RunSummary& run);
+
+/// The one rule for which runs a page, a table, an export or an index shows: per model (SPEC
+/// and base URL) and suite, the newest showable run. Pointers into `runs`, in its order.
 std::vector<const RunSummary*> latest_runs(const std::vector<RunSummary>& runs);
+
+/// The runs of `runs` that `shown` leaves out, in order, and why each is left out.
+std::vector<const RunSummary*> superseded_runs(const std::vector<RunSummary>& runs,
+                                               const std::vector<const RunSummary*>& shown);
+std::string superseded_reason(const RunSummary& run);
+
+/// Where one model SPEC was run against several base URLs, appends " @ HOST:PORT" to each run's
+/// model_spec so pages and tables tell the servers apart (display only).
+void label_models_by_server(std::vector<RunSummary>& runs);
 
 /// Builds one row per model (first-seen order). `usage` maps run id → usage (missing = none).
 std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary*>& runs,

@@ -88,7 +88,7 @@ struct Reader {
 }  // namespace
 
 void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs,
-                       const JsonValue& modes) {
+                       const JsonValue& modes, const std::vector<std::string>& superseded) {
   out << "{\"format\":\"" << kReportFormat << "\",\"version\":" << kReportFormatVersion
       << ",\"runs\":[";
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -96,6 +96,11 @@ void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs,
   }
   out << "\n]";
   if (modes.is_array() && !modes.items().empty()) out << ",\n\"modes\":" << to_json(modes);
+  if (!superseded.empty()) {
+    JsonValue lines = JsonValue::array();
+    for (const std::string& line : superseded) lines.push_back(JsonValue(line));
+    out << ",\n\"superseded\":" << to_json(lines);
+  }
   out << "}\n";
 }
 

@@ -17,9 +17,11 @@ inline constexpr const char* kReportFormat = "assay-report";
 inline constexpr int kReportFormatVersion = 1;
 
 /// Writes the runs as one JSON document (pretty enough to diff: one run object per line).
-/// `modes` (modes_json(); null or empty for none) goes in as the top-level "modes" array.
+/// `modes` (modes_json(); null or empty for none) goes in as the top-level "modes" array,
+/// `superseded` (runs not shown, "run ID MODEL × SUITE: why") as "superseded".
 void write_report_json(std::ostream& out, const std::vector<RunSummary>& runs,
-                       const JsonValue& modes = JsonValue());
+                       const JsonValue& modes = JsonValue(),
+                       const std::vector<std::string>& superseded = {});
 
 /// Reads a file written by write_report_json. kInvalidInput names the file and the JSON path of
 /// the first problem (e.g. "runs[1].samples[7]: missing 'sample_id'"); kNotFound/kIo for files.

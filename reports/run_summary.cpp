@@ -138,10 +138,18 @@ std::string format_answers(const RunInfo& run) {
          " reused";
 }
 
-void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows) {
-  TextTable t(
-      {"run", "model", "suite", "status", "n", "answers", "scored", "unscored", "score", "95% CI"},
-      {true, false, false, false, true, false, true, false, true, false});
+void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows, bool listing) {
+  std::vector<std::string> head = {"run",     "model",  "suite",    "status", "n",
+                                   "answers", "scored", "unscored", "score",  "95% CI"};
+  std::vector<bool> right = {true, false, false, false, true, false, true, false, true, false};
+  if (listing) {
+    // `assay runs`: which run is which — its name, when, which server, and any --limit.
+    head.insert(head.begin() + 1, {"name", "created", "server"});
+    right.insert(right.begin() + 1, {false, false, false});
+    head.insert(head.begin() + 9, "limit");
+    right.insert(right.begin() + 9, true);
+  }
+  TextTable t(head, right);
   for (const auto& r : rows) {
     const MetricSummary& m = r.primary;
     // Questions × repeats when repeated (the interval is over questions).
@@ -150,11 +158,24 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows)
             ? std::to_string(r.n_samples / r.run.repeats) + "×" + std::to_string(r.run.repeats)
             : std::to_string(r.n_samples);
     if (r.run.n_planned > r.n_samples) n += "/" + std::to_string(r.run.n_planned);
-    t.add_row({std::to_string(r.run.id), r.run.model_spec, r.run.suite,
-               std::string(run_status_name(r.run.status)), n, format_answers(r.run),
-               std::to_string(m.n_scored), format_unscored(m),
-               m.n_counted ? format_fixed(m.mean, 3) : "-",
-               m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-"});
+    std::vector<std::string> row = {std::to_string(r.run.id),
+                                    r.run.model_spec,
+                                    r.run.suite,
+                                    std::string(run_status_name(r.run.status)),
+                                    n,
+                                    format_answers(r.run),
+                                    std::to_string(m.n_scored),
+                                    format_unscored(m),
+                                    m.n_counted ? format_fixed(m.mean, 3) : "-",
+                                    m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-"};
+    if (listing) {
+      std::string created = r.run.created_at.substr(0, 16);
+      std::replace(created.begin(), created.end(), 'T', ' ');
+      row.insert(row.begin() + 1, {r.run.name.empty() ? "-" : r.run.name, created,
+                                   r.run.base_url.empty() ? "(provider default)" : r.run.base_url});
+      row.insert(row.begin() + 9, r.run.limit >= 0 ? std::to_string(r.run.limit) : "-");
+    }
+    t.add_row(std::move(row));
   }
   t.write(out);
 }

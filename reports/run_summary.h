@@ -65,8 +65,9 @@ std::string format_unscored(const MetricSummary& s);
 /// calls sent, and answered from another run's stored calls with --reuse-answers).
 std::string format_answers(const RunInfo& run);
 
-/// Writes the model × suite table.
-void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows);
+/// Writes the model × suite table; `listing` (assay runs) adds name, created, server and limit.
+void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows,
+                         bool listing = false);
 
 /// Adds a summary's counts and headline statistics to a JSON object: n_scored, n_errors,
 /// unscored (by reason), score, stderr, ci_low, ci_high (null when nothing was counted).

@@ -128,7 +128,7 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, i
     std::string out;
     for (const std::string& x : extras) {
       if (!out.empty()) out += "; ";
-      if (x.rfind("-", 0) == 0) {
+      if (x.rfind('-', 0) == 0) {
         std::string name = x.substr(0, x.find('='));
         out += "unknown flag '" + name + "' for `" + where + "`" + did_you_mean(name, flags);
       } else {

@@ -26,6 +26,7 @@ int execute_index(AppContext& ctx, const IndexFlags& f) {
   if (!store) return report_error(ctx, store.error());
   Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
   if (!all) return report_error(ctx, all.error());
+  label_models_by_server(*all);
   if (Status st = load_index_usage(**store, **index, *all); !st)
     return report_error(ctx, st.error());
   std::vector<IndexResult> results = compute_index(**index, latest_runs(*all));

@@ -41,8 +41,9 @@ std::string format_from_extension(const std::string& path) {
 // Gathers usage and the embedded sample selection run by run, so only one run's full texts are
 // in memory at a time.
 Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSummary> rows,
-                  std::ostream& out) {
+                  std::vector<std::string> superseded, std::ostream& out) {
   HtmlReportInput in;
+  in.superseded = std::move(superseded);
   in.db_path = f.db;
   in.generated_at = utc_now_iso();
   if (!f.title.empty()) in.title = f.title;
@@ -108,17 +109,43 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
     return report_error(
         ctx, make_error(ErrorKind::kNotFound, "no runs in " + f.db + " match the selection"));
   }
+  // One rule for every format (and `assay index`): per model (SPEC and server) and suite, the
+  // newest completed run with scored samples; the others are listed as not shown.
+  label_models_by_server(rows);
+  std::vector<const RunSummary*> shown = latest_runs(rows);
+  std::vector<std::string> superseded;
+  for (const RunSummary* r : superseded_runs(rows, shown)) {
+    superseded.push_back("run " + std::to_string(r->run.id) + " " + r->run.model_spec + " × " +
+                         r->run.suite + ": " + superseded_reason(*r));
+  }
+  {
+    std::vector<RunSummary> kept;
+    kept.reserve(shown.size());
+    for (const RunSummary* r : shown) kept.push_back(*r);
+    rows = std::move(kept);
+  }
+  if (rows.empty()) {
+    return report_error(
+        ctx, make_error(ErrorKind::kNotFound, "no run in " + f.db +
+                                                  " matching the selection completed with a scored "
+                                                  "sample (`assay runs` lists them)"));
+  }
   const size_t n_runs = rows.size();
   std::ostringstream text;
   if (format == "html") {
-    Status st = build_html(**store, f, std::move(rows), text);
+    Status st = build_html(**store, f, std::move(rows), superseded, text);
     if (!st) return report_error(ctx, st.error());
   } else if (format == "json") {
     Result<std::vector<ModeGroup>> modes = compare_modes(**store, latest_runs(rows));
     if (!modes) return report_error(ctx, modes.error());
-    write_report_json(text, rows, modes_json(*modes));
+    write_report_json(text, rows, modes_json(*modes), superseded);
   } else if (format == "md") {
     write_summary_markdown(text, rows);
+    if (!superseded.empty()) {
+      text << "\nNot shown (per model and suite, the newest completed run with scored samples "
+              "is):\n";
+      for (const std::string& line : superseded) text << "- " << line << "\n";
+    }
   } else {
     write_summary_csv(text, rows);
   }
@@ -129,7 +156,9 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
   if (Status st = write_text_file(f.out, text.str(), false); !st) {
     return report_error(ctx, st.error());
   }
-  *ctx.err << "assay: wrote " << n_runs << " runs to " << f.out << "\n";
+  *ctx.err << "assay: wrote " << n_runs << " runs to " << f.out;
+  if (!superseded.empty()) *ctx.err << " (" << superseded.size() << " not shown: superseded)";
+  *ctx.err << "\n";
   return kExitOk;
 }
 

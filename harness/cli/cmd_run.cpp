@@ -387,6 +387,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     // The index reads the newest stored run of every member, so members run earlier count too.
     Result<std::vector<RunSummary>> all = summarize_all_runs(**store);
     if (!all) return report_error(ctx, all.error());
+    label_models_by_server(*all);
     for (const IndexDefinition* index : indexes) {
       if (Status st = load_index_usage(**store, *index, *all); !st) {
         return report_error(ctx, st.error());

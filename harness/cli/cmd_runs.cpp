@@ -46,7 +46,7 @@ int execute_runs(AppContext& ctx, const ReadFlags& f) {
   } else if (rows.empty()) {
     *ctx.err << "assay: no runs in " << f.db << "\n";
   } else {
-    write_summary_table(*ctx.out, rows);
+    write_summary_table(*ctx.out, rows, /*listing=*/true);
     write_pass_at_k(*ctx.out, rows);
     // One model in several modes (reasoning, vote=K, synthesize=K): side by side.
     Result<std::vector<ModeGroup>> modes = compare_modes(**store, latest_runs(rows));
@@ -207,6 +207,21 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
   if (!store) return report_error(ctx, store.error());
   auto run = (*store)->find_run(f.run);
   if (!run) return report_error(ctx, run.error());
+  if (run->name == f.run) {
+    // A name shared by several runs (one per model × suite) does not say which to show.
+    Result<std::vector<RunInfo>> listed = (*store)->list_runs();
+    if (!listed) return report_error(ctx, listed.error());
+    std::string ids;
+    for (const RunInfo& r : *listed) {
+      if (r.name == f.run) ids += (ids.empty() ? "" : ", ") + std::to_string(r.id);
+    }
+    if (ids.find(',') != std::string::npos) {
+      return report_error(ctx,
+                          make_error(ErrorKind::kInvalidInput,
+                                     "run name '" + f.run + "' names several runs (ids " + ids +
+                                         "); give one run id (`assay runs` lists them)"));
+    }
+  }
   if (f.calls) return execute_show_calls(ctx, f, **store, *run);
   auto samples = (*store)->samples(run->id, f.failed);
   if (!samples) return report_error(ctx, samples.error());

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <optional>
@@ -469,4 +470,44 @@ TEST_CASE("a built-in math suite runs end to end and is graded by math_equiv",
   REQUIRE(sql_count(db,
                     "SELECT COUNT(*) FROM scores WHERE metric='math_equiv' AND explanation LIKE "
                     "'boxed %'") == 60);
+}
+
+TEST_CASE("a broken run at another URL does not replace the good one in any report format",
+          "[integration][report]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 20);
+  std::string db = dir.file("r.db");
+  MockServer good;
+  MockServer broken({"--fail-500", "1"});
+  REQUIRE(run(run_args("openai:mock@" + good.base_url(), suite, db)).exit_code == 0);
+  REQUIRE(run(run_args("openai:mock@" + broken.base_url(), suite, db, {"--max-retries", "0"}))
+              .exit_code == 1);
+  ProcessResult md = run({assay_binary(), "report", "--db", db, "--format", "md"});
+  REQUIRE(md.exit_code == 0);
+  // The good run is shown (its server named, as two servers ran this SPEC); the broken one is
+  // listed as not shown, with why.
+  REQUIRE(md.out.find("| 20 | 1.000 |") != std::string::npos);
+  REQUIRE(md.out.find("- run 2 openai:mock @ 127.0.0.1:") != std::string::npos);
+  REQUIRE(md.out.find(": failed: no sample was answered") != std::string::npos);
+  ProcessResult json = run({assay_binary(), "report", "--db", db, "--format", "json"});
+  Result<JsonValue> doc = parse_json(json.out);
+  REQUIRE(doc);
+  REQUIRE(doc->find("runs")->items().size() == 1);
+  const JsonValue* counted = doc->find("runs")->items()[0].find("summary")->find("n_counted");
+  REQUIRE(counted != nullptr);
+  REQUIRE(counted->as_int() == 20);
+  INFO(json.out);
+  REQUIRE(doc->find("superseded") != nullptr);
+  REQUIRE(doc->find("superseded")->items().size() == 1);
+  ProcessResult csv = run({assay_binary(), "report", "--db", db, "--format", "csv"});
+  REQUIRE(std::count(csv.out.begin(), csv.out.end(), '\n') == 2);  // header + the good run
+  ProcessResult html = run({assay_binary(), "report", "--db", db, "--out", dir.file("r.html")});
+  REQUIRE(html.exit_code == 0);
+  REQUIRE(html.err.find("wrote 1 runs") != std::string::npos);
+  REQUIRE(html.err.find("(1 not shown: superseded)") != std::string::npos);
+  REQUIRE(read_file(dir.file("r.html")).find("Runs not shown (1)") != std::string::npos);
+  // `assay runs` lists both, with their servers.
+  ProcessResult runs = run({assay_binary(), "runs", "--db", db});
+  REQUIRE(runs.out.find(good.base_url()) != std::string::npos);
+  REQUIRE(runs.out.find(broken.base_url()) != std::string::npos);
 }

@@ -23,6 +23,7 @@ RunSummary run_of(int64_t id, const std::string& model, const std::string& suite
   r.run.suite = suite;
   r.run.domain = domain;
   r.run.primary_metric = "m";
+  r.run.status = RunStatus::kCompleted;
   for (size_t i = 0; i < values.size(); ++i) {
     ScoreObservation o;
     o.sample_id = "s" + std::to_string(i);
