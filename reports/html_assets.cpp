@@ -60,13 +60,18 @@ const char* const kReportJs = R"js(
     return "[" + t(lo, d) + ", " + t(hi, d) + "]";
   };
   const fixed = (v, d) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
-  function scoreCell(s) {
+  // A score with its CI half-width; `partial` marks one over part of a suite (--limit, --sample).
+  function scoreCell(s, partial) {
     const td = el("td", null, "num");
     if (!s) { td.textContent = "–"; td.dataset.sort = "-1"; return td; }
     td.dataset.sort = String(s.mean);
     td.appendChild(el("span", pct(s.mean)));
     td.appendChild(el("span", "±" + (100 * (s.ci_high - s.ci_low) / 2).toFixed(1), "ci"));
     td.title = "95% CI " + interval(s.ci_low, s.ci_high);
+    if (partial) {
+      td.appendChild(el("span", "partial", "ci partial"));
+      td.title += "; partial: a run covered only part of its suite (see Provenance)";
+    }
     return td;
   }
   function numCell(v, digits) {
@@ -113,8 +118,9 @@ const char* const kReportJs = R"js(
     const name = el("td", row.model);
     name.dataset.sort = row.model;
     tr.appendChild(name);
-    tr.appendChild(scoreCell(row.index));
-    data.domains.forEach((d) => tr.appendChild(scoreCell(row.domains[d])));
+    const partial = row.partial || [];
+    tr.appendChild(scoreCell(row.index, partial.length > 0));
+    data.domains.forEach((d) => tr.appendChild(scoreCell(row.domains[d], partial.includes(d))));
     tr.appendChild(numCell(row.suites, 0));
     tr.appendChild(numCell(row.tokens_out, 0));
     tr.appendChild(speedCell(row.latency_p50, row.latency_p90, row.latency_ms, 0));
@@ -223,7 +229,7 @@ const char* const kReportJs = R"js(
   const prov = $("provenance").tBodies[0];
   data.runs.forEach((r) => {
     const tr = el("tr");
-    [r.id, r.model, r.suite, r.suite_version, r.suite_hash.slice(0, 12), r.dataset_sha256.slice(0, 12), r.params, r.scoring_env || "", r.harness + " (" + r.git + ")", r.created, r.status].forEach((v) => tr.appendChild(el("td", v)));
+    [r.id, r.model, r.suite, r.suite_version, r.suite_hash.slice(0, 12), r.dataset_sha256.slice(0, 12), r.params, r.scoring_env || "", r.harness + " (" + r.git + ")", r.created, r.status, r.coverage + (r.partial ? " — partial" : "")].forEach((v) => tr.appendChild(el("td", v)));
     tr.cells[4].title = r.suite_hash;
     tr.cells[5].title = r.dataset_sha256;
     prov.appendChild(tr);

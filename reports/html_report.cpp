@@ -94,6 +94,12 @@ std::string cut(const std::string& s, size_t max) {
          " bytes in all; `assay show` prints the whole text]";
 }
 
+JsonValue partial_domains_json(const LeaderboardRow& row) {
+  JsonValue out = JsonValue::array();
+  for (const std::string& d : row.partial_domains) out.push_back(JsonValue(d));
+  return out;
+}
+
 JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSummary*>& shown,
                      const std::vector<LeaderboardRow>& board) {
   JsonValue domains = JsonValue::array();
@@ -111,6 +117,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"index", row.index ? score_json(*row.index) : JsonValue()},
         {"domains", std::move(ds)},
         {"suites", JsonValue(suites)},
+        {"partial", partial_domains_json(row)},
         {"tokens_out", JsonValue(row.usage.tokens_out)},
         {"latency_ms", number_or_null(row.usage.mean_latency_ms)},
         {"ttft_ms", number_or_null(row.usage.mean_ttft_ms)},
@@ -192,6 +199,8 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"git", JsonValue(r->run.git_revision)},
         {"created", JsonValue(r->run.created_at)},
         {"status", JsonValue(run_status_name(r->run.status))},
+        {"coverage", JsonValue(format_coverage(r->run.coverage, r->run.limit))},
+        {"partial", JsonValue(is_partial(r->run))},
     }));
   }
   JsonValue items = JsonValue::array();
@@ -448,7 +457,7 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
       << "<th>Model</th><th>Suite</th><th>Version</th><th>Spec sha256</th>"
       << "<th>Dataset "
          "sha256</th><th>Parameters</th><th>Scoring</th><th>Harness</th><th>Created</th>"
-      << "<th>Status</th></tr></thead><tbody></tbody></table></section>\n";
+      << "<th>Status</th><th>Samples</th></tr></thead><tbody></tbody></table></section>\n";
   out << "</main>\n<script type=\"application/json\" id=\"assay-data\">"
       << script_safe_json(build_data(in, shown, board)) << "</script>\n<script>" << js
       << "</script>\n</body></html>\n";

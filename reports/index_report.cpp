@@ -30,6 +30,13 @@ double member_cost(const IndexMemberResult& m) {
   return m.run->usage->cost;
 }
 
+// Members whose run covered only part of its suite (an index over them is partial).
+size_t partial_members(const IndexResult& r) {
+  size_t n = 0;
+  for (const auto& m : r.members) n += m.run != nullptr && is_partial(m.run->run) ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 std::vector<IndexResult> compute_index(const IndexDefinition& index,
@@ -89,12 +96,14 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
     const IndexResult& r = results[i];
     if (i) out << "\n";
     out << "index " << r.index << " · " << r.model << "\n";
-    TextTable t({"suite", "group", "weight", "run", "score", "95% CI", "cost USD", "status"},
-                {false, false, true, true, true, false, true, false});
+    TextTable t(
+        {"suite", "group", "weight", "run", "samples", "score", "95% CI", "cost USD", "status"},
+        {false, false, true, true, true, true, false, true, false});
     for (const auto& m : r.members) {
       bool ok = m.status == IndexMemberStatus::kOk;
       t.add_row({m.member.suite, m.member.group, format_fixed(m.member.weight, 4),
                  m.run ? std::to_string(m.run->run.id) : "-",
+                 m.run ? format_coverage_cell(m.run->run.coverage, m.run->run.limit) : "-",
                  ok ? format_fixed(m.run->primary.mean, 3) : "-",
                  ok ? format_interval(m.run->primary.ci_low, m.run->primary.ci_high) : "-",
                  std::isnan(member_cost(m)) ? "-" : format_fixed(member_cost(m), 4),
@@ -104,7 +113,11 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
     if (r.score) {
       out << "index " << r.index << " = " << format_fixed(r.score->mean * 100, 1) << "  95% CI "
           << format_interval(r.score->ci_low, r.score->ci_high, 1, false, 100) << "  (SE "
-          << format_fixed(r.score->se * 100, 2) << ", ×100)\n";
+          << format_fixed(r.score->se * 100, 2) << ", ×100)"
+          << (partial_members(r) > 0 ? "  PARTIAL: " + std::to_string(partial_members(r)) +
+                                           " member run(s) covered only part of their suite"
+                                     : "")
+          << "\n";
       if (r.cost_usd) {
         out << "cost to run index " << r.index << ": " << format_fixed(*r.cost_usd, 4)
             << " USD (list prices of every member run's tokens)\n";
@@ -130,6 +143,8 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
       mj.set("run", m.run ? JsonValue(m.run->run.id) : JsonValue());
       mj.set("score", ok ? JsonValue(m.run->primary.mean) : JsonValue());
       mj.set("stderr", ok ? JsonValue(m.run->primary.stderr_) : JsonValue());
+      mj.set("coverage", m.run ? coverage_json(m.run->run.coverage) : JsonValue());
+      mj.set("partial", m.run != nullptr && is_partial(m.run->run));
       double cost = member_cost(m);
       mj.set("cost_usd", std::isnan(cost) ? JsonValue() : JsonValue(cost));
       members.push_back(std::move(mj));
@@ -139,6 +154,7 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
                                      {"covered_weight", JsonValue(r.covered_weight)},
                                      {"members", std::move(members)}});
     o.set("score", r.score ? JsonValue(r.score->mean) : JsonValue());
+    o.set("partial", partial_members(r) > 0);
     o.set("cost_usd", r.cost_usd ? JsonValue(*r.cost_usd) : JsonValue());
     o.set("stderr", r.score ? JsonValue(r.score->se) : JsonValue());
     o.set("ci_low", r.score ? JsonValue(r.score->ci_low) : JsonValue());

@@ -87,6 +87,7 @@ std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary
     if (r->primary.n_counted > 0) {
       parts[model][r->run.domain].push_back({1.0, r->primary.mean, r->primary.stderr_});
       ++row.suites_per_domain[r->run.domain];
+      if (is_partial(r->run)) row.partial_domains.insert(r->run.domain);
     }
     auto u = usage.find(r->run.id);
     if (u == usage.end()) continue;

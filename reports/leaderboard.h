@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,11 @@ struct LeaderboardRow {
   std::map<std::string, IndexScore> domains;  ///< domain → score (only domains it ran)
   std::map<std::string, int> suites_per_domain;
   std::optional<IndexScore> index;  ///< over the domains it ran
-  RunUsage usage;                   ///< summed / averaged over its runs
-  double cost_per_sample = 0;       ///< NaN when unpriced
+  /// Domains with a run that covered only part of its suite (--limit, --sample); the index is
+  /// partial when any is.
+  std::set<std::string> partial_domains;
+  RunUsage usage;              ///< summed / averaged over its runs
+  double cost_per_sample = 0;  ///< NaN when unpriced
 };
 
 /// Whether a run may be shown at all: completed, with at least one scored sample.

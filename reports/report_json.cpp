@@ -55,6 +55,7 @@ JsonValue run_object(const RunSummary& r) {
       {"shard", JsonValue(run.shard)},
       {"repeats", JsonValue(run.repeats)},
       {"limit", JsonValue(run.limit)},
+      {"coverage", coverage_json(run.coverage)},
       {"summary", std::move(summary)},
       {"samples", std::move(samples)},
   });
@@ -170,6 +171,14 @@ Result<std::vector<RunSummary>> read_report_json(const std::string& path) {
     Result<int64_t> repeats = rd.integer(r, where, "repeats", 1);
     if (!repeats) return repeats.error();
     info.repeats = static_cast<int>(*repeats);
+    Result<int64_t> limit = rd.integer(r, where, "limit", -1);
+    if (!limit) return limit.error();
+    info.limit = *limit;
+    if (const JsonValue* c = r.find("coverage"); c != nullptr && c->is_object()) {
+      Result<SampleCoverage> coverage = parse_coverage_json(to_json(*c));
+      if (!coverage) return rd.fail(where + ".coverage", coverage.error().message);
+      info.coverage = std::move(coverage).value();
+    }
     const JsonValue* summary = r.find("summary");
     if (summary != nullptr && summary->is_object()) {
       Result<std::string> metric = rd.str(*summary, where + ".summary", "metric", false);

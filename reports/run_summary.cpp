@@ -142,12 +142,18 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows,
   std::vector<std::string> head = {"run",     "model",  "suite",    "status", "n",
                                    "answers", "scored", "unscored", "score",  "95% CI"};
   std::vector<bool> right = {true, false, false, false, true, false, true, false, true, false};
+  // What each run covered of its suite: always in `assay runs`, elsewhere when a run is partial.
+  const bool coverage = listing || std::any_of(rows.begin(), rows.end(), [](const RunSummary& r) {
+                          return is_partial(r.run);
+                        });
+  if (coverage) {
+    head.insert(head.begin() + 5, "coverage");
+    right.insert(right.begin() + 5, true);
+  }
   if (listing) {
-    // `assay runs`: which run is which — its name, when, which server, and any --limit.
+    // `assay runs`: which run is which — its name, when and which server.
     head.insert(head.begin() + 1, {"name", "created", "server"});
     right.insert(right.begin() + 1, {false, false, false});
-    head.insert(head.begin() + 9, "limit");
-    right.insert(right.begin() + 9, true);
   }
   TextTable t(head, right);
   for (const auto& r : rows) {
@@ -168,12 +174,15 @@ void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows,
                                     format_unscored(m),
                                     m.n_counted ? format_fixed(m.mean, 3) : "-",
                                     m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-"};
+    if (coverage) {
+      std::string cell = format_coverage_cell(r.run.coverage, r.run.limit);
+      row.insert(row.begin() + 5, cell.empty() ? "-" : cell);
+    }
     if (listing) {
       std::string created = r.run.created_at.substr(0, 16);
       std::replace(created.begin(), created.end(), 'T', ' ');
       row.insert(row.begin() + 1, {r.run.name.empty() ? "-" : r.run.name, created,
                                    r.run.base_url.empty() ? "(provider default)" : r.run.base_url});
-      row.insert(row.begin() + 9, r.run.limit >= 0 ? std::to_string(r.run.limit) : "-");
     }
     t.add_row(std::move(row));
   }
@@ -241,6 +250,8 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
         {"served", JsonValue(r.run.served)},
         {"answers", JsonValue::object({{"fresh", JsonValue(r.run.calls_fresh)},
                                        {"reused", JsonValue(r.run.calls_reused)}})},
+        {"limit", r.run.limit >= 0 ? JsonValue(r.run.limit) : JsonValue()},
+        {"coverage", coverage_json(r.run.coverage)},
     });
     add_metric_json(o, m);
     if (!r.pass_at_k.empty()) {

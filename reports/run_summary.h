@@ -65,7 +65,8 @@ std::string format_unscored(const MetricSummary& s);
 /// calls sent, and answered from another run's stored calls with --reuse-answers).
 std::string format_answers(const RunInfo& run);
 
-/// Writes the model × suite table; `listing` (assay runs) adds name, created, server and limit.
+/// Writes the model × suite table; `listing` (assay runs) adds name, created and server. A
+/// coverage column ("50/14,042") is there in listings and whenever a run is partial.
 void write_summary_table(std::ostream& out, const std::vector<RunSummary>& rows,
                          bool listing = false);
 

@@ -29,7 +29,7 @@ constexpr const char* kRunCopyColumns =
     "name, identity, created_at, finished_at, status, status_message, provider, model, "
     "model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
     "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, n_planned, "
-    "scoring_env, votes, judge, aggregations, program";
+    "scoring_env, votes, judge, aggregations, program, served, coverage";
 constexpr const char* kMergedShardColumns =
     "shard_index, shard_count, source, source_run_id, n_planned, status, status_message, "
     "created_at, finished_at";

@@ -19,7 +19,9 @@ std::string run_identity(const RunInfo& run, bool unsandboxed) {
       (run.judge.empty() || run.scoring_env.empty() ? "" : "\nscoring=" + run.scoring_env) +
       // Programs other than generate and vote (whose K is above) are other runs; appended only
       // for them, so earlier identities stay as they were.
-      (run.program.rfind("synthesize", 0) == 0 ? "\nprogram=" + run.program : ""));
+      (run.program.rfind("synthesize", 0) == 0 ? "\nprogram=" + run.program : "") +
+      // A --sample draw (its N; the seed is above) is another run; appended only then.
+      (run.coverage.selection.rfind("sample", 0) == 0 ? "\n" + run.coverage.selection : ""));
 }
 
 bool ran_unsandboxed(const RunInfo& run) {

@@ -23,4 +23,8 @@ RunStatus parse_run_status(std::string_view name) {
   return RunStatus::kStarted;
 }
 
+bool is_partial(const RunInfo& run) {
+  return run.coverage.known ? run.coverage.partial() : run.limit >= 0;
+}
+
 }  // namespace assay

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/core/model_call.h"
+#include "harness/core/sample_coverage.h"
 #include "harness/core/score.h"
 
 namespace assay {
@@ -67,7 +68,14 @@ struct RunInfo {
   /// from another run's stored call (--reuse-answers); stored at the end of each invocation.
   int64_t calls_fresh = 0;
   int64_t calls_reused = 0;
+  /// What the run's selection (--limit, --sample) covered of its suite (schema 9; unknown for
+  /// older runs, whose `limit` is all that is known).
+  SampleCoverage coverage;
 };
+
+/// True when the run covered only part of its suite: fewer samples than it has (--limit,
+/// --sample, a SUITE:VALUE subset), or, for a run stored before coverage was recorded, a limit.
+bool is_partial(const RunInfo& run);
 
 /// Usage and speed of a run's answered requests (samples stored without an error). Tokens and
 /// cost are over every answered sample; speed (means, medians, p90s of latency, TTFT and

@@ -3,6 +3,13 @@
 namespace assay {
 namespace {
 
+// v9: what a run's selection (--limit, --sample) covered of its suite, as JSON
+// (coverage_json: selection, selected, records, subset field and value, subsets and subsets
+// covered); '' for runs stored before, whose limit_n is all that is known.
+constexpr const char* kSchemaV9 = R"sql(
+ALTER TABLE runs ADD COLUMN coverage TEXT NOT NULL DEFAULT '';
+)sql";
+
 // v8: what a run's answers are and where they came from. runs.served is what the server said it
 // serves when the run started (e.g. "mock (root=/models/ckpt-2)" from /v1/models; '' when it
 // could not tell; kServedNotRecorded for runs stored before); answers are reused across runs only
@@ -233,8 +240,9 @@ CREATE TABLE IF NOT EXISTS response_cache (
 }  // namespace
 
 const std::vector<const char*>& sqlite_schema_steps() {
-  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                                  kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
+  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                  kSchemaV4, kSchemaV5, kSchemaV6,
+                                                  kSchemaV7, kSchemaV8, kSchemaV9};
   return kSteps;
 }
 

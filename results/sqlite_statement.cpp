@@ -13,7 +13,7 @@ const char* const kRunColumns =
     "model, model_spec, base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, "
     "domain, primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
     "n_planned, scoring_env, votes, judge, aggregations, program, served, calls_fresh, "
-    "calls_reused";
+    "calls_reused, coverage";
 
 RunInfo read_run(const Stmt& s) {
   RunInfo r;
@@ -51,6 +51,8 @@ RunInfo read_run(const Stmt& s) {
   r.served = s.text(30);
   r.calls_fresh = s.i64(31);
   r.calls_reused = s.i64(32);
+  // Written by assay only; a hand-edited value that does not parse reads as unknown coverage.
+  if (auto c = parse_coverage_json(s.view(33)); c) r.coverage = std::move(c).value();
   return r;
 }
 

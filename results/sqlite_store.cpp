@@ -103,8 +103,8 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
          "INSERT INTO runs (name, identity, created_at, status, provider, model, model_spec, "
          "base_url, params_json, suite, suite_version, suite_hash, dataset_sha256, domain, "
          "primary_metric, harness_version, git_revision, seed, shard, repeats, limit_n, "
-         "n_planned, scoring_env, votes, judge, aggregations, program, served) VALUES "
-         "(?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "n_planned, scoring_env, votes, judge, aggregations, program, served, "
+         "coverage) VALUES (?,?,?,'started',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return db_error(raw(db_), "preparing run insert");
   int i = 1;
   s.bind(i++, r.name);
@@ -126,6 +126,7 @@ Result<int64_t> SqliteStore::create_run(const RunInfo& r) {
   s.bind(i++, aggregations_to_json(r.aggregations));
   s.bind(i++, r.program);
   s.bind(i++, r.served);
+  s.bind(i++, r.coverage.known ? to_json(coverage_json(r.coverage)) : std::string());
   if (s.step() != SQLITE_DONE) return db_error(raw(db_), "inserting run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(raw(db_)));
 }

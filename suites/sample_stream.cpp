@@ -14,6 +14,7 @@
 #include "suites/dataset.h"
 #include "suites/prompt_template.h"
 #include "suites/python_random.h"
+#include "suites/stratified_sample.h"
 #include "suites/suite.h"
 
 namespace assay {
@@ -264,6 +265,14 @@ struct SampleStream::State {
   SuiteSpec spec;
   SuiteTemplates t;
   std::optional<size_t> limit;
+  SampleSelection selection;
+  // --sample: which candidates (samples after the subset, by position) the run holds; empty
+  // otherwise. `all_candidates` makes next_sample ignore the limit and the sample (the
+  // validation pass, which must see every candidate to draw the sample and count coverage).
+  std::vector<bool> chosen;
+  bool all_candidates = false;
+  size_t candidate = 0;  // candidates passed so far
+  SampleCoverage coverage;
   std::vector<std::string> files;
   std::string dataset_sha256;
   std::vector<std::string> warnings;
@@ -290,6 +299,7 @@ struct SampleStream::State {
     file_index = 0;
     row_index = 0;
     produced = 0;
+    candidate = 0;
   }
 
   /// The next record, or nullptr at the end; valid until the next call.
@@ -347,9 +357,11 @@ struct SampleStream::State {
   /// The next sample; `loc` receives its row's location. `subset_values` (if set) collects
   /// the subset field's values seen.
   Result<std::optional<Sample>> next_sample(std::string* loc_out,
-                                            std::set<std::string>* subset_values) {
+                                            std::set<std::string>* subset_values,
+                                            std::string* stratum_out = nullptr) {
     while (true) {
-      if (limit && produced >= *limit) return std::optional<Sample>();
+      if (!all_candidates && limit && produced >= *limit) return std::optional<Sample>();
+      if (!all_candidates && !chosen.empty() && produced >= size) return std::optional<Sample>();
       Result<const DataRow*> next = next_row();
       if (!next) return next.error();
       if (*next == nullptr) return std::optional<Sample>();
@@ -372,6 +384,9 @@ struct SampleStream::State {
         if (subset_values) subset_values->insert(value);
         if (value != spec.subset) continue;
       }
+      if (stratum_out) *stratum_out = stratum_of(*s);
+      const size_t position = candidate++;
+      if (!all_candidates && !chosen.empty() && !chosen[position]) continue;
       if (variants > 0) {
         Status st = add_variants(row, i, extra, *texts, loc, *s);
         if (!st) return st.error();
@@ -488,21 +503,77 @@ struct SampleStream::State {
     return Status::ok();
   }
 
-  /// The validation pass: renders every sample once (the run renders them again).
+  /// The subset a sample belongs to for --sample and coverage ("" without a subset field).
+  std::string stratum_of(const Sample& s) const {
+    if (spec.subset_field.empty()) return "";
+    const JsonValue* v = s.metadata.find(spec.subset_field);
+    return v != nullptr ? v->to_text() : "";
+  }
+
+  /// The validation pass: renders every candidate once (the run renders the chosen ones again),
+  /// draws --sample's positions and counts what the selection covers.
   Status validate(const std::function<void(const Sample&)>& visit) {
     std::set<std::string> subset_values;
     // Duplicate ids are found by sorting 64-bit hashes after the pass: 16 bytes per sample,
     // freed before the run starts, instead of a set of every id for the whole run.
     std::vector<std::pair<size_t, size_t>> id_hashes;
+    // A --limit on a streamed dataset without a subset stops rendering at the limit and only
+    // counts the rest, so `--limit 10` on a multi-gigabyte JSONL file starts at once.
+    const bool stop_at_limit = streaming && limit && spec.subset.empty();
+    all_candidates = !stop_at_limit;
+    std::vector<std::string> strata;
+    std::set<std::string> every;
+    std::set<std::string> covered;
     while (true) {
-      Result<std::optional<Sample>> s = next_sample(nullptr, &subset_values);
+      std::string stratum;
+      Result<std::optional<Sample>> s = next_sample(nullptr, &subset_values, &stratum);
       if (!s) return s.error();
       if (!*s) break;
-      id_hashes.emplace_back(std::hash<std::string>{}((*s)->id), produced - 1);
-      if (visit) visit(**s);
+      const size_t position = candidate - 1;
+      id_hashes.emplace_back(std::hash<std::string>{}((*s)->id), position);
+      every.insert(stratum);
+      if (selection.sample) {
+        strata.push_back(std::move(stratum));
+      } else if (!limit || position < *limit) {
+        covered.insert(stratum);
+        if (visit) visit(**s);
+      }
     }
-    size = produced;
+    all_candidates = false;
+    const size_t candidates = candidate;
+    if (selection.sample) {
+      chosen.assign(candidates, false);
+      for (size_t p : stratified_sample(strata, *selection.sample, selection.seed)) {
+        chosen[p] = true;
+        covered.insert(strata[p]);
+      }
+      size = std::min(*selection.sample, candidates);
+      if (visit) {
+        reset();
+        while (true) {
+          Result<std::optional<Sample>> s = next_sample(nullptr, nullptr);
+          if (!s) return s.error();
+          if (!*s) break;
+          visit(**s);
+        }
+      }
+    } else {
+      size = limit ? std::min(*limit, candidates) : candidates;
+    }
     total_records = streaming ? row_index + count_remaining_records() : rows.size();
+    coverage.known = true;
+    coverage.selection = describe_selection(selection);
+    coverage.selected = static_cast<int64_t>(size);
+    coverage.records = static_cast<int64_t>(total_records);
+    coverage.subset_field = spec.subset_field;
+    coverage.subset = spec.subset;
+    if (!spec.subset.empty()) {
+      coverage.subsets = static_cast<int64_t>(subset_values.size());
+      coverage.subsets_covered = size > 0 ? 1 : 0;
+    } else if (!spec.subset_field.empty() && !stop_at_limit) {
+      coverage.subsets = static_cast<int64_t>(every.size());
+      coverage.subsets_covered = static_cast<int64_t>(covered.size());
+    }
     if (spec.expected_records >= 0 &&
         static_cast<int64_t>(total_records) != spec.expected_records) {
       warnings.push_back(suite_label(spec) + ": expected " + std::to_string(spec.expected_records) +
@@ -533,6 +604,7 @@ struct SampleStream::State {
   /// hash collision between different ids finds nothing and is not an error).
   Status duplicate_id_error() {
     reset();
+    all_candidates = true;
     std::unordered_map<std::string, size_t> seen;
     std::string loc;
     while (true) {
@@ -554,11 +626,18 @@ SampleStream::SampleStream(std::unique_ptr<State> state) : state_(std::move(stat
 SampleStream::~SampleStream() = default;
 
 Result<std::unique_ptr<SampleStream>> SampleStream::open(
-    const SuiteSpec& spec, const std::string& data_dir, std::optional<size_t> limit, int epochs,
-    const std::function<void(const Sample&)>& visit) {
+    const SuiteSpec& spec, const std::string& data_dir, const SampleSelection& selection,
+    int epochs, const std::function<void(const Sample&)>& visit) {
+  if (selection.first && selection.sample) {
+    return make_error(ErrorKind::kInvalidInput,
+                      suite_label(spec) +
+                          ": --limit and --sample cannot be combined (--limit "
+                          "takes the first N samples, --sample a random N)");
+  }
   auto state = std::make_unique<State>();
   state->spec = spec;
-  state->limit = limit;
+  state->limit = selection.first;
+  state->selection = selection;
   Result<SuiteTemplates> templates = compile_templates(spec);
   if (!templates) return templates.error();
   state->t = std::move(templates).value();
@@ -581,6 +660,9 @@ const SuiteSpec& SampleStream::spec() const {
 }
 size_t SampleStream::size() const {
   return state_->size;
+}
+const SampleCoverage& SampleStream::coverage() const {
+  return state_->coverage;
 }
 size_t SampleStream::total_records() const {
   return state_->total_records;

@@ -9,11 +9,13 @@
 
 #include "harness/core/result.h"
 #include "harness/core/sample.h"
+#include "harness/core/sample_coverage.h"
 #include "suites/suite_spec.h"
 
 namespace assay {
 
-/// Renders a suite's samples in dataset order (after the subset and the limit). Datasets of
+/// Renders a suite's samples in dataset order (after the subset and the selection: --limit's
+/// first N or --sample's stratified N). Datasets of
 /// plain JSONL files are read line by line and never held in memory; other datasets (JSON, CSV,
 /// .gz, archive members, keep_keys_in, options shuffled per repeat) are read whole into rows at
 /// open() and rendered lazily. Not thread-safe; use from one thread.
@@ -22,11 +24,12 @@ class SampleStream {
   /// Resolves and checksums the dataset files, then reads every record once to validate it, so
   /// that whatever a run could meet in the data (bad JSON, missing fields, duplicate ids, an
   /// unknown subset) is reported now, naming the suite, file, line and field. `visit` (if set)
-  /// sees each sample of that pass. `epochs` is how many repeats will run (suites that shuffle
+  /// sees each selected sample once. A selection with both a limit and a sample is
+  /// kInvalidInput. `epochs` is how many repeats will run (suites that shuffle
   /// options per repeat render that many variants). Errors are kInvalidInput/kNotFound/kIo.
   static Result<std::unique_ptr<SampleStream>> open(
-      const SuiteSpec& spec, const std::string& data_dir, std::optional<size_t> limit, int epochs,
-      const std::function<void(const Sample&)>& visit = {});
+      const SuiteSpec& spec, const std::string& data_dir, const SampleSelection& selection,
+      int epochs, const std::function<void(const Sample&)>& visit = {});
   ~SampleStream();
   SampleStream(const SampleStream&) = delete;
   SampleStream& operator=(const SampleStream&) = delete;
@@ -37,7 +40,9 @@ class SampleStream {
   Result<std::optional<Sample>> next();
 
   const SuiteSpec& spec() const;
-  size_t size() const;                            ///< samples, after the subset and the limit
+  size_t size() const;  ///< samples, after the subset and the selection
+  /// What the selection covers of the suite (counts, subsets), known after open().
+  const SampleCoverage& coverage() const;
   size_t total_records() const;                   ///< dataset records, before both
   const std::string& dataset_sha256() const;      ///< one file: its digest; else digest of digests
   const std::vector<std::string>& files() const;  ///< resolved paths, in load order

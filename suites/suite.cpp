@@ -62,15 +62,23 @@ Result<std::vector<std::string>> resolve_dataset_files(const SuiteSpec& spec,
 
 Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
                                std::optional<size_t> limit, int epochs) {
+  SampleSelection selection;
+  selection.first = limit;
+  return load_suite(spec, data_dir, selection, epochs);
+}
+
+Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
+                               const SampleSelection& selection, int epochs) {
   LoadedSuite suite;
   Result<std::unique_ptr<SampleStream>> stream = SampleStream::open(
-      spec, data_dir, limit, epochs, [&](const Sample& s) { suite.samples.push_back(s); });
+      spec, data_dir, selection, epochs, [&](const Sample& s) { suite.samples.push_back(s); });
   if (!stream) return stream.error();
   suite.spec = spec;
   suite.dataset_sha256 = (*stream)->dataset_sha256();
   suite.files = (*stream)->files();
   suite.total_records = (*stream)->total_records();
   suite.warnings = (*stream)->warnings();
+  suite.coverage = (*stream)->coverage();
   return suite;
 }
 

@@ -7,6 +7,7 @@
 
 #include "harness/core/result.h"
 #include "harness/core/sample.h"
+#include "harness/core/sample_coverage.h"
 #include "suites/suite_spec.h"
 
 namespace assay {
@@ -19,6 +20,7 @@ struct LoadedSuite {
   std::vector<std::string> files;     ///< resolved paths, in load order
   size_t total_records = 0;           ///< before the limit
   std::vector<std::string> warnings;  ///< e.g. a record count that differs from the spec
+  SampleCoverage coverage;            ///< what the selection covers of the suite
 };
 
 /// Loads and renders every sample of `spec` into memory (SampleStream streams them). Relative
@@ -28,6 +30,11 @@ struct LoadedSuite {
 /// are kInvalidInput/kNotFound naming the suite, file, row and field.
 Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
                                std::optional<size_t> limit, int epochs = 1);
+
+/// As above with any selection: --limit's first N or --sample's stratified N (see
+/// SampleSelection); both at once is kInvalidInput.
+Result<LoadedSuite> load_suite(const SuiteSpec& spec, const std::string& data_dir,
+                               const SampleSelection& selection, int epochs = 1);
 
 /// "suite 'NAME' (ORIGIN)", the way messages name a suite.
 std::string suite_label(const SuiteSpec& spec);

@@ -65,6 +65,7 @@ struct RunFlags {
   int concurrency = 32;
   int repeats = 0;
   int64_t seed = 0;
+  int64_t sample = 0;
   std::string shard;
   std::string data_dir;
   std::string name;
@@ -158,9 +159,21 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   if (!shard) return report_error(ctx, shard.error());
   if (Status ok = check_code_exec_flags(f.code_exec); !ok) return report_error(ctx, ok.error());
   ctx.scorer_settings.code_exec = f.code_exec;
-  SuiteOptions suite_options{f.limit, f.repeats, f.shard,
-                             f.data_dir.empty() ? default_data_dir() : f.data_dir,
-                             parse_math_checker(f.math_checker)};
+  if (f.sample < 0 || f.seed < 0 || (f.sample > 0 && f.limit >= 0)) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        f.sample > 0 && f.limit >= 0
+                                            ? "--limit and --sample cannot be combined: --limit "
+                                              "takes the first N samples, --sample a random N"
+                                            : "--sample and --seed must not be negative"));
+  }
+  SuiteOptions suite_options;
+  suite_options.limit = f.limit;
+  suite_options.sample = f.sample;
+  suite_options.seed = static_cast<uint64_t>(f.seed);
+  suite_options.repeats = f.repeats;
+  suite_options.shard = f.shard;
+  suite_options.data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
+  suite_options.checker = parse_math_checker(f.math_checker);
 
   // Everything that can be validated is validated before the first request.
   std::vector<PreparedSuite> suites;
@@ -437,8 +450,12 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       ->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_option("--limit", flags->limit,
-                  "Evaluate only the first N samples in dataset order (runs with the same limit "
-                  "share samples)");
+                  "Evaluate only the first N samples in dataset order (for a smoke test: on "
+                  "mmlu that is one subject). Reports show the coverage, e.g. 50 of 14,042");
+  cmd->add_option("--sample", flags->sample,
+                  "Evaluate a random N samples stratified over the suite's subsets (mmlu's "
+                  "subjects), drawn by --seed: the same N and seed pick the same samples for "
+                  "every model, so their runs compare question by question");
   cmd->add_option("--concurrency,-c", flags->concurrency, "Maximum requests in flight")
       ->capture_default_str();
   cmd->add_option("--repeats", flags->repeats,
@@ -487,7 +504,8 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--prices", flags->prices_file,
                   "TOML price table (USD per 1M tokens: input, cached_input, output per "
                   "[models.\"provider:model\"]) over the built-in one; costs go to samples.cost");
-  cmd->add_option("--seed", flags->seed, "Seed recorded with the run (retry jitter, shuffles)")
+  cmd->add_option("--seed", flags->seed,
+                  "Seed recorded with the run: --sample's draw, retry jitter")
       ->capture_default_str();
   cmd->add_option("--shard", flags->shard,
                   "Evaluate only shard I of N (I/N, 0-based): a stable 1/N of the "

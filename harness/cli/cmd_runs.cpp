@@ -282,6 +282,8 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
   }
   *ctx.out << "run " << run->id << ": " << run->model_spec << " × " << run->suite << " ("
            << run_status_name(run->status) << ", metric " << run->primary_metric << ")\n";
+  *ctx.out << "samples: " << format_coverage(run->coverage, run->limit)
+           << (is_partial(*run) ? " (partial: its score is not the whole suite's)" : "") << "\n";
   if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
   if (!run->judge.empty()) *ctx.out << "judge: " << run->judge << "\n";
   if (!f.failed) {

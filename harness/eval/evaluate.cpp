@@ -100,6 +100,7 @@ RunInfo describe_run(const EvalPlan& plan, const std::string& params_json, int r
   run.shard = f.shard_text;
   run.repeats = repeats;
   run.limit = f.limit;
+  run.coverage = ps.stream->coverage();
   run.scoring_env = ps.scoring_env;
   run.votes = model.program.kind == ProgramSpec::Kind::kVote ? std::max(1, model.program.k) : 1;
   run.program = program_text(model.program);

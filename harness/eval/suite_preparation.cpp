@@ -63,16 +63,18 @@ Status add_scorers(const ScorerRegistry& registry, const SuiteSpec& spec, MathCh
   return Status::ok();
 }
 
-// Opens `spec`'s samples for `p` (the --limit, --repeats and --shard of the run): one validating
-// pass that counts the pairs this process will run; the runs stream them again.
+// Opens `spec`'s samples for `p` (the --limit or --sample, --repeats and --shard of the run): one
+// validating pass that counts the pairs this process will run; the runs stream them again.
 Status load_samples(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p) {
-  std::optional<size_t> limit;
-  if (f.limit >= 0) limit = static_cast<size_t>(f.limit);
+  SampleSelection selection;
+  if (f.limit >= 0) selection.first = static_cast<size_t>(f.limit);
+  if (f.sample > 0) selection.sample = static_cast<size_t>(f.sample);
+  selection.seed = f.seed;
   Result<Shard> shard = parse_shard(f.shard);
   if (!shard) return shard.error();
   int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
   Result<std::unique_ptr<SampleStream>> stream =
-      SampleStream::open(spec, f.data_dir, limit, repeats, [&](const Sample& s) {
+      SampleStream::open(spec, f.data_dir, selection, repeats, [&](const Sample& s) {
         if (!p.first) p.first = s;
         for (int e = 0; e < repeats; ++e) p.planned += in_shard(*shard, s.id, e) ? 1 : 0;
       });

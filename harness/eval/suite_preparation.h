@@ -23,6 +23,8 @@ namespace assay {
 /// The run flags that shape a suite's samples and scoring.
 struct SuiteOptions {
   int64_t limit = -1;  ///< --limit (-1 = all)
+  int64_t sample = 0;  ///< --sample N (0 = none): a stratified random N
+  uint64_t seed = 0;   ///< --seed: which random N --sample draws
   int repeats = 0;     ///< --repeats (0 = the suite's)
   std::string shard;   ///< --shard I/N ("" = all)
   std::string data_dir;

@@ -90,11 +90,15 @@ scorers = ["healthbench"]
 `);
 
 const mock = spawn(args.mock, ["--port-file", join(work, "port"), "--seed", "3", "--chunk-delay-ms", "2"], { stdio: "ignore" });
+// A second server that answers every request with HTTP 500: a broken run of the same model there
+// must not replace its good run on the page.
+const broken = spawn(args.mock, ["--port-file", join(work, "broken-port"), "--fail-500", "1"], { stdio: "ignore" });
 let browser;
 try {
-  for (let i = 0; i < 300 && !existsSync(join(work, "port")); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 300 && !(existsSync(join(work, "port")) && existsSync(join(work, "broken-port"))); i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
   const port = readFileSync(join(work, "port"), "utf8").trim();
+  const brokenPort = readFileSync(join(work, "broken-port"), "utf8").trim();
   const url = `http://127.0.0.1:${port}/v1`;
   const db = join(work, "r.db");
   const models = ["alpha-p0.9", "beta-p0.4", "gamma-p0.7"];
@@ -109,6 +113,13 @@ try {
   const voted = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db,
     "--model", `openai:${models[0]}@${url}?vote=3`], { encoding: "utf8" });
   if (voted.status !== 0) throw new Error("assay run (voted) failed: " + voted.stderr);
+  const failed = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db, "--max-retries", "0",
+    "--model", `openai:${models[1]}@http://127.0.0.1:${brokenPort}/v1`], { encoding: "utf8" });
+  if (failed.status !== 1) throw new Error("assay run against the broken server should fail (exit 1): " + failed.status + " " + failed.stderr);
+  // The third model again on its first 10 questions: newer, so shown, and marked partial.
+  const limited = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db, "--limit", "10",
+    "--model", `openai:${models[2]}@${url}`], { encoding: "utf8" });
+  if (limited.status !== 0) throw new Error("assay run (limited) failed: " + limited.stderr);
   const html = join(work, "leaderboard.html");
   const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
   if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
@@ -133,6 +144,21 @@ try {
     const row = board.find((b) => b.model === e.model);
     check(row && row.index === (100 * e.score).toFixed(1), `leaderboard ${e.model}: '${row && row.index}' vs stored ${(100 * e.score).toFixed(1)}`);
   }
+
+  // The broken run at the other URL replaced nothing: the good run is shown (its server named, as
+  // two servers ran the SPEC), the broken one and the superseded full run are listed as not shown.
+  const beta = board.find((b) => b.model.startsWith(`openai:${models[1]} @ 127.0.0.1:${port}`));
+  check(beta && beta.index !== "" && beta.index !== "–", `the good run of ${models[1]} is on the board: ${JSON.stringify(board)}`);
+  check(!board.some((b) => b.model.includes(brokenPort)), `the broken run is on the board: ${JSON.stringify(board)}`);
+  const notShown = await page.textContent("#superseded summary");
+  check(notShown.startsWith("Runs not shown (2)"), `not-shown summary: '${notShown}'`);
+  // A partial run marks its domain and index cells, and provenance says what it covered.
+  const partial = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, Array.from(tr.querySelectorAll("span.partial")).length]));
+  const gammaMarks = partial.find(([m]) => m.startsWith(`openai:${models[2]}`));
+  check(gammaMarks && gammaMarks[1] === 2, `partial marks on ${models[2]} (index and math): ${JSON.stringify(partial)}`);
+  check(partial.filter(([m]) => !m.startsWith(`openai:${models[2]}`)).every(([, n]) => n === 0), `partial marks elsewhere: ${JSON.stringify(partial)}`);
+  const coverage = await page.$$eval("#provenance tbody tr", (trs) => trs.map((tr) => tr.cells[tr.cells.length - 1].textContent));
+  check(coverage.includes("10 of 48 (first 10) — partial"), `provenance coverage: ${JSON.stringify(coverage)}`);
 
   // Modes: the first model's default and vote=3 runs side by side, the vote against the cheapest.
   const modes = await page.$$eval("#modes table.modes tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[7].textContent]));
@@ -198,6 +224,7 @@ try {
 } finally {
   if (browser) await browser.close();
   mock.kill();
+  broken.kill();
   rmSync(work, { recursive: true, force: true });
 }
 if (failures.length) {
