@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
+
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -69,23 +71,59 @@ Status check_code_exec_flags(const CodeExecOptions& options) {
 
 namespace {
 
-// Option placeholders without CLI11's type notation: "--limit N", not "--limit INT:POSITIVE".
+// What an option's value is, by the option's name: "--db FILE", "--model SPEC", "--runs RUN ...".
+std::string placeholder_for(const CLI::Option* opt) {
+  static const std::map<std::string, std::string> kByName = {{"db", "FILE"},
+                                                             {"out", "FILE"},
+                                                             {"junit", "FILE"},
+                                                             {"markdown", "FILE"},
+                                                             {"prices", "FILE"},
+                                                             {"input", "FILE"},
+                                                             {"synthesis-prompt", "FILE"},
+                                                             {"model", "SPEC"},
+                                                             {"judge", "SPEC"},
+                                                             {"suite", "SUITE"},
+                                                             {"name", "NAME"},
+                                                             {"runs", "RUN"},
+                                                             {"baseline", "RUN"},
+                                                             {"candidate", "RUN"},
+                                                             {"data-dir", "DIR"},
+                                                             {"format", "FORMAT"},
+                                                             {"shard", "I/N"},
+                                                             {"scorer", "SCORER"},
+                                                             {"title", "TEXT"},
+                                                             {"metric", "METRIC"},
+                                                             {"against", "METRIC"},
+                                                             {"math-checker", "MODE"}};
+  for (const std::string& l : opt->get_lnames()) {
+    auto it = kByName.find(l);
+    if (it != kByName.end()) return it->second;
+  }
+  std::string type = opt->get_type_name();
+  type = type.substr(0, type.find(':'));
+  if (type == "INT" || type == "UINT") return "N";
+  if (type == "FLOAT") return "NUM";
+  return type == "TEXT" ? "VALUE" : type;
+}
+
+// Option placeholders that say what the value is ("--limit N", "--db FILE"), not CLI11's type
+// notation ("INT:POSITIVE", "TEXT"); positionals in usage lines as NAME or NAME... .
 class AssayFormatter : public CLI::Formatter {
  public:
   std::string make_option_opts(const CLI::Option* opt) const override {
     if (!opt->get_option_text().empty()) return " " + opt->get_option_text();
     std::string out;
     if (opt->get_type_size() != 0) {
-      std::string type = opt->get_type_name();
-      type = type.substr(0, type.find(':'));
-      if (type == "INT" || type == "UINT") type = "N";
-      if (type == "FLOAT") type = "NUM";
-      if (!type.empty()) out += " " + type;
+      if (!opt->get_positional()) out += " " + placeholder_for(opt);
       if (!opt->get_default_str().empty()) out += " (default " + opt->get_default_str() + ")";
       if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
       if (opt->get_required()) out += " (required)";
     }
     return out;
+  }
+  std::string make_option_usage(const CLI::Option* opt) const override {
+    std::string name = opt->get_name(true, false);
+    return name + (opt->get_expected_max() > 1 ? "..." : "");
   }
 };
 
@@ -178,6 +216,7 @@ int run_cli(int argc, char** argv) {
   add_gate_command(app, ctx, &exit_code);
   add_merge_command(app, ctx, &exit_code);
   add_agreement_command(app, ctx, &exit_code);
+  add_help_examples(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -61,6 +61,9 @@ void add_data_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_index_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_merge_command(CLI::App& app, AppContext& ctx, int* exit_code);
 void add_agreement_command(CLI::App& app, AppContext& ctx, int* exit_code);
+/// Ends every command's --help with examples that work as printed (after the commands above
+/// are added; a command without examples is a programming error caught by the CLI tests).
+void add_help_examples(CLI::App& app);
 
 /// Runs the CLI on argv; returns the process exit code.
 int run_cli(int argc, char** argv);

@@ -152,7 +152,7 @@ void add_data_command(CLI::App& app, AppContext& ctx, int* exit_code) {
         Action{"path", "Show where each file of the named suites lives and its state"}}) {
     auto flags = std::make_shared<DataFlags>();
     CLI::App* sub = cmd->add_subcommand(a.name, a.help);
-    sub->add_option("names", flags->names, "Suite names, index:NAME, or all");
+    sub->add_option("SUITE", flags->names, "Suite names, index:NAME, or all");
     sub->add_option(
         "--data-dir", flags->data_dir,
         "Data directory, in the layout `assay data path` shows (default: $ASSAY_DATA_DIR, "

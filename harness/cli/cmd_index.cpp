@@ -51,7 +51,7 @@ void add_index_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "Compute an index (assay-core, aa-v2) per model from the newest stored run of each member "
       "suite: weighted mean with a propagated 95% CI. A model missing a member gets no index "
       "value; nothing is re-weighted.");
-  cmd->add_option("name", flags->name, "Index name (see `assay suites`)")->required();
+  cmd->add_option("NAME", flags->name, "Index name (see `assay suites`)")->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--json", flags->json, "Print a JSON array (one object per model)");
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_index(ctx, *flags); });

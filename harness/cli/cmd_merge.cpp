@@ -60,7 +60,7 @@ void add_merge_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "single-process run; other runs are copied. Shards from different model or suite specs or "
       "flags are refused. Merging the same inputs again changes nothing.");
   cmd->add_option("--out,-o", flags->out, "The database to merge into")->required();
-  cmd->add_option("inputs", flags->inputs, "Databases to merge, e.g. shard*.db")->required();
+  cmd->add_option("FILE", flags->inputs, "Databases to merge, e.g. shard*.db")->required();
   cmd->add_flag("--json", flags->json, "Print the merged runs as a JSON array");
   cmd->callback([&ctx, flags, exit_code] { *exit_code = execute_merge(ctx, *flags); });
 }
