@@ -89,7 +89,9 @@ class ReplayAdapter final : public ModelAdapter {
     }
     c.text = it->second[epoch].output;
     c.reasoning = it->second[epoch].reasoning;
-    c.finish_reason = "stop";
+    // A released output that is empty is graded as its reference graded it (wrong), not set
+    // aside as a live model's empty_answer would be.
+    c.finish_reason = c.text.empty() ? "replayed" : "stop";
     return c;
   }
 

@@ -220,6 +220,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     model.adapter = std::move(a).value();
     model.program = options->program;
     model.limits = options->limits;
+    model.think_tags = options->think_tags;
     const ModelAdapter& adapter = *model.adapter;
     for (size_t i = 0; i < suites.size(); ++i) {
       const PreparedSuite& ps = suites[i];

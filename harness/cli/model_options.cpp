@@ -9,7 +9,15 @@
 namespace assay::cli {
 namespace {
 
-constexpr const char* kHarnessParams[] = {"vote", "synthesize", "synthesis_prompt", "rpm", "tpm"};
+constexpr const char* kHarnessParams[] = {"vote", "synthesize", "synthesis_prompt",
+                                          "rpm",  "tpm",        "think_tags"};
+
+// Providers whose answers are not a model's live output (released outputs, baselines): their
+// text is graded as the reference graded it, with nothing split out by default.
+bool replays_outputs(const std::string& spec) {
+  std::string provider = spec.substr(0, spec.find_first_of(":?@"));
+  return provider == "replay" || provider == "oracle" || provider == "random";
+}
 
 bool is_harness_param(const std::string& key) {
   for (const char* p : kHarnessParams) {
@@ -119,6 +127,14 @@ Result<ModelOptions> take_model_options(std::string& spec_text, const ModelDefau
         return e;
       }
     }
+  }
+  o.think_tags = replays_outputs(original) ? ThinkTags::none() : ThinkTags::defaults();
+  if (auto tags = get("think_tags")) {
+    Result<ThinkTags> t = parse_think_tags(*tags);
+    if (!t)
+      return make_error(ErrorKind::kInvalidInput,
+                        "model SPEC '" + original + "': " + t.error().message);
+    o.think_tags = std::move(t).value();
   }
   o.limits.requests_per_minute = defaults.rpm;
   o.limits.tokens_per_minute = defaults.tpm;

@@ -1,11 +1,13 @@
 #pragma once
 /// The harness's own parameters in a model SPEC (never sent to a provider): the sample program
-/// (`vote=K`, `synthesize=K`, `synthesis_prompt=FILE`) and rate limits (`rpm=N`, `tpm=N`). They
+/// (`vote=K`, `synthesize=K`, `synthesis_prompt=FILE`), rate limits (`rpm=N`, `tpm=N`) and the
+/// reasoning markers split out of answers (`think_tags=none|OPEN,CLOSE`). They
 /// are taken out of the SPEC text before the adapter sees it; the run-wide flags (--vote,
 /// --synthesize, --synthesis-prompt, --rpm, --tpm) give their defaults.
 
 #include <string>
 
+#include "harness/core/reasoning_split.h"
 #include "harness/core/result.h"
 #include "harness/eval/sample_program.h"
 #include "harness/runtime/rate_limiter.h"
@@ -25,6 +27,9 @@ struct ModelDefaults {
 struct ModelOptions {
   ProgramSpec program;
   RateLimits limits;
+  /// Reasoning markers split out of the answer (`think_tags=none|OPEN,CLOSE`; by default the
+  /// known ones, none for replay, oracle and random).
+  ThinkTags think_tags;
 };
 
 /// The most votes or attempts per sample.

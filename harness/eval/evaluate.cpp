@@ -71,6 +71,8 @@ std::string EvalModel::display_name() const {
     case ProgramSpec::Kind::kGenerate:
       break;
   }
+  // Splitting other reasoning markers (or none) grades other text: another entry.
+  if (!think_tags.text.empty()) add("think_tags=" + think_tags.text);
   return name;
 }
 
@@ -128,6 +130,15 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
     Result<JsonValue> p = parse_json(params_json);
     if (p && p->is_object()) {
       p->set("stream", JsonValue(false));
+      params_json = to_json(*p);
+    }
+  }
+  if (!model.think_tags.text.empty()) {
+    // What is split out of the answers changes what is graded: another run, other keys.
+    // Added only when the SPEC sets it, so runs with the default keep their identities.
+    Result<JsonValue> p = parse_json(params_json);
+    if (p && p->is_object()) {
+      p->set("think_tags", JsonValue(model.think_tags.text));
       params_json = to_json(*p);
     }
   }
@@ -200,7 +211,7 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   o.program = model.program;
   o.params = spec.generation;
   o.model.adapter = &adapter;
-  o.model.endpoint = scheduler.add_endpoint(adapter, model.limits);
+  o.model.endpoint = scheduler.add_endpoint(adapter, model.limits, model.think_tags);
   o.model.params_json = params_json;
   JudgeSetup judge;
   if (ps.needs_judge && plan.judge) {
@@ -208,7 +219,7 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
     judge.params = plan.judge_params;
     PipelineModel jm;
     jm.adapter = plan.judge;
-    jm.endpoint = scheduler.add_endpoint(*plan.judge);
+    jm.endpoint = scheduler.add_endpoint(*plan.judge, {}, ThinkTags::defaults());
     jm.params_json = plan.judge->params_json(plan.judge_params);
     o.judge_model = jm;
     o.judge = &judge;

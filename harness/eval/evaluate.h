@@ -28,12 +28,13 @@ namespace assay {
 struct EvalModel {
   std::unique_ptr<ModelAdapter> adapter;
   ProgramSpec program;
-  std::optional<ModelPrice> price;  ///< list price, when known
-  RateLimits limits;                ///< requests/tokens per minute (0 = none)
+  std::optional<ModelPrice> price;               ///< list price, when known
+  RateLimits limits;                             ///< requests/tokens per minute (0 = none)
+  ThinkTags think_tags = ThinkTags::defaults();  ///< reasoning split out of answers
 
   /// The name runs and leaderboards show: the adapter's display SPEC, plus the program when it
-  /// is not generate (vote=K, synthesize=K, a custom synthesis prompt): a model in another mode
-  /// is another entry.
+  /// is not generate (vote=K, synthesize=K, a custom synthesis prompt) and think_tags when the
+  /// SPEC set it: a model in another mode is another entry.
   std::string display_name() const;
 };
 

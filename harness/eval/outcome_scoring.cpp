@@ -11,6 +11,23 @@ std::optional<std::pair<std::string, std::string>> unscorable(const Completion* 
                      error ? error->message : std::string("no completion")};
   }
   const std::string& finish = completion->finish_reason;
+  const bool no_answer = trim(completion->text).empty();
+  if (finish == "reasoning_unterminated" ||
+      (finish == "length" && no_answer && !completion->reasoning.empty())) {
+    return std::pair{std::string("truncated_reasoning"),
+                     finish == "length"
+                         ? std::string("the response hit the max_tokens limit inside its "
+                                       "reasoning: no answer after it (finish_reason=length)")
+                         : std::string("the response is a reasoning block that never closed: no "
+                                       "answer after it")};
+  }
+  if (finish == "stop" && no_answer) {
+    return std::pair{
+        std::string("empty_answer"),
+        std::string("the model stopped without an answer (finish_reason=stop, empty "
+                    "text" +
+                    std::string(completion->reasoning.empty() ? ")" : " after its reasoning)"))};
+  }
   if (finish == "length") {
     return std::pair{std::string("truncated"),
                      std::string("the response hit the max_tokens limit (finish_reason=length)")};

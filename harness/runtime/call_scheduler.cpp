@@ -29,9 +29,10 @@ struct CallScheduler::Slot {
 struct CallScheduler::Endpoint {
   const ModelAdapter* adapter;
   RateLimiter limiter;
+  ThinkTags think_tags;
   std::deque<size_t> ready;
-  Endpoint(const ModelAdapter& a, RateLimits limits, double now)
-      : adapter(&a), limiter(limits, now) {}
+  Endpoint(const ModelAdapter& a, RateLimits limits, ThinkTags tags, double now)
+      : adapter(&a), limiter(limits, now), think_tags(std::move(tags)) {}
 };
 
 /// Threads for local adapters, which block a thread per call (a child process, a file lookup):
@@ -87,8 +88,9 @@ double CallScheduler::now() const {
   return options_.clock ? options_.clock() : steady_ms();
 }
 
-size_t CallScheduler::add_endpoint(const ModelAdapter& adapter, RateLimits limits) {
-  endpoints_.push_back(std::make_unique<Endpoint>(adapter, limits, now()));
+size_t CallScheduler::add_endpoint(const ModelAdapter& adapter, RateLimits limits,
+                                   ThinkTags think_tags) {
+  endpoints_.push_back(std::make_unique<Endpoint>(adapter, limits, std::move(think_tags), now()));
   if (!adapter.uses_http() && !local_) {
     local_ =
         std::make_unique<LocalPool>(static_cast<size_t>(std::clamp(options_.concurrency, 1, 256)));
@@ -284,6 +286,7 @@ void CallScheduler::drain_local(std::vector<CallOutcome>& done) {
     --local_in_flight_;
     if (r) {
       Slot& s = slots_[i];
+      split_reasoning_into(*r, endpoints_[s.endpoint]->think_tags);
       if (s.call.accept) {
         if (Status ok = s.call.accept(*r); !ok) {
           on_failure(i, ok.error(), std::nullopt);
@@ -347,6 +350,7 @@ void CallScheduler::on_transport(TransportCompletion& f) {
     return;
   }
   Slot& s = slots_[i];
+  split_reasoning_into(*c, ep.think_tags);
   if (s.call.accept) {
     if (Status ok = s.call.accept(*c); !ok) {
       on_failure(i, ok.error(), std::nullopt);

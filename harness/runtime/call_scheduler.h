@@ -20,6 +20,7 @@
 
 #include "harness/core/adapter.h"
 #include "harness/core/model_call.h"
+#include "harness/core/reasoning_split.h"
 #include "harness/core/transport.h"
 #include "harness/runtime/rate_limiter.h"
 #include "harness/runtime/retry_policy.h"
@@ -56,8 +57,10 @@ class CallScheduler {
   CallScheduler& operator=(const CallScheduler&) = delete;
 
   /// Registers a model endpoint; calls name it by the returned index. `adapter` (not owned)
-  /// must outlive the scheduler.
-  size_t add_endpoint(const ModelAdapter& adapter, RateLimits limits = {});
+  /// must outlive the scheduler. Answers have `think_tags`' reasoning split out
+  /// (split_reasoning_into) before the call's `accept` sees them.
+  size_t add_endpoint(const ModelAdapter& adapter, RateLimits limits = {},
+                      ThinkTags think_tags = ThinkTags::none());
 
   /// Queues `call` to `endpoint`; its outcome comes back from step() with `tag`. After a stop
   /// request the call comes back cancelled without being sent.
