@@ -87,13 +87,15 @@ ThinkTags ThinkTags::defaults() {
 }
 
 ThinkTags ThinkTags::none() {
-  ThinkTags t;
-  t.text = "none";
-  return t;
+  return ThinkTags();
 }
 
 Result<ThinkTags> parse_think_tags(std::string_view value) {
-  if (value == "none") return ThinkTags::none();
+  if (value == "none") {
+    ThinkTags t;
+    t.text = "none";
+    return t;
+  }
   size_t comma = value.find(',');
   if (comma == std::string_view::npos || comma == 0 || comma + 1 == value.size() ||
       value.find(',', comma + 1) != std::string_view::npos) {

@@ -21,7 +21,7 @@ struct ThinkTags {
 
   /// `<think>`, `<thinking>`, `<reasoning>`, `[THINK]` pairs and harmony channels.
   static ThinkTags defaults();
-  /// Nothing is split (replayed outputs, `?think_tags=none`).
+  /// Nothing is split (the default for replayed outputs; `text` stays "" as for the defaults).
   static ThinkTags none();
   bool enabled() const { return harmony || !pairs.empty(); }
 };

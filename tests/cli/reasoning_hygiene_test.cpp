@@ -41,6 +41,8 @@ files = ["rows.jsonl"]
 id = "{id}"
 prompt = "{question}"
 target = "{answer}"
+[baseline]
+answer = "#### {answer}"
 [scoring]
 scorers = ["gsm8k"]
 )");
@@ -119,6 +121,13 @@ TEST_CASE("reasoning inside the answer is split out before grading, through the 
   CHECK(sql_count(db, "SELECT COUNT(*) FROM runs WHERE params_json LIKE '%think_tags%'") == 2);
   CHECK(sql_count(db, "SELECT COUNT(*) FROM runs WHERE model_spec = 'openai:m?think_tags=none'") ==
         1);
+  // Providers that replay outputs split nothing by default, and say nothing about it.
+  REQUIRE(
+      run({assay_binary(), "run", "--model", "oracle", "--suite", suite, "--db", db}).exit_code ==
+      0);
+  CHECK(sql_count(db,
+                  "SELECT COUNT(*) FROM runs WHERE model_spec = 'oracle:oracle' AND "
+                  "params_json NOT LIKE '%think_tags%'") == 1);
 
   ProcessResult bad =
       run({assay_binary(), "run", "--model", "openai:m@" + mock.base_url() + "?think_tags=<think>",
