@@ -5,6 +5,7 @@
 
 #include "adapters/openai_chat_adapter.h"
 #include "harness/core/model_call.h"
+#include "harness/core/reasoning_split.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
 #include "scorers/choice_scorer.h"
@@ -78,6 +79,33 @@ static void BM_ExtractGsm8k(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ExtractGsm8k);
+
+// What every live answer pays for reasoning hygiene: an answer with no markers (the common
+// case), and one that opens with a 4 KB <think> block.
+static void BM_SplitReasoningNone(benchmark::State& state) {
+  const ThinkTags tags = ThinkTags::defaults();
+  for (auto _ : state) {
+    Completion c;
+    c.text = kCot;
+    split_reasoning_into(c, tags);
+    benchmark::DoNotOptimize(c.text.data());
+  }
+}
+BENCHMARK(BM_SplitReasoningNone);
+
+static void BM_SplitReasoningThink(benchmark::State& state) {
+  const ThinkTags tags = ThinkTags::defaults();
+  std::string think = "<think>";
+  while (think.size() < 4096) think += "Considering each option in turn before answering. ";
+  think += "</think>\n" + kCot;
+  for (auto _ : state) {
+    Completion c;
+    c.text = think;
+    split_reasoning_into(c, tags);
+    benchmark::DoNotOptimize(c.text.data());
+  }
+}
+BENCHMARK(BM_SplitReasoningThink);
 
 static void BM_RequestKey(benchmark::State& state) {
   auto spec = *parse_model_spec("openai:m@http://127.0.0.1:1/v1");

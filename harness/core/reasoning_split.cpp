@@ -109,9 +109,12 @@ Result<ThinkTags> parse_think_tags(std::string_view value) {
   return t;
 }
 
-ReasoningSplit split_reasoning(std::string_view text, const ThinkTags& tags) {
+namespace {
+
+// split_reasoning without copying the text when nothing is found (`answer` then stays empty):
+// every answer of a run passes here.
+ReasoningSplit find_split(std::string_view text, const ThinkTags& tags) {
   ReasoningSplit out;
-  out.answer = std::string(text);
   if (tags.harmony && split_harmony(text, out)) return out;
   size_t at = skip_space(text, 0);
   bool progressed = true;
@@ -155,9 +158,17 @@ ReasoningSplit split_reasoning(std::string_view text, const ThinkTags& tags) {
   return out;
 }
 
+}  // namespace
+
+ReasoningSplit split_reasoning(std::string_view text, const ThinkTags& tags) {
+  ReasoningSplit out = find_split(text, tags);
+  if (!out.found) out.answer = std::string(text);
+  return out;
+}
+
 void split_reasoning_into(Completion& completion, const ThinkTags& tags) {
   if (!tags.enabled()) return;
-  ReasoningSplit split = split_reasoning(completion.text, tags);
+  ReasoningSplit split = find_split(completion.text, tags);
   if (!split.found) return;
   if (!completion.reasoning.empty() && !split.reasoning.empty()) completion.reasoning += "\n";
   completion.reasoning += split.reasoning;
