@@ -24,20 +24,8 @@ std::vector<std::string> run_args(const std::string& model, const std::string& s
 }
 
 std::set<std::string> sample_ids(const std::string& db, const std::string& run_id) {
-  ProcessResult r = run({assay_binary(), "show", run_id, "--db", db, "--json"});
-  REQUIRE(r.exit_code == 0);
   std::set<std::string> ids;
-  size_t start = 0;
-  while (start < r.out.size()) {
-    size_t end = r.out.find('\n', start);
-    if (end == std::string::npos) end = r.out.size();
-    if (end > start) {
-      auto line = parse_json(r.out.substr(start, end - start));
-      REQUIRE(line);
-      ids.insert(line->find("sample_id")->as_string());
-    }
-    start = end + 1;
-  }
+  for (const auto& [id, sample] : show_samples_json(db, run_id)) ids.insert(id);
   return ids;
 }
 

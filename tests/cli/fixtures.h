@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 
 #include "harness/core/json.h"
@@ -65,6 +66,27 @@ scorers = ["healthbench"]
 inline int64_t sql_count(const std::string& db, const std::string& sql) {
   std::string v = sql_scalar(db, sql);
   return v.empty() ? -1 : std::stoll(v);
+}
+
+/// `assay show RUN --db DB --json`: each stored sample's object by sample id (REQUIREs success;
+/// one epoch per sample).
+inline std::map<std::string, JsonValue> show_samples_json(const std::string& db,
+                                                          const std::string& run_id) {
+  ProcessResult r = run({assay_binary(), "show", run_id, "--db", db, "--json"});
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, JsonValue> out;
+  size_t start = 0;
+  while (start < r.out.size()) {
+    size_t end = r.out.find('\n', start);
+    if (end == std::string::npos) end = r.out.size();
+    if (end > start) {
+      auto line = parse_json(r.out.substr(start, end - start));
+      REQUIRE(line);
+      out[line->find("sample_id")->as_string()] = *line;
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 /// `assay runs --db DB --json`, parsed (REQUIREs success).

@@ -49,24 +49,6 @@ scorers = ["gsm8k"]
   return dir.file("suite.toml");
 }
 
-std::map<std::string, JsonValue> samples_of(const std::string& db, const std::string& run_id) {
-  ProcessResult r = run({assay_binary(), "show", run_id, "--db", db, "--json"});
-  REQUIRE(r.exit_code == 0);
-  std::map<std::string, JsonValue> out;
-  size_t start = 0;
-  while (start < r.out.size()) {
-    size_t end = r.out.find('\n', start);
-    if (end == std::string::npos) end = r.out.size();
-    if (end > start) {
-      auto line = parse_json(r.out.substr(start, end - start));
-      REQUIRE(line);
-      out[line->find("sample_id")->as_string()] = *line;
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("reasoning inside the answer is split out before grading, through the mock server",
@@ -79,7 +61,7 @@ TEST_CASE("reasoning inside the answer is split out before grading, through the 
                          suite, "--db", db, "--max-error-rate", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  auto s = samples_of(db, "1");
+  auto s = show_samples_json(db, "1");
   auto score = [&](const char* id) { return s.at(id).find("score"); };
   auto reason = [&](const char* id) { return s.at(id).find("unscored_reason")->as_string(); };
   CHECK(score("stripped")->as_double() == 1.0);
@@ -107,14 +89,14 @@ TEST_CASE("reasoning inside the answer is split out before grading, through the 
   REQUIRE(run({assay_binary(), "run", "--model", "openai:m@" + mock.base_url() + "?think_tags=none",
                "--suite", suite, "--db", db, "--max-error-rate", "1"})
               .exit_code == 0);
-  auto kept = samples_of(db, "2");
+  auto kept = show_samples_json(db, "2");
   CHECK(kept.at("stripped").find("output")->as_string().rfind("<think>Maybe 5?", 0) == 0);
   CHECK(kept.at("unterminated").find("unscored_reason")->as_string().empty());
   REQUIRE(
       run({assay_binary(), "run", "--model", "openai:m@" + mock.base_url() + "?think_tags=<r>,</r>",
            "--suite", suite, "--db", db, "--max-error-rate", "1"})
           .exit_code == 0);
-  auto custom = samples_of(db, "3");
+  auto custom = show_samples_json(db, "3");
   CHECK(custom.at("custom").find("reasoning")->as_string() == "#### 2");
   CHECK(custom.at("custom").find("score")->as_double() == 1.0);
   CHECK(custom.at("stripped").find("reasoning")->as_string().empty());
