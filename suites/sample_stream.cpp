@@ -264,7 +264,6 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
 struct SampleStream::State {
   SuiteSpec spec;
   SuiteTemplates t;
-  std::optional<size_t> limit;
   SampleSelection selection;
   // --sample: which candidates (samples after the subset, by position) the run holds; empty
   // otherwise. `all_candidates` makes next_sample ignore the limit and the sample (the
@@ -360,6 +359,7 @@ struct SampleStream::State {
                                             std::set<std::string>* subset_values,
                                             std::string* stratum_out = nullptr) {
     while (true) {
+      const std::optional<size_t>& limit = selection.first;
       if (!all_candidates && limit && produced >= *limit) return std::optional<Sample>();
       if (!all_candidates && !chosen.empty() && produced >= size) return std::optional<Sample>();
       Result<const DataRow*> next = next_row();
@@ -519,6 +519,7 @@ struct SampleStream::State {
     std::vector<std::pair<size_t, size_t>> id_hashes;
     // A --limit on a streamed dataset without a subset stops rendering at the limit and only
     // counts the rest, so `--limit 10` on a multi-gigabyte JSONL file starts at once.
+    const std::optional<size_t>& limit = selection.first;
     const bool stop_at_limit = streaming && limit && spec.subset.empty();
     all_candidates = !stop_at_limit;
     std::vector<std::string> strata;
@@ -636,7 +637,6 @@ Result<std::unique_ptr<SampleStream>> SampleStream::open(
   }
   auto state = std::make_unique<State>();
   state->spec = spec;
-  state->limit = selection.first;
   state->selection = selection;
   Result<SuiteTemplates> templates = compile_templates(spec);
   if (!templates) return templates.error();
