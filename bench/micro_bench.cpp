@@ -10,6 +10,7 @@
 #include "results/statistics.h"
 #include "scorers/choice_scorer.h"
 #include "scorers/gsm8k_scorer.h"
+#include "scorers/instructions/instruction_following_scorer.h"
 
 using namespace assay;
 
@@ -106,6 +107,25 @@ static void BM_SplitReasoningThink(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SplitReasoningThink);
+
+// IFEval grading of one answer: prompt 1000's three instructions (no commas, 3 highlighted
+// sections, at least 300 words) on a 400-word answer, strict and the eight loose variants.
+static void BM_IfevalScore(benchmark::State& state) {
+  std::unique_ptr<Scorer> scorer =
+      make_instruction_following_scorer({"ifeval", &ifeval_instructions(), false});
+  JsonValue meta = *parse_json(
+      R"({"instruction_id_list":["punctuation:no_comma","detectable_format:number_highlighted_sections",
+      "length_constraints:number_words"],"kwargs":[{},{"num_highlights":3},
+      {"relation":"at least","num_words":300}]})");
+  std::string answer = "Raymond III was the Count of Tripoli.\n\n*Early life*\n\n";
+  while (answer.size() < 2400) answer += "He ruled the county and defended the kingdom. ";
+  answer += "\n\n*Reign*\n\nHis reign ended in 1187.\n\n*Legacy*\n\nRemembered.";
+  ScoringInput input;
+  input.output = answer;
+  input.metadata = &meta;
+  for (auto _ : state) benchmark::DoNotOptimize(scorer->score(input));
+}
+BENCHMARK(BM_IfevalScore);
 
 static void BM_RequestKey(benchmark::State& state) {
   auto spec = *parse_model_spec("openai:m@http://127.0.0.1:1/v1");

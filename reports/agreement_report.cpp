@@ -20,8 +20,8 @@ Result<std::map<std::string, double>> scored_values(SqliteStore& store, int64_t 
   std::map<std::string, double> out;
   Status st = store.for_each_observation(
       run, metric,
-      [&](std::string_view id, int epoch, std::optional<double> value, std::string_view) {
-        if (value) out[unit_key(id, epoch)] = *value;
+      [&](const ObservationRow& r) {
+        if (r.value) out[unit_key(r.sample_id, r.epoch)] = *r.value;
       },
       MissingScore::kSkip);
   if (!st) return st.error();

@@ -87,9 +87,9 @@ Result<std::vector<ModeGroup>> compare_modes(SqliteStore& store,
           n > 0 ? static_cast<double>(usage->tokens_in + usage->tokens_out) / n : nan;
       m.median_latency_ms = usage->median_latency_ms;
       Status st = store.for_each_observation(
-          m.run->run.id, m.run->run.primary_metric,
-          [&](std::string_view id, int epoch, std::optional<double> value, std::string_view why) {
-            obs[i].push_back({std::string(id), epoch, value, std::string(why)});
+          m.run->run.id, m.run->run.primary_metric, [&](const ObservationRow& r) {
+            obs[i].push_back({std::string(r.sample_id), r.epoch, r.value,
+                              std::string(r.unscored_reason), r.weight});
           });
       if (!st) return st.error();
     }

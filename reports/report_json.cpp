@@ -30,6 +30,7 @@ JsonValue run_object(const RunSummary& r) {
                                      {"epoch", JsonValue(o.epoch)},
                                      {"value", o.value ? JsonValue(*o.value) : JsonValue()}});
     if (!o.unscored_reason.empty()) s.set("unscored_reason", JsonValue(o.unscored_reason));
+    if (o.weight != 1.0) s.set("weight", JsonValue(o.weight));
     samples.push_back(std::move(s));
   }
   return JsonValue::object({
@@ -222,6 +223,12 @@ Result<std::vector<RunSummary>> read_report_json(const std::string& path) {
       o.unscored_reason = *reason;
       if (!o.value && o.unscored_reason.empty()) {
         return rd.fail(sw, "'value' is null but no 'unscored_reason' says why");
+      }
+      if (const JsonValue* w = s.find("weight"); w != nullptr) {
+        if (!w->is_number() || !(w->as_double() > 0)) {
+          return rd.fail(sw, "'weight' must be a positive number");
+        }
+        o.weight = w->as_double();
       }
       obs.push_back(std::move(o));
     }

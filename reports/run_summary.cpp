@@ -40,6 +40,7 @@ RunSummary summarize_run(const RunInfo& run, const std::vector<StoredSample>& sa
     if (pick != nullptr) {
       o.value = pick->value;
       o.unscored_reason = pick->unscored_reason;
+      o.weight = pick->weight;
     } else {
       o.unscored_reason = s.error_kind.empty() ? "no_score" : "error:" + s.error_kind;
     }
@@ -53,12 +54,10 @@ Result<RunSummary> summarize_stored_run(SqliteStore& store, const RunInfo& run,
   MetricAccumulator acc(run.repeats > 1 ? pass_k_values(run.repeats, ks) : std::vector<int>{},
                         aggregation_of(run.aggregations, run.primary_metric));
   int64_t n = 0;
-  Status st = store.for_each_observation(
-      run.id, run.primary_metric,
-      [&](std::string_view id, int, std::optional<double> value, std::string_view reason) {
-        acc.add(id, value, reason);
-        ++n;
-      });
+  Status st = store.for_each_observation(run.id, run.primary_metric, [&](const ObservationRow& r) {
+    acc.add(r.sample_id, r.value, r.unscored_reason, r.weight);
+    ++n;
+  });
   if (!st) return st.error();
   RunSummary out;
   out.run = run;
@@ -97,8 +96,8 @@ Status add_metric_breakdown(SqliteStore& store, RunSummary& summary) {
     MetricAccumulator acc({}, aggregation_of(run.aggregations, metric));
     Status st = store.for_each_observation(
         run.id, metric,
-        [&](std::string_view id, int, std::optional<double> value, std::string_view reason) {
-          acc.add(id, value, reason);
+        [&](const ObservationRow& r) {
+          acc.add(r.sample_id, r.value, r.unscored_reason, r.weight);
         },
         metric.find('/') == std::string::npos ? MissingScore::kReport : MissingScore::kSkip);
     if (!st) return st;
@@ -111,12 +110,16 @@ void write_metric_breakdown(std::ostream& out, const RunSummary& summary) {
   if (summary.breakdown.empty()) return;
   TextTable t({"metric", "n", "score", "95% CI", "aggregation"}, {false, true, true, false, false});
   auto add = [&t](const std::string& metric, const MetricSummary& m) {
-    t.add_row({metric, std::to_string(m.n_counted), m.n_counted ? format_fixed(m.mean, 3) : "-",
+    // A weighted metric's n is its units (IFEval's instructions), not its samples.
+    const bool weighted = m.units != static_cast<double>(m.n_counted);
+    std::string n = weighted ? format_fixed(m.units, 0) : std::to_string(m.n_counted);
+    t.add_row({metric, n, m.n_counted ? format_fixed(m.mean, 3) : "-",
                m.n_counted ? format_interval(m.ci_low, m.ci_high) : "-",
                m.aggregation == Aggregation::kClippedMean
                    ? "clipped (raw mean " + format_fixed(m.raw_mean, 3) + "), bootstrap SE " +
                          format_fixed(m.stderr_, 3)
-                   : "mean"});
+               : weighted ? "mean over units"
+                          : "mean"});
   };
   add(summary.run.primary_metric, summary.primary);
   for (const auto& [metric, m] : summary.breakdown) add(metric, m);
@@ -216,6 +219,7 @@ void add_metric_json(JsonValue& object, const MetricSummary& m) {
   object.set("ci_low", counted(m.ci_low));
   object.set("ci_high", counted(m.ci_high));
   object.set("aggregation", JsonValue(std::string(aggregation_name(m.aggregation))));
+  if (m.units != static_cast<double>(m.n_counted)) object.set("units", JsonValue(m.units));
   if (m.aggregation == Aggregation::kClippedMean) object.set("raw_score", counted(m.raw_mean));
 }
 

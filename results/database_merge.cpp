@@ -19,7 +19,7 @@ constexpr const char* kSampleColumns =
     "tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, "
     "error_kind, error_message, request_key, stored_at";
 constexpr const char* kScoreColumns =
-    "sample_id, epoch, metric, value, answer, explanation, unscored_reason";
+    "sample_id, epoch, metric, value, answer, explanation, unscored_reason, weight";
 constexpr const char* kCallColumns =
     "sample_id, epoch, seq, role, label, request_key, messages, tools, output, reasoning, "
     "tool_calls, provider_state, finish_reason, tokens_in, tokens_out, tokens_reasoning, "

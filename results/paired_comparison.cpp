@@ -21,26 +21,46 @@ std::optional<double> counted_value(const ScoreObservation& o) {
   return std::nullopt;
 }
 
-// Per-question means of the counted observations.
-std::map<std::string, double> per_question(const std::vector<ScoreObservation>& obs) {
-  std::map<std::string, std::pair<double, int>> acc;
+// A question's mean over its counted observations, and the units it weighs (Score::weight
+// averaged over its repeats: a prompt's instruction count, else 1).
+struct QuestionMean {
+  double mean = 0;
+  double weight = 1;
+};
+
+std::map<std::string, QuestionMean> per_question(const std::vector<ScoreObservation>& obs) {
+  struct Sums {
+    double weighted = 0;
+    double weight = 0;
+    int n = 0;
+  };
+  std::map<std::string, Sums> acc;
   for (const auto& o : obs) {
     std::optional<double> v = counted_value(o);
     if (!v) continue;
-    auto& [sum, n] = acc[o.sample_id];
-    sum += *v;
-    ++n;
+    Sums& s = acc[o.sample_id];
+    s.weighted += o.weight * *v;
+    s.weight += o.weight;
+    ++s.n;
   }
-  std::map<std::string, double> out;
-  for (const auto& [id, sn] : acc) out.emplace(id, sn.first / sn.second);
+  std::map<std::string, QuestionMean> out;
+  for (const auto& [id, s] : acc)
+    out.emplace(id, QuestionMean{s.weighted / s.weight, s.weight / s.n});
   return out;
 }
 
-double sample_variance(const std::vector<double>& x, double mean) {
+// Variance of a weighted mean's estimate: with question weights w, n/(n−1)·Σ w²(x − mean)² / W²
+// (the ratio estimator's linearisation); with every w = 1 it is the sample variance over n.
+double variance_of_mean(const std::vector<double>& x, const std::vector<double>& w, double mean) {
   if (x.size() < 2) return 0;
   double ss = 0;
-  for (double v : x) ss += (v - mean) * (v - mean);
-  return ss / static_cast<double>(x.size() - 1);
+  double total = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    ss += w[i] * w[i] * (x[i] - mean) * (x[i] - mean);
+    total += w[i];
+  }
+  const double n = static_cast<double>(x.size());
+  return n / (n - 1) * ss / (total * total);
 }
 
 }  // namespace
@@ -48,18 +68,21 @@ double sample_variance(const std::vector<double>& x, double mean) {
 PairedComparison compare_paired(const std::vector<ScoreObservation>& a,
                                 const std::vector<ScoreObservation>& b) {
   PairedComparison r;
-  std::map<std::string, double> qa = per_question(a);
-  std::map<std::string, double> qb = per_question(b);
+  std::map<std::string, QuestionMean> qa = per_question(a);
+  std::map<std::string, QuestionMean> qb = per_question(b);
   std::vector<double> va;
   std::vector<double> vb;
   std::vector<double> d;
-  for (const auto& [id, x] : qa) {
+  std::vector<double> w;
+  for (const auto& [id, qx] : qa) {
     auto it = qb.find(id);
     if (it == qb.end()) {
       ++r.only_a;
       continue;
     }
-    double y = it->second;
+    double x = qx.mean;
+    double y = it->second.mean;
+    w.push_back(qx.weight);
     va.push_back(x);
     vb.push_back(y);
     d.push_back(y - x);
@@ -81,23 +104,26 @@ PairedComparison compare_paired(const std::vector<ScoreObservation>& a,
   const double n = static_cast<double>(r.n);
   double sa = 0;
   double sb = 0;
+  double total = 0;
   for (size_t i = 0; i < r.n; ++i) {
-    sa += va[i];
-    sb += vb[i];
+    sa += w[i] * va[i];
+    sb += w[i] * vb[i];
+    total += w[i];
   }
-  r.mean_a = sa / n;
-  r.mean_b = sb / n;
+  r.mean_a = sa / total;
+  r.mean_b = sb / total;
   r.diff = r.mean_b - r.mean_a;
-  double var_a = sample_variance(va, r.mean_a);
-  double var_b = sample_variance(vb, r.mean_b);
-  double var_d = sample_variance(d, r.diff);
+  double var_a = variance_of_mean(va, w, r.mean_a) * n;
+  double var_b = variance_of_mean(vb, w, r.mean_b) * n;
+  double var_d = variance_of_mean(d, w, r.diff) * n;
   r.sd_diff = std::sqrt(var_d);
   r.se = std::sqrt(var_d / n);
   r.unpaired_se = std::sqrt(var_a / n + var_b / n);
   if (var_a > 0 && var_b > 0 && r.n > 1) {
+    // On the same scale as var_a and var_b (equal to the sample covariance when every w = 1).
     double cov = 0;
-    for (size_t i = 0; i < r.n; ++i) cov += (va[i] - r.mean_a) * (vb[i] - r.mean_b);
-    cov /= n - 1;
+    for (size_t i = 0; i < r.n; ++i) cov += w[i] * w[i] * (va[i] - r.mean_a) * (vb[i] - r.mean_b);
+    cov *= n * n / (n - 1) / (total * total);
     r.correlation = cov / std::sqrt(var_a * var_b);
   }
   const double df = std::max(1.0, n - 1);

@@ -107,6 +107,7 @@ struct StoredScore {
   std::string answer;
   std::string explanation;
   std::string unscored_reason;
+  double weight = 1.0;  ///< Score::weight
 };
 
 /// One stored (sample, epoch) with its scores.

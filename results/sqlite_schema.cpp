@@ -3,6 +3,12 @@
 namespace assay {
 namespace {
 
+// v10: scores.weight, how many units a score's value averages (Score::weight): IFEval's
+// instruction-level metric weighs a prompt by its instruction count. 1 for every earlier score.
+constexpr const char* kSchemaV10 = R"sql(
+ALTER TABLE scores ADD COLUMN weight REAL NOT NULL DEFAULT 1;
+)sql";
+
 // v9: what a run's selection (--limit, --sample) covered of its suite, as JSON
 // (coverage_json: selection, selected, records, subset field and value, subsets and subsets
 // covered); '' for runs stored before, whose limit_n is all that is known.
@@ -240,9 +246,9 @@ CREATE TABLE IF NOT EXISTS response_cache (
 }  // namespace
 
 const std::vector<const char*>& sqlite_schema_steps() {
-  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                  kSchemaV4, kSchemaV5, kSchemaV6,
-                                                  kSchemaV7, kSchemaV8, kSchemaV9};
+  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
+                                                  kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8,
+                                                  kSchemaV9, kSchemaV10};
   return kSteps;
 }
 

@@ -399,7 +399,7 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
-             "unscored_reason) VALUES (?,?,?,?,?,?,?,?)");
+             "unscored_reason, weight) VALUES (?,?,?,?,?,?,?,?,?)");
   Stmt call(db,
             "INSERT OR REPLACE INTO calls (run_id, sample_id, epoch, seq, role, label, "
             "request_key, messages, tools, output, reasoning, tool_calls, provider_state, "
@@ -555,6 +555,7 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       } else {
         score.bind_static(8, sc.unscored_reason);
       }
+      score.bind(9, sc.weight);
       if (score.step() != SQLITE_DONE) {
         Error e = db_error(db, "storing score for '" + r.sample_id + "'");
         (void)exec("ROLLBACK");
@@ -566,15 +567,15 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
   return exec("COMMIT");
 }
 
-Status SqliteStore::for_each_observation(
-    int64_t run_id, const std::string& metric,
-    const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn,
-    MissingScore missing) {
+Status SqliteStore::for_each_observation(int64_t run_id, const std::string& metric,
+                                         const std::function<void(const ObservationRow&)>& fn,
+                                         MissingScore missing) {
   const bool skip = missing == MissingScore::kSkip;
   std::string sql = std::string(
                         "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL "
                         "THEN COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN "
-                        "'error:' || s.error_kind ELSE 'no_score' END FROM samples s ") +
+                        "'error:' || s.error_kind ELSE 'no_score' END, COALESCE(c.weight, 1) "
+                        "FROM samples s ") +
                     (skip ? "JOIN" : "LEFT JOIN") +
                     " scores c ON c.run_id=s.run_id AND c.sample_id=s.sample_id AND "
                     "c.epoch=s.epoch AND c.metric=? WHERE s.run_id=? ORDER BY s.sample_id, "
@@ -587,7 +588,7 @@ Status SqliteStore::for_each_observation(
   while ((rc = s.step()) == SQLITE_ROW) {
     std::optional<double> value;
     if (!s.is_null(2)) value = s.f64(2);
-    fn(s.view(0), static_cast<int>(s.i64(1)), value, s.view(3));
+    fn(ObservationRow{s.view(0), static_cast<int>(s.i64(1)), value, s.view(3), s.f64(4)});
   }
   if (rc != SQLITE_DONE) return db_error(raw(db_), "reading observations");
   return Status::ok();
@@ -702,9 +703,9 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
   }
   if (rc != SQLITE_DONE) return db_error(raw(db_), "reading samples");
   Stmt scores_q(raw(db_), full ? "SELECT sample_id, epoch, metric, value, answer, explanation, "
-                                 "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?"
+                                 "COALESCE(unscored_reason,''), weight FROM scores WHERE run_id=?"
                                : "SELECT sample_id, epoch, metric, value, '', '', "
-                                 "COALESCE(unscored_reason,'') FROM scores WHERE run_id=?");
+                                 "COALESCE(unscored_reason,''), weight FROM scores WHERE run_id=?");
   if (!scores_q.ok()) return db_error(raw(db_), "preparing score query");
   scores_q.bind(1, run_id);
   while ((rc = scores_q.step()) == SQLITE_ROW) {
@@ -716,6 +717,7 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     score.answer = scores_q.text(4);
     score.explanation = scores_q.text(5);
     score.unscored_reason = scores_q.text(6);
+    score.weight = scores_q.f64(7);
     out[it->second].scores.push_back(std::move(score));
   }
   // SQL orders ids as text ("q/10" before "q/2"); people read them in natural order.

@@ -25,6 +25,15 @@ enum class SampleDetail { kFull, kOutcome };
 /// What for_each_observation() does with a sample that has no score of the metric.
 enum class MissingScore { kReport, kSkip };
 
+/// One row for for_each_observation(): views valid only during the callback.
+struct ObservationRow {
+  std::string_view sample_id;
+  int epoch = 0;
+  std::optional<double> value;
+  std::string_view unscored_reason;
+  double weight = 1.0;  ///< Score::weight (1 when the sample has no score of the metric)
+};
+
 /// A connection to an assay results database.
 class SqliteStore {
  public:
@@ -104,14 +113,13 @@ class SqliteStore {
   /// when it is not empty.
   Result<std::vector<StoredCall>> calls(int64_t run_id, const std::string& sample_id = "");
 
-  /// Calls `fn(sample_id, epoch, value, unscored_reason)` for every stored sample of a run, in
+  /// Calls `fn` with an ObservationRow for every stored sample of a run, in
   /// sample-id (text) order then epoch, with its score of `metric` (a sample without that score
   /// gives "no_score", or "error:KIND" when its request failed; with MissingScore::kSkip it is
   /// left out, as for per-tag metrics only some samples have). Streams: one row at a time.
-  Status for_each_observation(
-      int64_t run_id, const std::string& metric,
-      const std::function<void(std::string_view, int, std::optional<double>, std::string_view)>& fn,
-      MissingScore missing = MissingScore::kReport);
+  Status for_each_observation(int64_t run_id, const std::string& metric,
+                              const std::function<void(const ObservationRow&)>& fn,
+                              MissingScore missing = MissingScore::kReport);
   /// The distinct metrics scored in a run, sorted.
   Result<std::vector<std::string>> metric_names(int64_t run_id);
 

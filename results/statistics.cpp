@@ -125,8 +125,10 @@ namespace {
 
 // Standard error and 95% interval from the sums, shared by the batch and streaming paths.
 void finish_interval(MetricSummary& s, double sum, double ss, double clustered_c2) {
-  const double n = static_cast<double>(s.n_counted);
-  bool clustered = s.clusters < s.n_counted;
+  const double n = s.units;
+  // A weighted observation is a cluster of units (a prompt's instructions): the SE must be the
+  // clustered one even when no sample repeats.
+  bool clustered = s.clusters < s.n_counted || n != static_cast<double>(s.n_counted);
   // Every value 0, or every value 1: the variance is 0 and the CLT interval would have no
   // width, claiming certainty 20 questions cannot give. Wilson on the questions (repeats of a
   // question are not independent evidence) instead, its half-width over z as the SE.
@@ -145,7 +147,7 @@ void finish_interval(MetricSummary& s, double sum, double ss, double clustered_c
     double var = clustered_c2 / (n * n) * (c > 1 ? c / (c - 1) : 1.0);
     s.stderr_ = std::sqrt(std::max(0.0, var));
   } else {
-    s.stderr_ = s.n_counted > 1 ? std::sqrt(std::max(0.0, ss) / (n - 1) / n) : 0.0;
+    s.stderr_ = n > 1 ? std::sqrt(std::max(0.0, ss) / (n - 1) / n) : 0.0;
   }
   if (s.binary && !clustered) {
     auto [lo, hi] = wilson_interval(sum, n);
@@ -160,7 +162,7 @@ void finish_interval(MetricSummary& s, double sum, double ss, double clustered_c
 }  // namespace
 
 void MetricAccumulator::add(std::string_view sample_id, std::optional<double> value,
-                            std::string_view reason) {
+                            std::string_view reason, double weight) {
   if (s_.n == 0 || sample_id != cluster_) {
     close_cluster();
     cluster_.assign(sample_id);
@@ -178,10 +180,12 @@ void MetricAccumulator::add(std::string_view sample_id, std::optional<double> va
     }
   }
   ++s_.n_counted;
-  sum_ += v;
-  sum_sq_ += v * v;
+  s_.units += weight;
+  sum_ += weight * v;
+  sum_sq_ += weight * v * v;
   if (v != 0.0 && v != 1.0) s_.binary = false;
-  cluster_sum_ += v;
+  cluster_sum_ += weight * v;
+  cluster_w_ += weight;
   ++cluster_n_;
   if (v >= 0.5) ++cluster_pass_;
 }
@@ -189,7 +193,7 @@ void MetricAccumulator::add(std::string_view sample_id, std::optional<double> va
 void MetricAccumulator::close_cluster() {
   if (cluster_n_ > 0) {
     ++s_.clusters;
-    double n = cluster_n_;
+    double n = cluster_w_;
     c_ss_ += cluster_sum_ * cluster_sum_;
     c_sn_ += cluster_sum_ * n;
     c_nn_ += n * n;
@@ -202,6 +206,7 @@ void MetricAccumulator::close_cluster() {
     }
   }
   cluster_sum_ = 0;
+  cluster_w_ = 0;
   cluster_n_ = 0;
   cluster_pass_ = 0;
 }
@@ -209,7 +214,7 @@ void MetricAccumulator::close_cluster() {
 MetricSummary MetricAccumulator::finish() {
   close_cluster();
   if (s_.n_counted == 0) return s_;
-  const double n = static_cast<double>(s_.n_counted);
+  const double n = s_.units;
   s_.mean = sum_ / n;
   // Σ_c (S_c − n_c·mean)² expanded, so clusters need not be kept.
   double c2 = c_ss_ - 2 * s_.mean * c_sn_ + s_.mean * s_.mean * c_nn_;
@@ -229,16 +234,21 @@ MetricSummary MetricAccumulator::finish() {
 MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs, Aggregation aggregation) {
   MetricSummary s;
   s.n = obs.size();
-  std::vector<std::pair<const std::string*, double>> counted;
+  struct Counted {
+    const std::string* id;
+    double value;
+    double weight;
+  };
+  std::vector<Counted> counted;
   for (const auto& o : obs) {
     if (o.value) {
       ++s.n_scored;
-      counted.emplace_back(&o.sample_id, *o.value);
+      counted.push_back({&o.sample_id, *o.value, o.weight});
       continue;
     }
     ++s.unscored_by_reason[o.unscored_reason];
     if (unscored_counts_as_zero(o.unscored_reason)) {
-      counted.emplace_back(&o.sample_id, 0.0);
+      counted.push_back({&o.sample_id, 0.0, o.weight});
     } else {
       ++s.n_errors;
     }
@@ -246,19 +256,19 @@ MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs, Aggrega
   s.n_counted = counted.size();
   if (counted.empty()) return s;
   double sum = 0;
-  for (const auto& [id, v] : counted) {
-    sum += v;
-    if (v != 0.0 && v != 1.0) s.binary = false;
+  for (const Counted& c : counted) {
+    sum += c.weight * c.value;
+    s.units += c.weight;
+    if (c.value != 0.0 && c.value != 1.0) s.binary = false;
   }
-  const double n = static_cast<double>(counted.size());
-  s.mean = sum / n;
+  s.mean = sum / s.units;
   // Cluster residuals by sample id (Miller 2024, eq. for clustered SE; protocols.md §3.1).
   std::unordered_map<std::string, double> cluster_sum;
   double ss = 0;
-  for (const auto& [id, v] : counted) {
-    double r = v - s.mean;
-    ss += r * r;
-    cluster_sum[*id] += r;
+  for (const Counted& c : counted) {
+    double r = c.value - s.mean;
+    ss += c.weight * r * r;
+    cluster_sum[*c.id] += c.weight * r;
   }
   s.clusters = cluster_sum.size();
   double c2 = 0;
@@ -269,11 +279,11 @@ MetricSummary summarize_metric(const std::vector<ScoreObservation>& obs, Aggrega
     // Per-sample (Σ, n) in first-seen order, so the bootstrap draws match the streaming path.
     std::vector<std::pair<double, double>> clusters;
     std::unordered_map<std::string, size_t> index;
-    for (const auto& [id, v] : counted) {
-      auto [it, fresh] = index.try_emplace(*id, clusters.size());
+    for (const Counted& c : counted) {
+      auto [it, fresh] = index.try_emplace(*c.id, clusters.size());
       if (fresh) clusters.emplace_back(0.0, 0.0);
-      clusters[it->second].first += v;
-      clusters[it->second].second += 1;
+      clusters[it->second].first += c.weight * c.value;
+      clusters[it->second].second += c.weight;
     }
     apply_clipped_bootstrap(s, clusters);
   }

@@ -24,6 +24,7 @@ struct ScoreObservation {
   int epoch = 0;
   std::optional<double> value;
   std::string unscored_reason;
+  double weight = 1.0;  ///< Score::weight: the units this value averages
 };
 
 /// Summary of one metric for one run.
@@ -34,8 +35,11 @@ struct MetricSummary {
   size_t n_errors = 0;   ///< excluded because the request failed
   std::map<std::string, size_t> unscored_by_reason;
   size_t clusters = 0;  ///< distinct sample ids among counted observations
+  /// Σ weight of the counted observations: the units the mean is over (n_counted when every
+  /// weight is 1; IFEval's instruction-level metrics: the instructions).
+  double units = 0;
   double mean = 0;
-  double stderr_ = 0;  ///< CLT SE, clustered by sample id when samples repeat
+  double stderr_ = 0;  ///< CLT SE, clustered by sample id when samples repeat or weigh > 1
   double ci_low = 0;   ///< 95% interval (Wilson for one-shot 0/1 scores)
   double ci_high = 0;
   bool binary = true;  ///< every counted value is 0 or 1
@@ -72,8 +76,9 @@ bool unscored_counts_as_zero(const std::string& reason);
 /// Wilson score interval for k successes in n trials at z (95%: 1.959964).
 std::pair<double, double> wilson_interval(double k, double n, double z = 1.959963984540054);
 
-/// Mean, SE (clustered when any sample id repeats), 95% CI and unscored counts; under
-/// kClippedMean the clipped mean with its bootstrap SE and interval.
+/// Mean (Σ weight·value / Σ weight), SE (clustered when any sample id repeats or any weight is
+/// not 1), 95% CI and unscored counts; under kClippedMean the clipped mean with its bootstrap SE
+/// and interval.
 MetricSummary summarize_metric(const std::vector<ScoreObservation>& observations,
                                Aggregation aggregation = Aggregation::kMean);
 
@@ -86,8 +91,10 @@ class MetricAccumulator {
   /// keeps one (Σ, n) pair per sample for the bootstrap.
   explicit MetricAccumulator(std::vector<int> ks = {}, Aggregation aggregation = Aggregation::kMean)
       : ks_(std::move(ks)), aggregation_(aggregation) {}
-  /// One observation; a sample id different from the previous one closes that cluster.
-  void add(std::string_view sample_id, std::optional<double> value, std::string_view reason);
+  /// One observation of `weight` units; a sample id different from the previous one closes
+  /// that cluster.
+  void add(std::string_view sample_id, std::optional<double> value, std::string_view reason,
+           double weight = 1.0);
   /// The summary of everything added.
   MetricSummary finish();
   /// Mean unbiased pass@k over questions with at least k counted repeats (after finish()).
@@ -103,7 +110,8 @@ class MetricAccumulator {
   std::string cluster_;
   double sum_ = 0;
   double sum_sq_ = 0;
-  double cluster_sum_ = 0;  // Σv of the open cluster
+  double cluster_sum_ = 0;  // Σ w·v of the open cluster
+  double cluster_w_ = 0;    // Σ w of the open cluster
   int cluster_n_ = 0;       // counted observations of the open cluster
   int cluster_pass_ = 0;    // of which ≥ 0.5 (pass@k)
   double c_ss_ = 0;         // Σ over clusters of S², S·n and n²: the clustered variance

@@ -5,6 +5,7 @@
 #include "scorers/gsm8k_scorer.h"
 #include "scorers/healthbench_scorer.h"
 #include "scorers/hle_judge_scorer.h"
+#include "scorers/instructions/instruction_following_scorer.h"
 #include "scorers/math_scorers.h"
 #include "scorers/mmlu_pro_tiger_scorer.h"
 
@@ -39,6 +40,13 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                "free-form answer, HLE's way: the judge model (--judge) extracts the final answer "
                "from the response and says whether it matches the target",
                make_hle_judge_scorer);
+  registry.add("ifeval",
+               "IFEval's 25 verifiable instructions (metadata instruction_id_list, kwargs): "
+               "prompt- and instruction-level accuracy, strict and loose, per instruction type",
+               [] {
+                 return make_instruction_following_scorer(
+                     {"ifeval", &ifeval_instructions(), /*loose_primary=*/false});
+               });
   registry.add("code_exec",
                "run the answer's code against the sample's tests in a bubblewrap sandbox "
                "(HumanEval, EvalPlus, stdin/stdout); pass/fail by a per-run sentinel",

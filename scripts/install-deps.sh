@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev zlib1g-dev libarchive-dev bubblewrap python3 util-linux
+  libpcre2-dev libcld2-dev
   catch2 libbenchmark-dev
   python3 clang-format clang-tidy bc
   chromium fonts-dejavu-core

@@ -117,7 +117,9 @@ class TableReader {
     if (!_st) return _st.error(); \
   } while (0)
 
-const std::vector<std::string> kDomains = {"science", "health", "math", "coding", "other"};
+const std::vector<std::string> kDomains = {"science",      "health", "math",
+                                           "coding",       "agents", "instruction following",
+                                           "long context", "other"};
 
 }  // namespace
 

@@ -30,7 +30,9 @@ struct ScoreLine {
   std::vector<Score> scores;
 };
 
-Result<ScoreLine> parse_score_line(const std::string& line, const std::string& where) {
+// `need_target`: the scorer grades against "target" (instruction checkers read "metadata").
+Result<ScoreLine> parse_score_line(const std::string& line, const std::string& where,
+                                   bool need_target) {
   Result<JsonValue> row = parse_json(line);
   if (!row) return make_error(ErrorKind::kInvalidInput, where + ": " + row.error().message);
   if (!row->is_object()) {
@@ -41,7 +43,7 @@ Result<ScoreLine> parse_score_line(const std::string& line, const std::string& w
   if (output == nullptr || !output->is_string()) {
     return make_error(ErrorKind::kInvalidInput, where + ": missing string field 'output'");
   }
-  if (target == nullptr) {
+  if (target == nullptr && need_target) {
     return make_error(ErrorKind::kInvalidInput, where + ": missing field 'target'");
   }
   ScoreLine l;
@@ -51,7 +53,7 @@ Result<ScoreLine> parse_score_line(const std::string& line, const std::string& w
     }
     for (const auto& item : c->items()) l.choices.push_back(item.to_text());
   }
-  l.target = target->to_text();
+  if (target != nullptr) l.target = target->to_text();
   l.row = std::move(row).value();
   return l;
 }
@@ -121,7 +123,8 @@ int execute_score(AppContext& ctx, const ScoreFlags& f) {
   while (std::getline(*in, line)) {
     ++line_no;
     if (trim(line).empty()) continue;
-    Result<ScoreLine> parsed = parse_score_line(line, origin + ":" + std::to_string(line_no));
+    Result<ScoreLine> parsed =
+        parse_score_line(line, origin + ":" + std::to_string(line_no), scorer->needs_target());
     if (!parsed) {
       flush();  // the lines before the bad one are still graded and written
       return report_error(ctx, parsed.error());
@@ -143,7 +146,8 @@ void add_score_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "score",
       "Grade JSONL lines {\"output\", \"target\", \"choices\"?, \"metadata\"?} with a scorer and "
       "write each line back with \"score\", \"answer\" and \"explanation\" (and \"metrics\" for "
-      "multi-metric scorers). Scorers:" +
+      "multi-metric scorers). ifeval reads no target: its metadata carries "
+      "\"instruction_id_list\" and \"kwargs\". Scorers:" +
           scorers);
   cmd->add_option("--scorer", flags->scorer, "Scorer name (listed above)")->required();
   cmd->add_option("--input", flags->input, "JSONL file, or - for standard input")

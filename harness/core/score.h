@@ -13,6 +13,10 @@ struct Score {
   std::string answer;           ///< what the scorer extracted from the output
   std::string explanation;      ///< why: which rule fired, what was compared
   std::string unscored_reason;  ///< set iff !value: "no_answer", "truncated", "error:timeout", ...
+  /// How many units the value averages (IFEval's instruction-level metric: the prompt's
+  /// instruction count); a run's mean is Σ weight·value / Σ weight, clustered by sample. 1 for
+  /// metrics whose unit is the sample.
+  double weight = 1.0;
 };
 
 /// How a metric's per-sample values become a run's score (declared by the scorer, stored with

@@ -52,6 +52,9 @@ class Scorer {
   /// One Score per metric, in metrics() order (a judge-scored scorer may add per-tag metrics
   /// after them, named "METRIC/TAG", for the tags a sample has).
   virtual std::vector<Score> score(const ScoringInput& input) const = 0;
+  /// Whether score() reads ScoringInput::target (`assay score` requires the field then);
+  /// instruction checkers grade against the sample's metadata instead.
+  virtual bool needs_target() const { return true; }
   /// Whether score() needs a judge model's answers (`assay run --judge SPEC`).
   virtual bool needs_judge() const { return false; }
   /// The questions to put to the judge about this output (judge-scored scorers); the runner

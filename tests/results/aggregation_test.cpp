@@ -7,6 +7,7 @@
 #include <random>
 
 #include "reports/run_summary.h"
+#include "results/paired_comparison.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
 #include "tests/support/test_support.h"
@@ -165,4 +166,64 @@ TEST_CASE("a run's aggregation is stored and its breakdown read per metric",
   write_metric_breakdown(table, *summary);
   REQUIRE(table.str().find("healthbench/axis:accuracy") != std::string::npos);
   REQUIRE(table.str().find("clipped (raw mean -0.250)") != std::string::npos);
+}
+
+TEST_CASE("weighted scores average over their units with a clustered SE",
+          "[stats][aggregation][weights]") {
+  // Three prompts with 1, 2 and 3 instructions; 1, 1 and 2 of them followed.
+  std::vector<ScoreObservation> weighted;
+  std::vector<ScoreObservation> units;  // the same data, one observation per instruction
+  auto add = [&](const std::string& id, int followed, int total) {
+    ScoreObservation o = obs(id, static_cast<double>(followed) / total);
+    o.weight = total;
+    weighted.push_back(o);
+    for (int i = 0; i < total; ++i) units.push_back(obs(id, i < followed ? 1.0 : 0.0));
+  };
+  add("p1", 1, 1);
+  add("p2", 1, 2);
+  add("p3", 2, 3);
+  MetricSummary w = summarize_metric(weighted);
+  MetricSummary u = summarize_metric(units);
+  CHECK(w.mean == Approx(4.0 / 6));
+  CHECK(w.units == 6.0);
+  CHECK(w.n_counted == 3);
+  // Clustered by prompt, it is the same estimate as the instruction-level observations.
+  CHECK(w.stderr_ == Approx(u.stderr_));
+  CHECK(w.ci_low == Approx(u.ci_low));
+  MetricAccumulator acc;
+  for (const auto& o : weighted) acc.add(o.sample_id, o.value, o.unscored_reason, o.weight);
+  MetricSummary streamed = acc.finish();
+  CHECK(streamed.mean == Approx(w.mean));
+  CHECK(streamed.stderr_ == Approx(w.stderr_));
+  CHECK(streamed.units == 6.0);
+  // A paired comparison weighs questions the same way: its means are the runs' means.
+  std::vector<ScoreObservation> better = weighted;
+  better[1].value = 1.0;
+  PairedComparison c = compare_paired(weighted, better);
+  CHECK(c.mean_a == Approx(4.0 / 6));
+  CHECK(c.mean_b == Approx(5.0 / 6));
+  CHECK(c.diff == Approx(1.0 / 6));
+}
+
+TEST_CASE("a score's weight is stored and read back", "[stats][aggregation][weights]") {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("w.db"));
+  REQUIRE(store);
+  REQUIRE((*store)->exec(
+      "INSERT INTO runs (identity, created_at, status, provider, model, model_spec, suite) "
+      "VALUES ('x', 'now', 'completed', 'p', 'm', 'p:m', 's');"
+      "INSERT INTO samples (run_id, sample_id, epoch, input, target, request_key, stored_at) "
+      "VALUES (1, 'a', 0, '', '', 'k', 'now'), (1, 'b', 0, '', '', 'k2', 'now');"
+      "INSERT INTO scores (run_id, sample_id, epoch, metric, value, weight) "
+      "VALUES (1, 'a', 0, 'm', 1.0, 3), (1, 'b', 0, 'm', 0.0, 1);"));
+  MetricAccumulator acc;
+  REQUIRE((*store)->for_each_observation(1, "m", [&](const ObservationRow& r) {
+    acc.add(r.sample_id, r.value, r.unscored_reason, r.weight);
+  }));
+  MetricSummary m = acc.finish();
+  CHECK(m.mean == Approx(0.75));
+  CHECK(m.units == 4.0);
+  Result<std::vector<StoredSample>> samples = (*store)->samples(1);
+  REQUIRE(samples);
+  CHECK(samples->front().scores.front().weight == 3.0);
 }
