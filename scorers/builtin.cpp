@@ -47,6 +47,13 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                  return make_instruction_following_scorer(
                      {"ifeval", &ifeval_instructions(), /*loose_primary=*/false});
                });
+  registry.add("ifbench",
+               "IFBench's 58 instruction types (and IFEval's): prompt-level loose accuracy "
+               "(the headline), strict, instruction level, per instruction type",
+               [] {
+                 return make_instruction_following_scorer(
+                     {"ifbench", &ifbench_instructions(), /*loose_primary=*/true});
+               });
   registry.add("code_exec",
                "run the answer's code against the sample's tests in a bubblewrap sandbox "
                "(HumanEval, EvalPlus, stdin/stdout); pass/fail by a per-run sentinel",

@@ -22,6 +22,12 @@ Result<SuiteSpec> find_builtin_suite(const std::string& name) {
 }
 
 Result<SuiteSpec> resolve_suite(const std::string& name_or_path) {
+  // A built-in suite whose own name has a colon (a pinned revision, "ifbench:v20250702").
+  for (const auto& s : builtin_suite_texts()) {
+    if (s.name == name_or_path && name_or_path.find(':') != std::string::npos) {
+      return find_builtin_suite(name_or_path);
+    }
+  }
   // "NAME:VALUE" selects the samples whose subset field equals VALUE.
   std::string base = name_or_path;
   std::string subset;

@@ -146,7 +146,7 @@ void add_score_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "score",
       "Grade JSONL lines {\"output\", \"target\", \"choices\"?, \"metadata\"?} with a scorer and "
       "write each line back with \"score\", \"answer\" and \"explanation\" (and \"metrics\" for "
-      "multi-metric scorers). ifeval reads no target: its metadata carries "
+      "multi-metric scorers). ifeval and ifbench read no target: the metadata carries "
       "\"instruction_id_list\" and \"kwargs\". Scorers:" +
           scorers);
   cmd->add_option("--scorer", flags->scorer, "Scorer name (listed above)")->required();

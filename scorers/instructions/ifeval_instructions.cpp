@@ -13,8 +13,6 @@
 namespace assay {
 namespace {
 
-using Check = std::function<bool(std::string_view)>;
-
 bool compare(size_t actual, int64_t threshold, bool less_than) {
   auto a = static_cast<int64_t>(actual);
   return less_than ? a < threshold : a >= threshold;
@@ -278,12 +276,6 @@ bool quotation(std::string_view r) {
   return v.size() > 1 && v.front() == '"' && v.back() == '"';
 }
 
-InstructionFactory plain(Check check) {
-  return [check = std::move(check)](const InstructionArgs&) -> Result<InstructionChecker> {
-    return InstructionChecker(check);
-  };
-}
-
 }  // namespace
 
 const InstructionRegistry& ifeval_instructions() {
@@ -306,22 +298,23 @@ const InstructionRegistry& ifeval_instructions() {
     r.add("detectable_content:number_placeholders", number_placeholders);
     r.add("detectable_content:postscript", postscript);
     r.add("detectable_format:number_bullet_lists", bullet_lists);
-    r.add("detectable_format:constrained_response", plain(constrained_response));
+    r.add("detectable_format:constrained_response", without_arguments(constrained_response));
     r.add("detectable_format:number_highlighted_sections", highlighted_sections);
     r.add("detectable_format:multiple_sections", multiple_sections);
-    r.add("detectable_format:json_format", plain(json_format));
-    r.add("detectable_format:title", plain(title));
-    r.add("combination:two_responses", plain(two_responses));
+    r.add("detectable_format:json_format", without_arguments(json_format));
+    r.add("detectable_format:title", without_arguments(title));
+    r.add("combination:two_responses", without_arguments(two_responses));
     r.add("combination:repeat_prompt", repeat_prompt);
     r.add("startend:end_checker", end_checker);
     r.add("change_case:capital_word_frequency", capital_word_frequency);
     r.add("change_case:english_capital",
-          plain([](std::string_view t) { return py_isupper(t) && english(t); }));
+          without_arguments([](std::string_view t) { return py_isupper(t) && english(t); }));
     r.add("change_case:english_lowercase",
-          plain([](std::string_view t) { return py_islower(t) && english(t); }));
-    r.add("punctuation:no_comma",
-          plain([](std::string_view t) { return t.find(',') == std::string_view::npos; }));
-    r.add("startend:quotation", plain(quotation));
+          without_arguments([](std::string_view t) { return py_islower(t) && english(t); }));
+    r.add("punctuation:no_comma", without_arguments([](std::string_view t) {
+            return t.find(',') == std::string_view::npos;
+          }));
+    r.add("startend:quotation", without_arguments(quotation));
     return r;
   }();
   return kRegistry;

@@ -53,6 +53,12 @@ Result<bool> InstructionArgs::less_than(std::string_view key) const {
   return invalid(key, "must be \"less than\" or \"at least\", not \"" + *r + "\"");
 }
 
+InstructionFactory without_arguments(std::function<bool(std::string_view)> follows) {
+  return [follows = std::move(follows)](const InstructionArgs&) -> Result<InstructionChecker> {
+    return InstructionChecker(follows);
+  };
+}
+
 void InstructionRegistry::add(std::string id, InstructionFactory factory) {
   for (auto& [name, f] : factories_) {
     if (name == id) {

@@ -53,6 +53,9 @@ class InstructionArgs {
 /// (with the nearest known one) or a bad kwarg.
 using InstructionFactory = std::function<Result<InstructionChecker>(const InstructionArgs&)>;
 
+/// The factory of an instruction without arguments whose rule is `follows`.
+InstructionFactory without_arguments(std::function<bool(std::string_view)> follows);
+
 /// A family of instructions (IFEval's 25, IFBench's): id → factory.
 class InstructionRegistry {
  public:
@@ -70,5 +73,9 @@ class InstructionRegistry {
 /// IFEval's 25 instructions (google-research instruction_following_eval, protocols-agents.md
 /// §2.2). Thread-safe (built once).
 const InstructionRegistry& ifeval_instructions();
+
+/// IFBench's 58 instructions (allenai/IFBench, protocols-agents.md §2.3) and IFEval's 25, as
+/// its registry holds them. Thread-safe (built once).
+const InstructionRegistry& ifbench_instructions();
 
 }  // namespace assay

@@ -83,6 +83,11 @@ bool PythonRegex::search(std::string_view text) const {
   return find(text, 0, false, data).first != std::string_view::npos;
 }
 
+bool PythonRegex::match_start(std::string_view text) const {
+  MatchData data;
+  return find(text, 0, true, data).first != std::string_view::npos;
+}
+
 void PythonRegex::each_match(std::string_view text,
                              const std::function<void(size_t, size_t)>& fn) const {
   MatchData data;
@@ -110,6 +115,18 @@ std::vector<std::string_view> PythonRegex::split(std::string_view text) const {
     piece = e;
   });
   out.push_back(text.substr(piece));
+  return out;
+}
+
+std::string regex_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+                 u == '_' || u >= 0x80;
+    if (!plain) out += '\\';
+    out += c;
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "harness/core/result.h"
@@ -34,13 +35,21 @@ class PythonRegex {
 
   /// re.search(pattern, text) is not None.
   bool search(std::string_view text) const;
+  /// re.match: a match starting at the beginning of `text`.
+  bool match_start(std::string_view text) const;
   /// The non-overlapping matches (group 0) left to right, as re.findall on a pattern without
   /// groups; an empty match moves on by one character.
   std::vector<std::string_view> find_all(std::string_view text) const;
+  /// Views into a temporary would dangle.
+  template <typename S, typename = std::enable_if_t<std::is_same_v<S, std::string>>>
+  std::vector<std::string_view> find_all(S&&) const = delete;
   /// len(re.findall(...)).
   size_t count(std::string_view text) const { return find_all(text).size(); }
   /// re.split(pattern, text) for a pattern without groups.
   std::vector<std::string_view> split(std::string_view text) const;
+  /// Views into a temporary would dangle.
+  template <typename S, typename = std::enable_if_t<std::is_same_v<S, std::string>>>
+  std::vector<std::string_view> split(S&&) const = delete;
 
  private:
   struct Code;
@@ -60,5 +69,9 @@ class PythonRegex {
                                  MatchData& data) const;
   std::shared_ptr<const Code> code_;
 };
+
+/// A pattern matching `text` literally (re.escape: every ASCII character but letters, digits and
+/// '_' escaped, which PCRE2 reads as that character).
+std::string regex_escape(std::string_view text);
 
 }  // namespace assay

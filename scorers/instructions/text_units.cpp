@@ -341,13 +341,14 @@ std::vector<std::string> word_tokenize(std::string_view text) {
                                                        "'ll", "'d", "'m"};
   std::vector<std::string> out;
   for (std::string_view piece : py_split_whitespace(text)) {
+    // Treebank writes an opening double quote as `` and a closing one as ''.
     while (!piece.empty() && kLeading.find(piece.front()) != std::string_view::npos) {
-      out.emplace_back(1, piece.front());
+      out.emplace_back(piece.front() == '"' ? "``" : std::string(1, piece.front()));
       piece.remove_prefix(1);
     }
     std::vector<std::string> tail;
     while (!piece.empty() && kTrailing.find(piece.back()) != std::string_view::npos) {
-      tail.emplace_back(1, piece.back());
+      tail.emplace_back(piece.back() == '"' ? "''" : std::string(1, piece.back()));
       piece.remove_suffix(1);
     }
     if (!piece.empty()) {

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace assay {
@@ -43,6 +44,22 @@ bool py_isupper(std::string_view text);
 /// Python str.islower(): some cased character and none uppercase.
 bool py_islower(std::string_view text);
 
+/// True for a temporary std::string: the functions returning views into their argument refuse
+/// one (its views would dangle), while literals and named strings still convert.
+template <typename S>
+inline constexpr bool kIsTemporaryString = std::is_same_v<S, std::string>;
+
+template <typename S, typename = std::enable_if_t<kIsTemporaryString<S>>>
+std::string_view py_strip(S&&) = delete;
+template <typename S, typename = std::enable_if_t<kIsTemporaryString<S>>>
+std::string_view py_strip_chars(S&&, std::string_view) = delete;
+template <typename S, typename = std::enable_if_t<kIsTemporaryString<S>>>
+std::vector<std::string_view> py_split_whitespace(S&&) = delete;
+template <typename S, typename = std::enable_if_t<kIsTemporaryString<S>>>
+std::vector<std::string_view> py_split(S&&, std::string_view) = delete;
+template <typename S, typename = std::enable_if_t<kIsTemporaryString<S>>>
+std::vector<std::string_view> split_sentences(S&&) = delete;
+
 /// RegexpTokenizer(r"\w+") token count (Unicode \w).
 size_t count_words(std::string_view text);
 /// The sentences of `text` as NLTK's English Punkt model would split them (approximated; see
@@ -51,7 +68,8 @@ std::vector<std::string_view> split_sentences(std::string_view text);
 /// split_sentences(text).size().
 size_t count_sentences(std::string_view text);
 /// NLTK word_tokenize, approximated: whitespace pieces with leading and trailing punctuation
-/// split off and Treebank's contractions ("n't", "'s", "'re", "'ve", "'ll", "'d", "'m") apart.
+/// split off (double quotes as Treebank writes them: `` before a word, '' after it) and
+/// Treebank's contractions ("n't", "'s", "'re", "'ve", "'ll", "'d", "'m") apart.
 std::vector<std::string> word_tokenize(std::string_view text);
 
 }  // namespace assay
