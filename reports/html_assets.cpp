@@ -74,6 +74,15 @@ const char* const kReportJs = R"js(
     }
     return td;
   }
+  // A named index: its value, or (not every member ran) the members' mean marked with the share
+  // of the index's weight they cover; the tooltip names the missing members.
+  function indexCell(s, partialRuns) {
+    const td = scoreCell(s, partialRuns);
+    if (!s || s.complete) return td;
+    td.appendChild(el("span", "covers " + Math.round(100 * s.covered) + "%", "ci coverage"));
+    td.title += "; partial index over the members run (" + (100 * s.covered).toFixed(1) + "% of the weight); missing: " + s.missing;
+    return td;
+  }
   function numCell(v, digits) {
     const td = el("td", v === null || v === undefined ? "–" : Number(v).toFixed(digits), "num");
     td.dataset.sort = v === null || v === undefined ? "-1" : String(v);
@@ -119,7 +128,7 @@ const char* const kReportJs = R"js(
     name.dataset.sort = row.model;
     tr.appendChild(name);
     const partial = row.partial || [];
-    tr.appendChild(scoreCell(row.index, partial.length > 0));
+    (data.indexes || []).forEach((name) => tr.appendChild(indexCell((row.indexes || {})[name], partial.length > 0)));
     data.domains.forEach((d) => tr.appendChild(scoreCell(row.domains[d], partial.includes(d))));
     tr.appendChild(numCell(row.suites, 0));
     tr.appendChild(numCell(row.tokens_out, 0));

@@ -11,6 +11,7 @@
 #include "harness/core/version.h"
 #include "reports/escape.h"
 #include "reports/html_assets.h"
+#include "reports/index_report.h"
 #include "reports/leaderboard.h"
 #include "reports/svg_charts.h"
 #include "reports/text_table.h"
@@ -100,10 +101,48 @@ JsonValue partial_domains_json(const LeaderboardRow& row) {
   return out;
 }
 
+// One named index on the page: its per-model results (only indexes some model has a member of).
+struct IndexColumn {
+  std::string name;
+  std::vector<IndexResult> results;
+  const IndexResult* of(const std::string& model) const {
+    for (const auto& r : results) {
+      if (r.model == model) return &r;
+    }
+    return nullptr;
+  }
+};
+
+std::vector<IndexColumn> index_columns(const HtmlReportInput& in,
+                                       const std::vector<const RunSummary*>& shown) {
+  std::vector<IndexColumn> out;
+  for (const IndexDefinition& def : in.indexes) {
+    IndexColumn c{def.name, compute_index(def, shown)};
+    bool any = std::any_of(c.results.begin(), c.results.end(),
+                           [](const IndexResult& r) { return r.covered_score.has_value(); });
+    if (any) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The domains any model on the board ran, in display order.
+std::vector<std::string> board_domains(const std::vector<LeaderboardRow>& board) {
+  std::vector<std::string> out;
+  for (const auto& d : display_domains()) {
+    bool ran = std::any_of(board.begin(), board.end(),
+                           [&d](const LeaderboardRow& r) { return r.domains.count(d) > 0; });
+    if (ran) out.push_back(d);
+  }
+  return out;
+}
+
 JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSummary*>& shown,
-                     const std::vector<LeaderboardRow>& board) {
+                     const std::vector<LeaderboardRow>& board,
+                     const std::vector<IndexColumn>& indexes) {
   JsonValue domains = JsonValue::array();
-  for (const auto& d : index_domains()) domains.push_back(JsonValue(d));
+  for (const auto& d : board_domains(board)) domains.push_back(JsonValue(d));
+  JsonValue index_names = JsonValue::array();
+  for (const auto& c : indexes) index_names.push_back(JsonValue(c.name));
   JsonValue models = JsonValue::array();
   JsonValue lb = JsonValue::array();
   for (const auto& row : board) {
@@ -112,9 +151,26 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
     int suites = 0;
     for (const auto& [d, s] : row.domains) ds.set(d, score_json(s));
     for (const auto& [d, n] : row.suites_per_domain) suites += n;
+    // Each index: the full value when every member ran, else the mean over the members present
+    // with the weight they cover (shown as partial, never as the index).
+    JsonValue idx = JsonValue::object();
+    for (const auto& c : indexes) {
+      const IndexResult* r = c.of(row.model);
+      if (r == nullptr || !r->covered_score) continue;
+      JsonValue v = score_json(*r->covered_score);
+      v.set("covered", JsonValue(r->covered_weight));
+      v.set("complete", JsonValue(r->score.has_value()));
+      std::string missing;
+      for (const auto& m : r->members) {
+        if (m.status != IndexMemberStatus::kOk)
+          missing += (missing.empty() ? "" : ", ") + m.member.suite;
+      }
+      v.set("missing", JsonValue(missing));
+      idx.set(c.name, std::move(v));
+    }
     lb.push_back(JsonValue::object({
         {"model", JsonValue(row.model)},
-        {"index", row.index ? score_json(*row.index) : JsonValue()},
+        {"indexes", std::move(idx)},
         {"domains", std::move(ds)},
         {"suites", JsonValue(suites)},
         {"partial", partial_domains_json(row)},
@@ -223,6 +279,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
   }
   return JsonValue::object({
       {"domains", std::move(domains)},
+      {"indexes", std::move(index_names)},
       {"models", std::move(models)},
       {"leaderboard", std::move(lb)},
       {"suites", std::move(suites)},
@@ -233,13 +290,52 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
   });
 }
 
-std::string charts(const std::vector<LeaderboardRow>& board) {
+// What the charts plot per model: a named index (the one most models have in full, else the
+// one most models have part of, said so), or else the suite most models ran. Never an unnamed
+// mean over whatever a model happened to run.
+struct ChartScore {
+  std::string title;  // e.g. "aa-v4", "partial aa-v4", "suite gsm8k"
+  std::map<std::string, IndexScore> by_model;
+};
+
+ChartScore chart_score(const std::vector<IndexColumn>& indexes,
+                       const std::vector<const RunSummary*>& shown) {
+  ChartScore best;
+  for (bool full : {true, false}) {
+    for (const auto& c : indexes) {
+      ChartScore s;
+      s.title = (full ? "" : "partial ") + c.name;
+      for (const auto& r : c.results) {
+        const std::optional<IndexScore>& v = full ? r.score : r.covered_score;
+        if (v) s.by_model[r.model] = *v;
+      }
+      if (s.by_model.size() > best.by_model.size()) best = s;
+    }
+    if (!best.by_model.empty()) return best;
+  }
+  std::map<std::string, std::vector<const RunSummary*>> by_suite;
+  for (const RunSummary* r : shown) {
+    if (r->primary.n_counted > 0) by_suite[r->run.suite].push_back(r);
+  }
+  for (const auto& [suite, runs] : by_suite) {
+    if (runs.size() <= best.by_model.size()) continue;
+    best = ChartScore{"suite " + suite, {}};
+    for (const RunSummary* r : runs) {
+      best.by_model[r->run.model_spec] = {r->primary.mean, r->primary.stderr_, r->primary.ci_low,
+                                          r->primary.ci_high};
+    }
+  }
+  return best;
+}
+
+std::string charts(const std::vector<LeaderboardRow>& board, const ChartScore& score) {
   std::vector<ChartPoint> bars;
   std::vector<ChartPoint> speed;
   std::vector<ChartPoint> cost;
   for (const auto& row : board) {
-    if (!row.index) continue;
-    ChartPoint p{row.model, 0, row.index->mean, row.index->ci_low, row.index->ci_high};
+    auto it = score.by_model.find(row.model);
+    if (it == score.by_model.end()) continue;
+    ChartPoint p{row.model, 0, it->second.mean, it->second.ci_low, it->second.ci_high};
     bars.push_back(p);
     if (!std::isnan(row.usage.mean_output_tps)) {
       p.x = row.usage.mean_output_tps;
@@ -253,13 +349,13 @@ std::string charts(const std::vector<LeaderboardRow>& board) {
   std::sort(bars.begin(), bars.end(),
             [](const ChartPoint& a, const ChartPoint& b) { return a.y > b.y; });
   std::string s = "<div class=\"charts\">";
-  if (!bars.empty()) s += svg_bar_chart(bars, "Index score with 95% CI");
+  if (!bars.empty()) s += svg_bar_chart(bars, score.title + " with 95% CI");
   if (!speed.empty()) {
-    s += svg_scatter_chart(speed, "Index score vs output speed", "output tokens/s",
+    s += svg_scatter_chart(speed, score.title + " vs output speed", "output tokens/s",
                            XBetter::kHigher, false);
   }
   if (!cost.empty()) {
-    s += svg_scatter_chart(cost, "Index score vs cost per task", "USD per task", XBetter::kLower,
+    s += svg_scatter_chart(cost, score.title + " vs cost per task", "USD per task", XBetter::kLower,
                            true);
   }
   s += "</div>";
@@ -382,6 +478,7 @@ void select_samples(const RunInfo& run, const std::vector<StoredSample>& samples
 void write_html_report(std::ostream& out, const HtmlReportInput& in) {
   std::vector<const RunSummary*> shown = latest_runs(in.runs);
   std::vector<LeaderboardRow> board = build_leaderboard(shown, in.usage);
+  std::vector<IndexColumn> indexes = index_columns(in, shown);
   const std::string css = kReportCss;
   const std::string js = kReportJs;
   std::string csp = "default-src 'none'; script-src " + csp_hash(js) + "; style-src " +
@@ -396,28 +493,38 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
       << "</code></p></header>\n<main>\n";
 
   out << "<section><h2>Leaderboard</h2><table id=\"leaderboard\"><thead><tr>"
-      << "<th class=\"sortable\" data-key=\"model\">Model</th>"
-      << "<th class=\"sortable num\" data-key=\"index\">Index</th>";
-  for (const auto& d : index_domains()) {
+      << "<th class=\"sortable\" data-key=\"model\">Model</th>";
+  for (const auto& c : indexes) {
+    out << "<th class=\"sortable num index\" data-key=\"index:" << escape_xml(c.name)
+        << "\" title=\"named index: full value when every member ran, else the members "
+           "present (partial, with the share of the weight they cover)\">"
+        << escape_xml(c.name) << "</th>";
+  }
+  for (const auto& d : board_domains(board)) {
     std::string title = d;
     title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
-    out << "<th class=\"sortable num\" data-key=\"" << d << "\">" << title << "</th>";
+    out << "<th class=\"sortable num\" data-key=\"" << escape_xml(d) << "\">" << escape_xml(title)
+        << "</th>";
   }
   out << "<th class=\"sortable num\">Suites</th><th class=\"sortable num\">Output tokens</th>"
       << "<th class=\"sortable num\">Latency ms</th><th class=\"sortable num\">TTFT ms</th>"
       << "<th class=\"sortable num\">Output tok/s</th><th class=\"sortable num\">Cost USD</th>"
       << "<th class=\"sortable num\">USD / sample</th>"
       << "</tr></thead><tbody></tbody></table>\n"
-      << "<p class=\"note\">Scores ×100 with 95% CI half-widths; hover a cell for the interval. A "
-         "domain is the equal-weight mean of the model's suites in it, the index the "
-         "equal-weight mean of its domains, with standard errors propagated. Models that ran "
-         "different suites are not directly comparable; see Suites. Latency, time to first token "
+      << "<p class=\"note\">Scores ×100 with 95% CI half-widths; hover a cell for the interval. "
+         "An index column is a named index (<code>assay suites</code> lists them, "
+         "<code>assay index NAME</code> prints its members): its value when the model ran every "
+         "member, otherwise the weighted mean over the members it ran, marked with the share of "
+         "the index's weight they cover (hover for the missing members) — a partial index, not "
+         "the index. A domain is the equal-weight mean of the model's suites in it, with "
+         "standard errors propagated. Models that ran different suites are not directly "
+         "comparable; see Suites. Latency, time to first token "
          "and output tokens/s are medians with the 90th percentile beneath, over the model's "
          "answers that were not served from the cache (hover for the mean). Click a header to "
          "sort.</p>"
       << "</section>\n";
 
-  out << "<section><h2>Charts</h2>" << charts(board) << "</section>\n";
+  out << "<section><h2>Charts</h2>" << charts(board, chart_score(indexes, shown)) << "</section>\n";
   out << modes_section(in.modes);
   if (!in.superseded.empty()) {
     out << "<section><details id=\"superseded\"><summary>Runs not shown (" << in.superseded.size()
@@ -459,7 +566,7 @@ void write_html_report(std::ostream& out, const HtmlReportInput& in) {
          "sha256</th><th>Parameters</th><th>Scoring</th><th>Harness</th><th>Created</th>"
       << "<th>Status</th><th>Samples</th></tr></thead><tbody></tbody></table></section>\n";
   out << "</main>\n<script type=\"application/json\" id=\"assay-data\">"
-      << script_safe_json(build_data(in, shown, board)) << "</script>\n<script>" << js
+      << script_safe_json(build_data(in, shown, board, indexes)) << "</script>\n<script>" << js
       << "</script>\n</body></html>\n";
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/index_types.h"
 #include "reports/run_summary.h"
 
 namespace assay {
@@ -55,6 +56,9 @@ struct HtmlReportInput {
   /// Runs in the database the page does not show, each "run ID MODEL × SUITE: why" (listed
   /// under the leaderboard so nobody wonders where a run went).
   std::vector<std::string> superseded;
+  /// The named indexes to show as leaderboard columns (those any shown run is a member of),
+  /// each per model with the share of its weight the model covers.
+  std::vector<IndexDefinition> indexes;
 };
 
 /// The verdict label of a stored sample under a run's primary metric.

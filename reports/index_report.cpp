@@ -77,7 +77,8 @@ std::vector<IndexResult> compute_index(const IndexDefinition& index,
       complete = complete && mr.status == IndexMemberStatus::kOk;
       res.members.push_back(std::move(mr));
     }
-    if (complete) res.score = combine_index(parts);
+    if (!parts.empty()) res.covered_score = combine_index(parts);
+    if (complete) res.score = res.covered_score;
     double cost = 0;
     bool priced = complete;
     for (const auto& m : res.members) {
@@ -123,9 +124,25 @@ void write_index_table(std::ostream& out, const std::vector<IndexResult>& result
             << " USD (list prices of every member run's tokens)\n";
       }
     } else {
-      out << "index " << r.index << ": incomplete, members with scores cover "
-          << format_fixed(r.covered_weight * 100, 1)
-          << "% of the weight; no index value (missing members are never re-weighted away)\n";
+      out << "index " << r.index << ": no value, members with scores cover "
+          << format_fixed(r.covered_weight * 100, 1) << "% of the weight\n";
+      if (r.covered_score) {
+        out << "partial " << r.index << " over the members present ("
+            << format_fixed(r.covered_weight * 100, 1)
+            << "% of the weight, re-normalised) = " << format_fixed(r.covered_score->mean * 100, 1)
+            << "  95% CI "
+            << format_interval(r.covered_score->ci_low, r.covered_score->ci_high, 1, false, 100)
+            << "  — not the index: the missing members could move it anywhere\n";
+      }
+      std::string missing;
+      for (const auto& m : r.members) {
+        if (m.status == IndexMemberStatus::kOk) continue;
+        missing += "  " + m.member.suite + " (" + format_fixed(m.member.weight * 100, 2) +
+                   "%): " + index_member_status_name(m.status) +
+                   (m.member.missing_because.empty() ? "" : " — " + m.member.missing_because) +
+                   "\n";
+      }
+      out << "missing:\n" << missing;
     }
   }
 }
@@ -140,6 +157,9 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
                                         {"group", JsonValue(m.member.group)},
                                         {"weight", JsonValue(m.member.weight)},
                                         {"status", JsonValue(index_member_status_name(m.status))}});
+      if (!m.member.missing_because.empty()) {
+        mj.set("missing_because", JsonValue(m.member.missing_because));
+      }
       mj.set("run", m.run ? JsonValue(m.run->run.id) : JsonValue());
       mj.set("score", ok ? JsonValue(m.run->primary.mean) : JsonValue());
       mj.set("stderr", ok ? JsonValue(m.run->primary.stderr_) : JsonValue());
@@ -159,6 +179,14 @@ JsonValue index_results_json(const std::vector<IndexResult>& results) {
     o.set("stderr", r.score ? JsonValue(r.score->se) : JsonValue());
     o.set("ci_low", r.score ? JsonValue(r.score->ci_low) : JsonValue());
     o.set("ci_high", r.score ? JsonValue(r.score->ci_high) : JsonValue());
+    JsonValue covered;
+    if (r.covered_score) {
+      covered = JsonValue::object({{"score", JsonValue(r.covered_score->mean)},
+                                   {"stderr", JsonValue(r.covered_score->se)},
+                                   {"ci_low", JsonValue(r.covered_score->ci_low)},
+                                   {"ci_high", JsonValue(r.covered_score->ci_high)}});
+    }
+    o.set("partial_index", std::move(covered));
     arr.push_back(std::move(o));
   }
   return arr;

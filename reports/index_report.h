@@ -1,8 +1,9 @@
 #pragma once
 /// An index's value per model, computed from stored runs: each member's primary-metric mean and
 /// SE, combined with the index weights (SE = sqrt(Σ w²·SE²), members independent). A model
-/// missing any member gets no index value (the covered weight says how much is there); nothing
-/// is re-weighted.
+/// missing any member gets no index value; what it has is the partial index, the weighted mean
+/// over the members it has, always shown with the share of the weight they cover and the list of
+/// missing members (docs/statistics.md) — never as the index itself.
 
 #include <optional>
 #include <ostream>
@@ -41,6 +42,9 @@ struct IndexResult {
   std::vector<IndexMemberResult> members;
   double covered_weight = 0;        ///< Σ weights of members with a score
   std::optional<IndexScore> score;  ///< set only when every member has a score
+  /// The weighted mean over the members with a score (their weights re-normalised to sum to
+  /// 1), set when at least one has; equal to `score` when every member has one.
+  std::optional<IndexScore> covered_score;
   /// The cost of running the index: Σ cost of the member runs, set when every member has a
   /// run whose usage was read (RunSummary::usage) and priced. Runs made with --limit cost less.
   std::optional<double> cost_usd;

@@ -8,8 +8,10 @@
 
 namespace assay {
 
-const std::vector<std::string>& index_domains() {
-  static const std::vector<std::string> kDomains = {"science", "health", "math", "coding"};
+const std::vector<std::string>& display_domains() {
+  static const std::vector<std::string> kDomains = {
+      "science",      "health", "math", "coding", "agents", "instruction following",
+      "long context", "other"};
   return kDomains;
 }
 
@@ -116,13 +118,7 @@ std::vector<LeaderboardRow> build_leaderboard(const std::vector<const RunSummary
     }
   }
   for (auto& row : rows) {
-    std::vector<IndexComponent> domain_scores;
-    for (const auto& [domain, comps] : parts[row.model]) {
-      IndexScore d = combine_index(comps);
-      row.domains[domain] = d;
-      domain_scores.push_back({1.0, d.mean, d.se});
-    }
-    if (!domain_scores.empty()) row.index = combine_index(domain_scores);
+    for (const auto& [domain, comps] : parts[row.model]) row.domains[domain] = combine_index(comps);
     const Speed& s = speed[row.model];
     row.usage.mean_latency_ms =
         s.latency_n ? s.latency_sum / static_cast<double>(s.latency_n) : nan;

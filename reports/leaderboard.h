@@ -1,7 +1,8 @@
 #pragma once
 /// The models × domains leaderboard: per model, each domain's score (equal-weight mean of the
-/// model's suites in that domain) and the index (equal-weight mean of its domains), each with a
-/// propagated 95% CI; plus usage and speed totals. Pure functions of the run summaries.
+/// model's suites in that domain) with a propagated 95% CI, plus usage and speed totals. There is
+/// no unnamed index over domains: indexes are named definitions (reports/index_report.h) shown
+/// with what they cover. Pure functions of the run summaries.
 
 #include <cstdint>
 #include <map>
@@ -15,17 +16,16 @@
 
 namespace assay {
 
-/// The four domains of the index, in display order.
-const std::vector<std::string>& index_domains();
+/// Every suite domain in display order (science, health, math, coding, agents, instruction
+/// following, long context, other); a page shows those its models ran.
+const std::vector<std::string>& display_domains();
 
 /// One model's row.
 struct LeaderboardRow {
   std::string model;                          ///< model SPEC
   std::map<std::string, IndexScore> domains;  ///< domain → score (only domains it ran)
   std::map<std::string, int> suites_per_domain;
-  std::optional<IndexScore> index;  ///< over the domains it ran
-  /// Domains with a run that covered only part of its suite (--limit, --sample); the index is
-  /// partial when any is.
+  /// Domains with a run that covered only part of its suite (--limit, --sample).
   std::set<std::string> partial_domains;
   RunUsage usage;              ///< summed / averaged over its runs
   double cost_per_sample = 0;  ///< NaN when unpriced

@@ -194,8 +194,9 @@ IndexScore combine_index(const std::vector<IndexComponent>& components) {
   s.mean = m / wsum;
   s.se = std::sqrt(v) / wsum;
   double z = normal_quantile(0.975);
-  s.ci_low = s.mean - z * s.se;
-  s.ci_high = s.mean + z * s.se;
+  // Scores live in [0, 1] (a clipped mean included): the interval does not reach past them.
+  s.ci_low = std::max(0.0, s.mean - z * s.se);
+  s.ci_high = std::min(1.0, s.mean + z * s.se);
   return s;
 }
 

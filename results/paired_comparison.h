@@ -74,7 +74,8 @@ struct IndexScore {
   double ci_high = 0;
 };
 
-/// Combines components; an empty list or zero total weight gives all zeros.
+/// Weighted mean of components, SE sqrt(Σ w²·SE²)/Σ w, 95% normal interval clipped to [0, 1];
+/// an empty list or zero total weight gives all zeros.
 IndexScore combine_index(const std::vector<IndexComponent>& components);
 
 }  // namespace assay

@@ -48,9 +48,10 @@ void add_index_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   auto flags = std::make_shared<IndexFlags>();
   CLI::App* cmd = app.add_subcommand(
       "index",
-      "Compute an index (assay-core, aa-v2) per model from the newest stored run of each member "
-      "suite: weighted mean with a propagated 95% CI. A model missing a member gets no index "
-      "value; nothing is re-weighted.");
+      "Compute an index (assay-core, aa-v2, aa-v4) per model from the newest stored run of each "
+      "member suite: weighted mean with a propagated 95% CI. A model missing a member gets no "
+      "index value, only the partial index over the members it ran, printed with the share of "
+      "the weight they cover and every missing member with why.");
   cmd->add_option("NAME", flags->name, "Index name (see `assay suites`)")->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();
   cmd->add_flag("--json", flags->json, "Print a JSON array (one object per model)");

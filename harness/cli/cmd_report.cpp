@@ -15,6 +15,7 @@
 #include "reports/modes_report.h"
 #include "reports/report_json.h"
 #include "reports/summary_exports.h"
+#include "suites/index_definition.h"
 
 namespace assay::cli {
 namespace {
@@ -47,6 +48,7 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
   in.db_path = f.db;
   in.generated_at = utc_now_iso();
   if (!f.title.empty()) in.title = f.title;
+  in.indexes = builtin_indexes();
   SampleBudget budget;
   budget.max_not_correct = f.max_samples * 3 / 4;
   budget.max_correct = f.max_samples - budget.max_not_correct;

@@ -446,7 +446,7 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--suite,-s", flags->suites,
                   "Built-in suite name (see `assay suites`), NAME:SUBSET for one subset (e.g. "
                   "mmlu:anatomy), a path to a suite .toml file, or index:NAME to run every "
-                  "member of an index (assay-core, aa-v2) and print the index. Repeat for "
+                  "member of an index (assay-core, aa-v2, aa-v4) and print the index. Repeat for "
                   "several suites.")
       ->required();
   cmd->add_option("--db", flags->db, "SQLite results database")->capture_default_str();

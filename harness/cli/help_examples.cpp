@@ -28,7 +28,7 @@ const std::map<std::string, std::vector<std::string>>& examples() {
         R"(echo '{"output": "so it is 12", "target": "12"}' | assay score --scorer gsm8k)"}},
       {"data",
        {"assay data path gsm8k", "assay data verify mmlu", "assay data pull index:assay-core"}},
-      {"index", {"assay index assay-core", "assay index aa-v2 --json"}},
+      {"index", {"assay index aa-v4", "assay index aa-v2 --json"}},
       {"report",
        {"assay report --out leaderboard.html", "assay report --format md",
         "assay report --runs 2 --format json --out baseline.json"}},

@@ -15,6 +15,7 @@ struct IndexMember {
   double weight = 0;    ///< share of the index, in [0, 1]
   std::string group;    ///< the category it belongs to (domain, or the index's own grouping)
   bool shipped = true;  ///< false when assay has no suite for it (always reported missing)
+  std::string missing_because;  ///< for a member not shipped: why (e.g. "private data")
 };
 
 /// A named index.

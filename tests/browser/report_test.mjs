@@ -5,6 +5,8 @@
 // hostile text as text and runs none of it. Writes a screenshot to the artifacts directory.
 //
 //   node report_test.mjs --assay BIN --mock BIN --artifacts DIR [--chromium /usr/bin/chromium]
+//                        [--data ../shared/data]   (with it: an oracle GPQA run shows the named
+//                                                    index aa-v4 as partial)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -120,6 +122,15 @@ try {
   const limited = spawnSync(args.assay, ["run", "--suite", join(work, "suite.toml"), "--db", db, "--limit", "10",
     "--model", `openai:${models[2]}@${url}`], { encoding: "utf8" });
   if (limited.status !== 0) throw new Error("assay run (limited) failed: " + limited.stderr);
+  // The oracle on GPQA Diamond (a member of aa-v4 worth 6.25% of its weight), when the shared
+  // data is there.
+  const haveData = args.data && existsSync(join(args.data, "gpqa", "gpqa_diamond.csv"));
+  if (haveData) {
+    const oracle = spawnSync(args.assay, ["run", "-s", "gpqa-diamond", "-m", "oracle", "--data-dir", args.data, "--db", db], { encoding: "utf8" });
+    if (oracle.status !== 0) throw new Error("assay run (oracle gpqa-diamond) failed: " + oracle.stderr);
+  } else {
+    console.log("report_test: ../shared/data is absent: the named-index column check is skipped");
+  }
   const html = join(work, "leaderboard.html");
   const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
   if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
@@ -137,9 +148,27 @@ try {
   await page.goto(pageUrl);
   await page.waitForSelector("body[data-ready='1']", { timeout: 10000 });
 
-  // Leaderboard: one row per model with the stored score.
-  const board = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[1].firstChild ? tr.cells[1].firstChild.textContent : "" })));
-  check(board.length === 5, `leaderboard has ${board.length} rows, expected 5`);
+  // Leaderboard: one row per model with the stored score in its domain column. No unnamed
+  // "Index" column: indexes are named, and shown only when some model ran a member.
+  const heads = await page.$$eval("#leaderboard thead th", (ths) => ths.map((th) => th.dataset.key || th.textContent));
+  const col = (key) => heads.indexOf(key);
+  check(col("math") > 0, `a math domain column: ${JSON.stringify(heads)}`);
+  check(!heads.includes("index"), `no unnamed index column: ${JSON.stringify(heads)}`);
+  const mathCol = col("math");
+  const board = await page.$$eval("#leaderboard tbody tr", (trs, c) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[c].firstChild ? tr.cells[c].firstChild.textContent : "" })), mathCol);
+  check(board.length === (haveData ? 6 : 5), `leaderboard has ${board.length} rows, expected ${haveData ? 6 : 5}`);
+  if (haveData) {
+    // The oracle's aa-v4: 100 over the one member it ran, marked with the weight that covers.
+    check(col("index:aa-v4") > 0, `an aa-v4 column: ${JSON.stringify(heads)}`);
+    const oracleCell = await page.$$eval("#leaderboard tbody tr", (trs, c) => {
+      const tr = trs.find((t) => t.cells[0].textContent === "oracle:oracle");
+      return tr ? [tr.cells[c].textContent, tr.cells[c].title] : null;
+    }, col("index:aa-v4"));
+    check(oracleCell && oracleCell[0].startsWith("100.0") && oracleCell[0].includes("covers 6%"), `oracle aa-v4 cell: ${JSON.stringify(oracleCell)}`);
+    check(oracleCell && oracleCell[1].includes("missing: gdpval-aa"), `oracle aa-v4 tooltip names the missing members: ${JSON.stringify(oracleCell)}`);
+    const otherCell = await page.$$eval("#leaderboard tbody tr", (trs, c) => trs.filter((t) => t.cells[0].textContent !== "oracle:oracle").map((t) => t.cells[c].textContent), col("index:aa-v4"));
+    check(otherCell.every((t) => t === "–"), `models without a member have no aa-v4 value: ${JSON.stringify(otherCell)}`);
+  }
   for (const e of expected) {
     const row = board.find((b) => b.model === e.model);
     check(row && row.index === (100 * e.score).toFixed(1), `leaderboard ${e.model}: '${row && row.index}' vs stored ${(100 * e.score).toFixed(1)}`);
@@ -155,7 +184,7 @@ try {
   // A partial run marks its domain and index cells, and provenance says what it covered.
   const partial = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, Array.from(tr.querySelectorAll("span.partial")).length]));
   const gammaMarks = partial.find(([m]) => m.startsWith(`openai:${models[2]}`));
-  check(gammaMarks && gammaMarks[1] === 2, `partial marks on ${models[2]} (index and math): ${JSON.stringify(partial)}`);
+  check(gammaMarks && gammaMarks[1] === 1, `partial mark on ${models[2]} (math): ${JSON.stringify(partial)}`);
   check(partial.filter(([m]) => !m.startsWith(`openai:${models[2]}`)).every(([, n]) => n === 0), `partial marks elsewhere: ${JSON.stringify(partial)}`);
   const coverage = await page.$$eval("#provenance tbody tr", (trs) => trs.map((tr) => tr.cells[tr.cells.length - 1].textContent));
   check(coverage.includes("10 of 48 (first 10) — partial"), `provenance coverage: ${JSON.stringify(coverage)}`);
@@ -173,12 +202,12 @@ try {
   check(tag["healthbench/axis:accuracy"] === "0.0", `breakdown accuracy (raw -100%, clipped): ${JSON.stringify(breakdown)}`);
   check(tag["healthbench/theme:emergency_referrals"] === "0.0" && tag["healthbench/theme:context_seeking"] === "100.0", `breakdown themes: ${JSON.stringify(breakdown)}`);
 
-  // Sorting: descending, then ascending by index.
-  await page.click("#leaderboard th[data-key='index']");
-  const desc = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => parseFloat(tr.cells[1].dataset.sort)));
+  // Sorting: descending, then ascending by the math domain.
+  await page.click("#leaderboard th[data-key='math']");
+  const desc = await page.$$eval("#leaderboard tbody tr", (trs, c) => trs.map((tr) => parseFloat(tr.cells[c].dataset.sort)), mathCol);
   check(desc.every((v, i) => i === 0 || desc[i - 1] >= v), `sorted descending: ${desc}`);
-  await page.click("#leaderboard th[data-key='index']");
-  const asc = await page.$$eval("#leaderboard tbody tr", (trs) => trs.map((tr) => parseFloat(tr.cells[1].dataset.sort)));
+  await page.click("#leaderboard th[data-key='math']");
+  const asc = await page.$$eval("#leaderboard tbody tr", (trs, c) => trs.map((tr) => parseFloat(tr.cells[c].dataset.sort)), mathCol);
   check(asc.every((v, i) => i === 0 || asc[i - 1] <= v), `sorted ascending: ${asc}`);
   check(desc[0] !== asc[0], "sorting changed the first row");
 

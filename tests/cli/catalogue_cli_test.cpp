@@ -121,14 +121,19 @@ TEST_CASE("an index run runs what it can, reports the rest missing, and `assay i
   ProcessResult r = run(args, {}, "", 300);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.err.find("'hle' is not shipped") != std::string::npos);
+  // HLE is gated: without its file the member is skipped with the reason, and reported missing.
+  CHECK(r.err.find("skipping 'hle'") != std::string::npos);
+  CHECK(r.err.find("'scicode' is not shipped") != std::string::npos);
   // ../shared/data holds GPQA Diamond since round 2: the member runs, so the members covered
   // are mmlu-pro and gpqa-diamond (1/6 each) and aime-2024 and math-500 (1/8 each).
   REQUIRE(std::filesystem::exists(shared_data_dir() + "/gpqa/gpqa_diamond.csv"));
   CHECK(r.err.find("skipping 'gpqa-diamond'") == std::string::npos);
   CHECK(r.out.find("gpqa-diamond") != std::string::npos);
   CHECK(r.out.find("index aa-v2 · oracle:oracle") != std::string::npos);
-  CHECK(r.out.find("cover 58.3% of the weight; no index value") != std::string::npos);
+  CHECK(r.out.find("no value, members with scores cover 58.3% of the weight") != std::string::npos);
+  CHECK(r.out.find("partial aa-v2 over the members present (58.3% of the weight, re-normalised) "
+                   "= 100.0") != std::string::npos);
+  CHECK(r.out.find("  hle (16.67%): not run") != std::string::npos);
   ProcessResult idx = run({assay_binary(), "index", "aa-v2", "--db", db, "--json"});
   REQUIRE(idx.exit_code == 0);
   auto v = parse_json(idx.out);
@@ -139,6 +144,45 @@ TEST_CASE("an index run runs what it can, reports the rest missing, and `assay i
   ProcessResult unknown = run({assay_binary(), "index", "aa-v3", "--db", db});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("did you mean 'aa-v2'") != std::string::npos);
+}
+
+TEST_CASE("aa-v4 on an oracle run: 100 on the member present, its weight, every missing member",
+          "[integration][catalogue][index][shared-data]") {
+  if (!shared_data_present()) {
+    WARN("skipped: ../shared/data is absent");
+    return;
+  }
+  TempDir dir;
+  std::string db = dir.file("v4.db");
+  ProcessResult r = run(run_args("oracle", {"gpqa-diamond"}, db), {}, "", 300);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  ProcessResult idx = run({assay_binary(), "index", "aa-v4", "--db", db});
+  INFO(idx.out);
+  REQUIRE(idx.exit_code == 0);
+  CHECK(idx.out.find("index aa-v4: no value, members with scores cover 6.2% of the weight") !=
+        std::string::npos);
+  CHECK(idx.out.find("partial aa-v4 over the members present (6.2% of the weight, "
+                     "re-normalised) = 100.0") != std::string::npos);
+  for (const char* missing :
+       {"gdpval-aa (16.67%): not shipped", "tau2-telecom (8.33%)", "terminal-bench-hard (16.67%)",
+        "scicode (8.33%)", "aa-omniscience (12.50%)", "aa-lcr (6.25%)", "ifbench (6.25%): not run",
+        "hle (12.50%): not run", "critpt (6.25%)"}) {
+    CHECK(idx.out.find(missing) != std::string::npos);
+  }
+  ProcessResult json = run({assay_binary(), "index", "aa-v4", "--db", db, "--json"});
+  REQUIRE(json.exit_code == 0);
+  Result<JsonValue> v = parse_json(json.out);
+  REQUIRE(v);
+  const JsonValue& o = v->items().at(0);
+  CHECK(o.find("score")->is_null());
+  CHECK(o.find("covered_weight")->as_double() == Approx(0.0625));
+  CHECK(o.find("partial_index")->find("score")->as_double() == Approx(1.0));
+  // Later versions are named, and refused with what is known of them.
+  ProcessResult later = run({assay_binary(), "index", "aa-v4.3", "--db", db});
+  CHECK(later.exit_code == 2);
+  CHECK(later.err.find("is not built") != std::string::npos);
+  CHECK(later.err.find("use aa-v4") != std::string::npos);
 }
 
 TEST_CASE("assay data verify/path and assay suites report cached, missing and mismatched files",
@@ -170,7 +214,7 @@ TEST_CASE("assay data verify/path and assay suites report cached, missing and mi
     CHECK(s.find("data")->as_string() == (name == "gsm8k" ? "mismatch" : "missing"));
     CHECK_FALSE(s.find("reference")->as_string().empty());
   }
-  CHECK(listing->find("indexes")->items().size() == 2);
+  CHECK(listing->find("indexes")->items().size() == 3);
   ProcessResult pull = run({assay_binary(), "data", "pull", "--data-dir", data});
   CHECK(pull.exit_code == 2);
   if (shared_data_present()) {

@@ -50,10 +50,9 @@ StoredSample stored(const std::string& id, std::optional<double> v, const std::s
 
 }  // namespace
 
-// By hand: model A has math suites at 1.0 and 0.5 (domain 0.75) and science 0.5; the index is
-// (0.75 + 0.5)/2 = 0.625. The newest run of (A, s1) replaces the older one.
-TEST_CASE("the leaderboard averages suites into domains and domains into the index",
-          "[report][html]") {
+// By hand: model A has math suites at 1.0 and 0.5 (domain 0.75) and science 0.5. The newest
+// run of (A, s1) replaces the older one. There is no unnamed index over the domains.
+TEST_CASE("the leaderboard averages suites into domains", "[report][html]") {
   std::vector<RunSummary> runs = {
       run_of(1, "A", "s1", "math", {0, 0}), run_of(2, "A", "s1", "math", {1, 1}),
       run_of(3, "A", "s2", "math", {1, 0}), run_of(4, "A", "s3", "science", {0, 1}),
@@ -64,12 +63,39 @@ TEST_CASE("the leaderboard averages suites into domains and domains into the ind
   REQUIRE(board.size() == 2);
   REQUIRE(board[0].model == "A");
   REQUIRE(board[0].domains.at("math").mean == Approx(0.75));
+  REQUIRE(board[0].domains.at("science").mean == Approx(0.5));
   REQUIRE(board[0].suites_per_domain.at("math") == 2);
-  REQUIRE(board[0].index->mean == Approx(0.625));
-  REQUIRE(board[1].index->mean == Approx(0.5));
+  REQUIRE(board[1].domains.count("science") == 0);
   auto pairs = compare_all_pairs(shown);
   REQUIRE(pairs.size() == 1);  // only s1 has both models
   REQUIRE(pairs[0].paired.diff == Approx(-0.5));
+}
+
+// Index "ix": s1 at 3/4 of the weight, s9 (never run) at 1/4. A's page column shows s1's score
+// marked as covering 75%, the chart plots it as "partial ix"; domains are only those run.
+TEST_CASE("named indexes are columns with their coverage, and no unnamed Index column",
+          "[report][html][index]") {
+  HtmlReportInput in;
+  in.runs = {run_of(1, "A", "s1", "math", {1, 1, 0, 1}), run_of(2, "B", "s2", "science", {1, 0})};
+  in.indexes = {IndexDefinition{
+      "ix", "d", "r", {{"s1", 0.75, "g", true, ""}, {"s9", 0.25, "g", false, "private"}}}};
+  std::ostringstream out;
+  write_html_report(out, in);
+  std::string html = out.str();
+  CHECK(html.find("data-key=\"index:ix\"") != std::string::npos);
+  CHECK(html.find("data-key=\"index\"") == std::string::npos);
+  CHECK(html.find("data-key=\"math\"") != std::string::npos);
+  CHECK(html.find("data-key=\"health\"") == std::string::npos);
+  CHECK(html.find("\"covered\":0.75") != std::string::npos);
+  CHECK(html.find("\"complete\":false") != std::string::npos);
+  CHECK(html.find("\"missing\":\"s9\"") != std::string::npos);
+  CHECK(html.find("partial ix with 95% CI") != std::string::npos);
+  // Without any index member, the charts plot the suite most models ran, named.
+  in.indexes.clear();
+  std::ostringstream plain;
+  write_html_report(plain, in);
+  CHECK(plain.str().find("data-key=\"index:") == std::string::npos);
+  CHECK(plain.str().find("suite s1 with 95% CI") != std::string::npos);
 }
 
 TEST_CASE("the page escapes hostile text and allows only its own script by hash",

@@ -37,7 +37,7 @@ std::string mcq(const std::vector<std::string>& questions) {
 std::string reversed_lines(int n, bool sorted = true) {
   std::string out = "Zimbabwe\n";
   for (int i = n - 1; i >= 1; --i) {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "Land %03d\n", sorted ? i : (i * 7) % 97);
     out += buf;
   }

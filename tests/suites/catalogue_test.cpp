@@ -352,7 +352,10 @@ TEST_CASE("baseline adapters: oracle fills the gold, random is seeded and stays 
 TEST_CASE("an index combines its members' means and SEs and never re-weights missing members",
           "[catalogue][index]") {
   IndexDefinition def{
-      "t", "", "", {{"a", 0.5, "x", true}, {"b", 0.25, "y", true}, {"c", 0.25, "y", true}}};
+      "t",
+      "",
+      "",
+      {{"a", 0.5, "x", true, ""}, {"b", 0.25, "y", true, ""}, {"c", 0.25, "y", true, ""}}};
   auto summary = [](int64_t id, const std::string& model, const std::string& suite, double mean,
                     double se) {
     RunSummary r;
@@ -381,10 +384,16 @@ TEST_CASE("an index combines its members' means and SEs and never re-weights mis
   CHECK_FALSE(results[1].score);
   CHECK(results[1].covered_weight == Approx(0.5));
   CHECK(results[1].members[1].status == IndexMemberStatus::kNotRun);
+  // m2's partial index is its one member's score, its weight re-normalised, said as partial.
+  REQUIRE(results[1].covered_score);
+  CHECK(results[1].covered_score->mean == Approx(0.9));
+  CHECK(results[1].covered_score->se == Approx(0.01));
+  CHECK(results[0].covered_score->mean == Approx(results[0].score->mean));
   std::ostringstream out;
   write_index_table(out, results);
   CHECK(out.str().find("index t = 65.0") != std::string::npos);
-  CHECK(out.str().find("cover 50.0% of the weight; no index value") != std::string::npos);
+  CHECK(out.str().find("no value, members with scores cover 50.0% of the weight") !=
+        std::string::npos);
   CHECK_FALSE(results[0].cost_usd);  // no usage read: no cost claimed
 
   // With every member's usage priced, the index has a cost: the sum of its member runs.
