@@ -65,6 +65,8 @@ class HleJudgeScorer final : public Scorer {
  public:
   std::string name() const override { return kMetric; }
   bool needs_judge() const override { return true; }
+  // hle_eval's run_judge_results.py asks its judge for up to 4096 tokens.
+  int judge_max_tokens() const override { return 4096; }
 
   std::vector<JudgeQuery> judge_queries(const ScoringInput& in) const override {
     std::string question;

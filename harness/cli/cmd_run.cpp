@@ -342,8 +342,9 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
       plan.model = &models[ai];
       plan.suite = &ps;
       if (ps.needs_judge) plan.judge = judge.get();
-      // simple-evals grades HealthBench with max_tokens 2048; the judge SPEC may override.
-      plan.judge_params.max_tokens = 2048;
+      // The suite's reference sets it (simple-evals' HealthBench 2048, HLE 4096); the judge SPEC
+      // may override.
+      plan.judge_params.max_tokens = ps.judge_max_tokens;
       plan.settings = settings;
       // One scheduler per run: its in-flight bound, backoff and rate limits start afresh.
       sched.seed = static_cast<uint64_t>(f.seed) ^ (ai * 0x9e3779b97f4a7c15ULL + si);

@@ -57,6 +57,9 @@ class Scorer {
   virtual bool needs_target() const { return true; }
   /// Whether score() needs a judge model's answers (`assay run --judge SPEC`).
   virtual bool needs_judge() const { return false; }
+  /// The judge's max_tokens as this scorer's reference sets it (the judge SPEC may override);
+  /// simple-evals' 2048 unless a scorer says otherwise.
+  virtual int judge_max_tokens() const { return 2048; }
   /// The questions to put to the judge about this output (judge-scored scorers); the runner
   /// sends them, then calls score() with the answers in ScoringInput::judgements.
   virtual std::vector<JudgeQuery> judge_queries(const ScoringInput& input) const {

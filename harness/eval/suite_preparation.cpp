@@ -43,7 +43,12 @@ Status add_scorers(const ScorerRegistry& registry, const SuiteSpec& spec, MathCh
       e.message = "suite '" + spec.name + "', scorer '" + scorer_name + "': " + e.message;
       return e;
     }
-    p.needs_judge = p.needs_judge || p.scorers.back()->needs_judge();
+    if (p.scorers.back()->needs_judge()) {
+      p.judge_max_tokens = p.needs_judge
+                               ? std::max(p.judge_max_tokens, p.scorers.back()->judge_max_tokens())
+                               : p.scorers.back()->judge_max_tokens();
+      p.needs_judge = true;
+    }
     std::string env = p.scorers.back()->environment();
     if (!env.empty()) p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
     for (const auto& m : p.scorers.back()->metrics()) {

@@ -43,6 +43,8 @@ struct PreparedSuite {
   std::map<std::string, Aggregation> aggregations;  ///< metrics not aggregated by the plain mean
   std::string scoring_env;   ///< what the scorers record about how they grade (the sandbox)
   bool needs_judge = false;  ///< a scorer grades with the judge model (--judge)
+  /// The judge's max_tokens: the largest any judge-graded scorer of the suite asks for.
+  int judge_max_tokens = 2048;
   /// The --math-checker mode applied (kRules when the suite has no math_equiv scorer).
   MathChecker checker = MathChecker::kRules;
 };

@@ -229,6 +229,9 @@ scorers = ["hle_judge"]
            "--db", db, "--judge", "openai:judge@" + judge.base_url(), "--max-retries", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
+  // The judge is asked for up to 4096 tokens, as hle_eval asks, not the 2048 of simple-evals.
+  CHECK(judge.counter("max_tokens_4096") >= 4);
+  CHECK(judge.counter("max_tokens_2048") == 0);
   CHECK(value_of(db, 1, "hle/q1", "hle_judge") == "1.0");
   CHECK(value_of(db, 1, "hle/q2", "hle_judge") == "1.0");
   CHECK(value_of(db, 1, "hle/q3", "hle_judge") == "0.0");

@@ -537,6 +537,8 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
   }
   ++counts_["status_200"];
   ++counts_["responses_ok"];
+  // What a client asked for, so tests can see its settings (e.g. a judge's max_tokens).
+  if (call.max_tokens >= 0) ++counts_["max_tokens_" + std::to_string(call.max_tokens)];
   if (pc) ++pc->ok;
   r.segments.push_back({latency_ms, head + pieces.front()});
   for (size_t i = 1; i < pieces.size(); ++i) {
