@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "harness/core/strings.h"
 #include "scorers/instructions/ifbench_families.h"
@@ -299,18 +300,27 @@ bool csv_city(std::string_view r) {
   return std::all_of(rows.begin() + 1, rows.end(), [](const auto& row) { return row.size() == 5; });
 }
 
+using CsvRows = std::vector<std::vector<std::string>>;
+
+// The rows of a CSV answer whose first line matches `header` (nothing when it does not), read
+// as the reference reads them: every double quote tripled first, then Python's csv reader.
+std::optional<CsvRows> csv_under_header(std::string_view r, const PythonRegex& header,
+                                        char delimiter) {
+  if (!header.search(py_strip(py_split(r, "\n").front()))) return std::nullopt;
+  return read_python_csv(replace_all(r, "\"", "\"\"\""), delimiter);
+}
+
 bool csv_special_character(std::string_view r) {
   static const PythonRegex kHeader = PythonRegex::fixed(
       R"(^(ProductID|"ProductID"),[ \t]*(Category|"Category"),[ \t]*(Brand|"Brand"),)"
       R"([ \t]*(Price|"Price"),[ \t]*(Stock|"Stock")$)");
   static const PythonRegex kSpecial = PythonRegex::fixed(R"(".*[^\d\w\s].*")");
-  if (!kHeader.search(py_strip(py_split(r, "\n").front()))) return false;
-  // The reference triples every double quote before parsing.
-  std::vector<std::vector<std::string>> rows = read_python_csv(replace_all(r, "\"", "\"\"\""), ',');
-  if (rows.size() != 15) return false;
-  for (size_t i = 1; i < rows.size(); ++i) {
-    if (rows[i].size() != 5) return false;
-    if (std::any_of(rows[i].begin(), rows[i].end(),
+  std::optional<CsvRows> rows = csv_under_header(r, kHeader, ',');
+  if (!rows || rows->size() != 15) return false;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const std::vector<std::string>& row = (*rows)[i];
+    if (row.size() != 5) return false;
+    if (std::any_of(row.begin(), row.end(),
                     [](const std::string& f) { return kSpecial.match_start(f); })) {
       return true;
     }
@@ -322,11 +332,9 @@ bool csv_quotes(std::string_view r) {
   static const PythonRegex kHeader =
       PythonRegex::fixed(R"(^(StudentID|"StudentID")\t *(Subject|"Subject")\t *(Grade|"Grade")\t *)"
                          R"((Semester|"Semester")\t *(Score|"Score")$)");
-  if (!kHeader.search(py_strip(py_split(r, "\n").front()))) return false;
-  std::vector<std::vector<std::string>> rows =
-      read_python_csv(replace_all(r, "\"", "\"\"\""), '\t');
-  if (rows.size() != 4) return false;
-  return std::all_of(rows.begin(), rows.end(), [](const std::vector<std::string>& row) {
+  std::optional<CsvRows> rows = csv_under_header(r, kHeader, '\t');
+  if (!rows || rows->size() != 4) return false;
+  return std::all_of(rows->begin(), rows->end(), [](const std::vector<std::string>& row) {
     return row.size() == 5 && std::all_of(row.begin(), row.end(), [](const std::string& f) {
              std::string_view s = py_strip(f);
              return !s.empty() && s.front() == '"' && s.back() == '"';

@@ -27,17 +27,6 @@ InstructionFactory with_integer(std::string key, std::function<Check(int64_t)> m
   };
 }
 
-// The sentences of `text` as std::string_views (NLTK's sent_tokenize, see text_units.h).
-std::vector<std::string_view> sentences_of(std::string_view text) {
-  return split_sentences(text);
-}
-
-// First character (code point) of `s`, 0 when empty.
-char32_t first_of(std::string_view s) {
-  std::u32string u = decode_utf8(s);
-  return u.empty() ? 0 : u[0];
-}
-
 bool unique_words(std::string_view r, int64_t n) {
   std::set<std::string> unique;
   const std::string lower = py_lower(r);
@@ -60,7 +49,7 @@ bool stop_words(std::string_view r, int64_t percentage) {
 // Sentences ending with '.', '?' and '!'.
 std::array<size_t, 3> sentence_types(std::string_view r) {
   std::array<size_t, 3> n{0, 0, 0};
-  for (std::string_view s : sentences_of(r)) {
+  for (std::string_view s : split_sentences(r)) {
     if (s.empty()) continue;
     char last = s.back();
     if (last == '.') ++n[0];
@@ -132,13 +121,13 @@ bool alphabet_loop(std::string_view r) {
   std::string text = remove_ascii_punctuation(r);
   std::vector<std::string_view> words = py_split_whitespace(strip_punctuation(text));
   if (words.empty()) return false;
-  char32_t letter = first_of(py_lower(words[0]));
+  char32_t letter = first_char(py_lower(words[0]));
   if (letter < 'a' || letter > 'z') return false;
   for (size_t i = 1; i < words.size(); ++i) {
     std::string w = py_lower(strip_punctuation(words[i]));
     if (w.empty()) continue;
     letter = letter == 'z' ? 'a' : letter + 1;
-    if (first_of(w) != letter) return false;
+    if (first_char(w) != letter) return false;
   }
   return true;
 }
@@ -173,12 +162,12 @@ bool consonant_clusters(std::string_view r) {
 bool alliteration_increment(std::string_view r) {
   static const std::string kLeading = std::string(kAsciiPunctuation) + " ";
   int previous = -1;
-  for (std::string_view sentence : sentences_of(r)) {
+  for (std::string_view sentence : split_sentences(r)) {
     std::vector<char32_t> firsts;
     const std::string lower = py_lower(sentence);
     for (std::string_view w : py_split_whitespace(lower)) {
       size_t b = w.find_first_not_of(kLeading);
-      if (b != std::string_view::npos) firsts.push_back(first_of(w.substr(b)));
+      if (b != std::string_view::npos) firsts.push_back(first_char(w.substr(b)));
     }
     int score = 0;
     bool run = false;
@@ -256,7 +245,7 @@ Result<InstructionChecker> sentence_keyword(const InstructionArgs& args) {
       PythonRegex::compile("\\b" + regex_escape(*word) + "\\b", PythonRegex::kIgnoreCase);
   if (!re) return args.invalid("word", re.error().message);
   return InstructionChecker([re = *re, n = static_cast<size_t>(*n)](std::string_view r) {
-    std::vector<std::string_view> sentences = sentences_of(r);
+    std::vector<std::string_view> sentences = split_sentences(r);
     return sentences.size() >= n && re.search(sentences[n - 1]);
   });
 }
@@ -293,7 +282,7 @@ bool alternating_syllables(std::string_view r) {
 
 bool last_word_first_next(std::string_view r) {
   static const std::string kChars = std::string(kAsciiPunctuation) + " ";
-  std::vector<std::string_view> sentences = sentences_of(r);
+  std::vector<std::string_view> sentences = split_sentences(r);
   for (size_t i = 0; i + 1 < sentences.size(); ++i) {
     std::string_view a = sentences[i];
     size_t e = a.find_last_not_of(kChars);
@@ -321,7 +310,7 @@ bool paragraph_last_first(std::string_view r) {
 }
 
 bool incrementing_words(std::string_view r, int64_t n) {
-  std::vector<std::string_view> sentences = sentences_of(r);
+  std::vector<std::string_view> sentences = split_sentences(r);
   auto words = [](std::string_view s) {
     const std::string text = remove_ascii_punctuation(s);
     return static_cast<int64_t>(py_split_whitespace(text).size());
@@ -340,7 +329,7 @@ bool no_consecutive_first_letter(std::string_view r) {
   const std::string text = remove_ascii_punctuation(py_lower(r));
   std::vector<std::string_view> words = py_split_whitespace(text);
   for (size_t i = 0; i + 1 < words.size(); ++i) {
-    if (first_of(words[i]) == first_of(words[i + 1])) return false;
+    if (first_char(words[i]) == first_char(words[i + 1])) return false;
   }
   return true;
 }
@@ -391,7 +380,7 @@ Result<InstructionChecker> keyword_specific_position(const InstructionArgs& args
   if (*n < 1 || *m < 1) return args.invalid(*n < 1 ? "n" : "m", "must be at least 1");
   return InstructionChecker([kw = py_lower(py_strip(*keyword)), n = static_cast<size_t>(*n),
                              m = static_cast<size_t>(*m)](std::string_view r) {
-    std::vector<std::string_view> sentences = sentences_of(r);
+    std::vector<std::string_view> sentences = split_sentences(r);
     if (sentences.size() < n) return false;
     std::vector<std::string> words = alnum_tokens(sentences[n - 1]);
     return words.size() >= m && py_lower(words[m - 1]) == kw;
@@ -428,7 +417,7 @@ bool japanese_every_nth(std::string_view r, int64_t n) {
 }
 
 bool equal_sentence_lengths(std::string_view r) {
-  std::vector<std::string_view> sentences = sentences_of(r);
+  std::vector<std::string_view> sentences = split_sentences(r);
   if (sentences.size() != 3) return false;
   size_t length = decode_utf8(py_strip(sentences[0])).size();
   return std::all_of(sentences.begin(), sentences.end(), [length](std::string_view s) {

@@ -1,5 +1,7 @@
 #include "scorers/instructions/instruction_following_scorer.h"
 
+#include <algorithm>
+
 #include "scorers/instructions/text_units.h"
 
 namespace assay {
@@ -81,51 +83,41 @@ class InstructionFollowingScorer final : public Scorer {
                           std::to_string(followed) + "/" + std::to_string(total) + " followed",
                           explanation);
     };
-    auto instruction_level = [&](const std::string& metric, size_t followed) {
-      Score s;
-      s.metric = metric;
-      s.value = total > 0 ? static_cast<double>(followed) / static_cast<double>(total) : 0.0;
-      s.weight = static_cast<double>(total);
-      s.answer = std::to_string(followed) + "/" + std::to_string(total) + " followed";
-      s.explanation = explanation;
-      return s;
+    // The share of `of` instructions followed, weighing `of` (a mean over instructions).
+    auto instruction_level = [](const std::string& metric, size_t followed, size_t of,
+                                std::string explanation_text) {
+      Score sc;
+      sc.metric = metric;
+      sc.value = of > 0 ? static_cast<double>(followed) / static_cast<double>(of) : 0.0;
+      sc.weight = static_cast<double>(of);
+      sc.answer = std::to_string(followed) + "/" + std::to_string(of) + " followed";
+      sc.explanation = std::move(explanation_text);
+      return sc;
     };
     const std::string& n = config_.name;
     Score ps = prompt_level(n + "_prompt_strict", strict);
     Score pl = prompt_level(n + "_prompt_loose", loose);
-    Score is = instruction_level(n + "_inst_strict", strict);
-    Score il = instruction_level(n + "_inst_loose", loose);
-    if (config_.loose_primary) {
-      out = {pl, ps, il, is};
-    } else {
-      out = {ps, pl, is, il};
-    }
-    // Per instruction type; a prompt may hold one type twice.
-    std::vector<std::pair<std::string, std::pair<size_t, size_t>>> by_type;  // id → (n, strict)
-    std::vector<size_t> loose_by_type;
+    Score is = instruction_level(n + "_inst_strict", strict, total, explanation);
+    Score il = instruction_level(n + "_inst_loose", loose, total, explanation);
+    out = config_.loose_primary ? std::vector<Score>{pl, ps, il, is}
+                                : std::vector<Score>{ps, pl, is, il};
+    // Per instruction type, in first-seen order; a prompt may hold one type twice.
+    struct TypeCounts {
+      std::string id;
+      size_t n = 0, strict = 0, loose = 0;
+    };
+    std::vector<TypeCounts> types;
     for (const Verdict& v : *verdicts) {
-      size_t k = 0;
-      while (k < by_type.size() && by_type[k].first != v.id) ++k;
-      if (k == by_type.size()) {
-        by_type.push_back({v.id, {0, 0}});
-        loose_by_type.push_back(0);
-      }
-      ++by_type[k].second.first;
-      by_type[k].second.second += v.strict ? 1 : 0;
-      loose_by_type[k] += v.loose ? 1 : 0;
+      auto it = std::find_if(types.begin(), types.end(),
+                             [&v](const TypeCounts& t) { return t.id == v.id; });
+      if (it == types.end()) it = types.insert(types.end(), TypeCounts{v.id});
+      ++it->n;
+      it->strict += v.strict ? 1 : 0;
+      it->loose += v.loose ? 1 : 0;
     }
-    for (size_t k = 0; k < by_type.size(); ++k) {
-      const auto& [id, counts] = by_type[k];
-      Score s = instruction_level(n + "_inst_strict/" + id, counts.second);
-      s.value = static_cast<double>(counts.second) / static_cast<double>(counts.first);
-      s.weight = static_cast<double>(counts.first);
-      s.explanation.clear();
-      out.push_back(s);
-      Score l = instruction_level(n + "_inst_loose/" + id, loose_by_type[k]);
-      l.value = static_cast<double>(loose_by_type[k]) / static_cast<double>(counts.first);
-      l.weight = static_cast<double>(counts.first);
-      l.explanation.clear();
-      out.push_back(l);
+    for (const TypeCounts& t : types) {
+      out.push_back(instruction_level(n + "_inst_strict/" + t.id, t.strict, t.n, ""));
+      out.push_back(instruction_level(n + "_inst_loose/" + t.id, t.loose, t.n, ""));
     }
     return out;
   }

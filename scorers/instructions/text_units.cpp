@@ -77,14 +77,13 @@ char32_t to_lower(char32_t c) {
   return static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), l));
 }
 
-// The first character of `text` (0 when empty).
+}  // namespace
+
 char32_t first_char(std::string_view text) {
   if (text.empty()) return 0;
   size_t n = 0;
   return decode_one(text, 0, &n);
 }
-
-}  // namespace
 
 std::string valid_utf8(std::string_view text) {
   std::string out;

@@ -20,6 +20,8 @@ namespace assay {
 /// `text` with each invalid UTF-8 byte replaced by U+FFFD (Python would have refused to decode).
 std::string valid_utf8(std::string_view text);
 
+/// The first character (code point) of `text`, 0 when it is empty (Python's text[0]).
+char32_t first_char(std::string_view text);
 /// The code points of valid UTF-8 `text`.
 std::u32string decode_utf8(std::string_view text);
 /// UTF-8 of `text`.
