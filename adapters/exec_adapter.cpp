@@ -24,24 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxOutput = 16u << 20;
 
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80           ? 1
-                 : (b >> 5) == 0x6  ? 2
-                 : (b >> 4) == 0xe  ? 3
-                 : (b >> 3) == 0x1e ? 4
-                                    : 0;
-    if (len == 0 || b == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 std::string prompt_text(const std::vector<Message>& messages) {
   if (messages.size() == 1 && messages[0].role == Role::kUser) return messages[0].text();
   std::string out;
@@ -333,7 +315,7 @@ class ExecAdapter final : public ModelAdapter {
           ErrorKind::kProcessFailed,
           with_stderr("exec: the program " + describe_wait_status(r->status), r->err_tail));
     }
-    if (!valid_utf8(r->out)) {
+    if (!is_utf8_text(r->out)) {
       return malformed_response("exec: the program's output is not UTF-8 text",
                                 truncate_for_display(r->out, 60));
     }

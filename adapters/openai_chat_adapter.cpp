@@ -41,12 +41,13 @@ const std::vector<std::string>& control_params() {
 
 }  // namespace
 
-std::string parse_openai_models(std::string_view body, const std::string& model) {
-  Result<JsonValue> doc = parse_json(body);
+namespace {
+
+// The GET /models entry of `model` in `doc`: the one with that id, else the only one (a server
+// that serves one model, like llama.cpp, answers whatever name is asked); null when neither.
+const JsonValue* served_entry(const Result<JsonValue>& doc, const std::string& model) {
   const JsonValue* data = doc && doc->is_object() ? doc->find("data") : nullptr;
-  if (data == nullptr || !data->is_array()) return "";
-  // The entry named like the SPEC's model; a server that serves one model (llama.cpp, which
-  // answers whatever name is asked) is identified by that one.
+  if (data == nullptr || !data->is_array()) return nullptr;
   const JsonValue* entry = nullptr;
   for (const JsonValue& m : data->items()) {
     if (m.is_object() && json_text(m.find("id")) == model) entry = &m;
@@ -54,6 +55,22 @@ std::string parse_openai_models(std::string_view body, const std::string& model)
   if (entry == nullptr && data->items().size() == 1 && data->items()[0].is_object()) {
     entry = &data->items()[0];
   }
+  return entry;
+}
+
+}  // namespace
+
+int64_t parse_openai_models_context(std::string_view body, const std::string& model) {
+  Result<JsonValue> doc = parse_json(body);
+  const JsonValue* entry = served_entry(doc, model);
+  const JsonValue* len = entry != nullptr ? entry->find("max_model_len") : nullptr;
+  if (len == nullptr || !len->is_int() || len->as_int() < 1) return 0;
+  return len->as_int();
+}
+
+std::string parse_openai_models(std::string_view body, const std::string& model) {
+  Result<JsonValue> doc = parse_json(body);
+  const JsonValue* entry = served_entry(doc, model);
   if (entry == nullptr) return "";
   std::string out = json_text(entry->find("id"));
   // vLLM: root is the checkpoint path; llama.cpp: meta describes the loaded weights. `created`
@@ -149,6 +166,10 @@ class OpenAiChatAdapter final : public ModelAdapter {
 
   std::string parse_served(const HttpResponse& response) const override {
     return parse_openai_models(response.body, spec_.model);
+  }
+
+  int64_t parse_context_window(const HttpResponse& response) const override {
+    return parse_openai_models_context(response.body, spec_.model);
   }
 
  private:

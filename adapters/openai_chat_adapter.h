@@ -18,6 +18,10 @@ Result<std::unique_ptr<ModelAdapter>> make_openai_chat_adapter(const ModelSpec& 
 /// the body says nothing usable. Exposed for tests.
 std::string parse_openai_models(std::string_view body, const std::string& model);
 
+/// The context window a GET /models answer gives for `model` (vLLM's `max_model_len`), 0 when
+/// it gives none (OpenAI, llama.cpp and Ollama do not). Exposed for tests.
+int64_t parse_openai_models_context(std::string_view body, const std::string& model);
+
 /// Parses a non-streaming chat.completion body (exposed for tests and benchmarks).
 Result<Completion> parse_openai_chat_body(std::string_view body);
 

@@ -18,6 +18,21 @@ sqlite3* raw(void* db) {
   return static_cast<sqlite3*>(db);
 }
 
+// "'context_exceeded','missing_data'": the stored names of the kinds is_limit() accepts, for
+// SQL that counts failures (a limit is not one).
+const std::string& limit_kinds_sql() {
+  static const std::string kList = [] {
+    std::string out;
+    for (int k = 0; k <= static_cast<int>(ErrorKind::kMissingData); ++k) {
+      auto kind = static_cast<ErrorKind>(k);
+      if (!is_limit(kind)) continue;
+      out += (out.empty() ? "'" : ",'") + std::string(error_kind_name(kind)) + "'";
+    }
+    return out;
+  }();
+  return kList;
+}
+
 }  // namespace
 
 std::string sample_epoch_key(const std::string& sample_id, int epoch) {
@@ -294,17 +309,19 @@ Result<std::unordered_set<std::string>> SqliteStore::completed_sample_keys(int64
 }
 
 Result<SqliteStore::SampleCounts> SqliteStore::sample_counts(int64_t run_id) {
+  const std::string failed =
+      "error_kind IS NOT NULL AND error_kind NOT IN (" + limit_kinds_sql() + ")";
   Stmt s(raw(db_),
-         "SELECT COUNT(*), COALESCE(SUM(error_kind IS NOT NULL), 0) FROM samples WHERE run_id=?");
+         ("SELECT COUNT(*), COALESCE(SUM(" + failed + "), 0) FROM samples WHERE run_id=?").c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample counts");
   s.bind(1, run_id);
   if (s.step() != SQLITE_ROW) return db_error(raw(db_), "counting samples");
   SampleCounts out{s.i64(0), s.i64(1), ""};
   if (out.errors == 0) return out;
-  Stmt top(raw(db_),
-           "SELECT error_kind || ': ' || COALESCE(error_message, '') FROM samples WHERE run_id=? "
-           "AND error_kind IS NOT NULL GROUP BY error_kind ORDER BY COUNT(*) DESC, error_kind "
-           "LIMIT 1");
+  Stmt top(raw(db_), ("SELECT error_kind || ': ' || COALESCE(error_message, '') FROM samples "
+                      "WHERE run_id=? AND " +
+                      failed + " GROUP BY error_kind ORDER BY COUNT(*) DESC, error_kind LIMIT 1")
+                         .c_str());
   if (!top.ok()) return db_error(raw(db_), "preparing error summary");
   top.bind(1, run_id);
   if (top.step() == SQLITE_ROW) out.top_error = top.text(0);
@@ -573,7 +590,9 @@ Status SqliteStore::for_each_observation(int64_t run_id, const std::string& metr
   const bool skip = missing == MissingScore::kSkip;
   std::string sql = std::string(
                         "SELECT s.sample_id, s.epoch, c.value, CASE WHEN c.metric IS NOT NULL "
-                        "THEN COALESCE(c.unscored_reason,'') WHEN s.error_kind IS NOT NULL THEN "
+                        "THEN COALESCE(c.unscored_reason,'') WHEN s.error_kind IN (" +
+                        limit_kinds_sql() +
+                        ") THEN s.error_kind WHEN s.error_kind IS NOT NULL THEN "
                         "'error:' || s.error_kind ELSE 'no_score' END, COALESCE(c.weight, 1) "
                         "FROM samples s ") +
                     (skip ? "JOIN" : "LEFT JOIN") +

@@ -84,7 +84,8 @@ class SqliteStore {
       const std::vector<std::string>& keys, const AnswerScope& scope);
   /// Stores runs.calls_fresh and runs.calls_reused as counted from the run's calls now.
   Status record_call_counts(int64_t run_id);
-  /// A run's stored (sample, epoch) rows and, of those, the ones stored with an error.
+  /// A run's stored (sample, epoch) rows and, of those, the ones stored with an error that is
+  /// a failure (is_limit() kinds, such as context_exceeded, are not).
   struct SampleCounts {
     int64_t stored = 0;
     int64_t errors = 0;

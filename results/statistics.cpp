@@ -108,7 +108,8 @@ void apply_clipped_bootstrap(MetricSummary& s,
 }
 
 bool unscored_counts_as_zero(const std::string& reason) {
-  return reason.rfind("error:", 0) != 0 && reason != "judge_error" && reason != "missing_output";
+  return reason.rfind("error:", 0) != 0 && reason != "judge_error" && reason != "missing_output" &&
+         reason != "missing_data";
 }
 
 std::pair<double, double> wilson_interval(double k, double n, double z) {

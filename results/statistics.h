@@ -2,9 +2,10 @@
 /// Per-metric summary statistics over stored scores (reference/protocols.md §3). Pure functions.
 ///
 /// Scoring policy: an unscored sample whose reason is attributable to the model ("no_answer",
-/// "truncated", "missing_output", "safety_block") counts as 0 in the mean, as the reference
+/// "truncated", "blocked", "context_exceeded", ...) counts as 0 in the mean, as the reference
 /// implementations do, and is reported in the unscored counts. Samples unscored because a
-/// request failed ("error:*") are excluded from the mean and reported as errors.
+/// request failed ("error:*"), the judge failed ("judge_error") or the data lacks what they
+/// need ("missing_output", "missing_data") are excluded from the mean and reported.
 
 #include <cstddef>
 #include <map>
@@ -70,7 +71,8 @@ Result<std::map<std::string, Aggregation>> aggregations_from_json(std::string_vi
 void apply_clipped_bootstrap(MetricSummary& s,
                              const std::vector<std::pair<double, double>>& cluster_sums);
 
-/// True when an unscored reason counts as a 0 (the model's fault), false for request errors.
+/// True when an unscored reason counts as a 0 (the model's fault), false for request errors,
+/// judge errors and missing data.
 bool unscored_counts_as_zero(const std::string& reason);
 
 /// Wilson score interval for k successes in n trials at z (95%: 1.959964).

@@ -1,6 +1,7 @@
 #include "scorers/builtin.h"
 
 #include "scorers/choice_scorer.h"
+#include "scorers/equality_judge_scorer.h"
 #include "scorers/exact_scorer.h"
 #include "scorers/gsm8k_scorer.h"
 #include "scorers/healthbench_scorer.h"
@@ -40,6 +41,10 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                "free-form answer, HLE's way: the judge model (--judge) extracts the final answer "
                "from the response and says whether it matches the target",
                make_hle_judge_scorer);
+  registry.add("equality_judge",
+               "free-form answer, Artificial Analysis' equality checker (AA-LCR): the judge "
+               "model (--judge) says whether the answer is consistent with the target",
+               make_equality_judge_scorer);
   registry.add("ifeval",
                "IFEval's 25 verifiable instructions (metadata instruction_id_list, kwargs): "
                "prompt- and instruction-level accuracy, strict and loose, per instruction type",

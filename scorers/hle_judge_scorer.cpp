@@ -138,16 +138,9 @@ class HleJudgeScorer final : public Scorer {
 
 std::string hle_judge_prompt(const std::string& question, const std::string& response,
                              const std::string& correct_answer) {
-  std::string out = kJudgeTemplate;
-  // Filled last to first, so text from one slot is never mistaken for a later placeholder.
-  for (const auto& [slot, text] :
-       {std::pair<std::string, const std::string*>{"<<correct_answer>>", &correct_answer},
-        {"<<response>>", &response},
-        {"<<question>>", &question}}) {
-    size_t p = out.find(slot);
-    if (p != std::string::npos) out.replace(p, slot.size(), *text);
-  }
-  return out;
+  return fill_judge_slots(kJudgeTemplate, {{"<<question>>", question},
+                                           {"<<response>>", response},
+                                           {"<<correct_answer>>", correct_answer}});
 }
 
 std::unique_ptr<Scorer> make_hle_judge_scorer() {

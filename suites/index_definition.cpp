@@ -61,7 +61,7 @@ const std::vector<IndexDefinition>& builtin_indexes() {
         {"scicode", 0.25 / 3, "coding", false, "no SciCode suite yet"},
         {"aa-omniscience", 0.25 / 2, "general", false,
          "AA's 6,000 questions are private (600 public); abstention scoring is not built yet"},
-        {"aa-lcr", 0.25 / 4, "general", false, "AA-LCR is not built yet"},
+        {"aa-lcr", 0.25 / 4, "general", true, ""},
         {"ifbench", 0.25 / 4, "general", true, ""},
         {"hle", 0.25 / 2, "scientific reasoning", true, ""},
         {"gpqa-diamond", 0.25 / 4, "scientific reasoning", true, ""},

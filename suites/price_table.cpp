@@ -46,6 +46,17 @@ Status PriceTable::merge_toml(const std::string& text, const std::string& origin
     p.source = origin;
     bool has_cached = false;
     for (const auto& [field, v] : *t) {
+      if (field.str() == "context") {
+        std::optional<int64_t> tokens = v.value<int64_t>();
+        if (!v.is_integer() || !tokens || *tokens < 1) {
+          return make_error(ErrorKind::kInvalidInput,
+                            where +
+                                ".context: expected the context window as a whole number of "
+                                "tokens");
+        }
+        p.context_tokens = *tokens;
+        continue;
+      }
       std::optional<double> d = v.value<double>();
       if (!d || *d < 0) {
         return make_error(ErrorKind::kInvalidInput,
@@ -62,7 +73,7 @@ Status PriceTable::merge_toml(const std::string& text, const std::string& origin
       } else {
         return make_error(ErrorKind::kInvalidInput, where + ": unknown field '" +
                                                         std::string(field.str()) +
-                                                        "' (input, cached_input, output)");
+                                                        "' (input, cached_input, output, context)");
       }
     }
     if (!t->contains("input") || !t->contains("output")) {

@@ -12,6 +12,7 @@
 #include "suites/archive_reader.h"
 #include "suites/data_fetch.h"
 #include "suites/dataset.h"
+#include "suites/document_set.h"
 #include "suites/prompt_template.h"
 #include "suites/python_random.h"
 #include "suites/stratified_sample.h"
@@ -264,6 +265,7 @@ Result<Sample> render_sample(const SuiteSpec& spec, const SuiteTemplates& t, con
 struct SampleStream::State {
   SuiteSpec spec;
   SuiteTemplates t;
+  std::optional<DocumentSet> documents;  // the suite's [documents], when it has them
   SampleSelection selection;
   // --sample: which candidates (samples after the subset, by position) the run holds; empty
   // otherwise. `all_candidates` makes next_sample ignore the limit and the sample (the
@@ -275,6 +277,7 @@ struct SampleStream::State {
   std::vector<std::string> files;
   std::string dataset_sha256;
   std::vector<std::string> warnings;
+  std::vector<std::string> missing_data_ids;  // samples the validation pass found missing data
   size_t size = 0;
   size_t total_records = 0;
   bool streaming = false;
@@ -376,8 +379,20 @@ struct SampleStream::State {
           {"_row", std::to_string(row.row_in_file)}};
       Result<std::vector<std::string>> texts = row_choices(spec, row, loc);
       if (!texts) return texts.error();
+      std::string missing;
+      if (documents) {
+        Result<RenderedDocuments> docs = documents->render(row.fields, extra, loc);
+        if (!docs) return docs.error();
+        extra.emplace_back("documents", std::move(docs->text));
+        for (const std::string& path : docs->missing) {
+          missing += (missing.empty() ? "" : "; ") + ("document '" + path + "' is missing");
+        }
+      }
       Result<Sample> s = render_sample(spec, t, row, extra, *texts, std::nullopt, loc);
       if (!s) return s.error();
+      if (!missing.empty()) {
+        s->missing_data = missing + " (named by the row at " + loc + "): not asked";
+      }
       if (!spec.subset.empty()) {
         const JsonValue* v = s->metadata.find(spec.subset_field);
         std::string value = v ? v->to_text() : "";
@@ -390,6 +405,7 @@ struct SampleStream::State {
       if (variants > 0) {
         Status st = add_variants(row, i, extra, *texts, loc, *s);
         if (!st) return st.error();
+        for (Sample& v : s->epoch_variants) v.missing_data = s->missing_data;
       }
       ++produced;
       if (loc_out) *loc_out = std::move(loc);
@@ -532,6 +548,7 @@ struct SampleStream::State {
       if (!*s) break;
       const size_t position = candidate - 1;
       id_hashes.emplace_back(std::hash<std::string>{}((*s)->id), position);
+      if (!(*s)->missing_data.empty()) missing_data_ids.push_back((*s)->id);
       every.insert(stratum);
       if (selection.sample) {
         strata.push_back(std::move(stratum));
@@ -575,6 +592,17 @@ struct SampleStream::State {
       coverage.subsets = static_cast<int64_t>(every.size());
       coverage.subsets_covered = static_cast<int64_t>(covered.size());
     }
+    if (!missing_data_ids.empty()) {
+      std::string ids;
+      for (size_t k = 0; k < missing_data_ids.size() && k < 10; ++k) {
+        ids += (k == 0 ? "" : ", ") + missing_data_ids[k];
+      }
+      if (missing_data_ids.size() > 10) ids += ", …";
+      warnings.push_back(suite_label(spec) + ": " + std::to_string(missing_data_ids.size()) +
+                         " of its samples name documents missing from the data (" + ids +
+                         "); they are never asked and are stored unscored as missing_data");
+    }
+    if (documents) dataset_sha256 = sha256_hex(dataset_sha256 + documents->digest());
     if (spec.expected_records >= 0 &&
         static_cast<int64_t>(total_records) != spec.expected_records) {
       warnings.push_back(suite_label(spec) + ": expected " + std::to_string(spec.expected_records) +
@@ -641,6 +669,12 @@ Result<std::unique_ptr<SampleStream>> SampleStream::open(
   Result<SuiteTemplates> templates = compile_templates(spec);
   if (!templates) return templates.error();
   state->t = std::move(templates).value();
+  if (!spec.documents.dir.empty()) {
+    Result<DocumentSet> docs = DocumentSet::compile(
+        spec.documents, spec.origin, spec.base_dir.empty() ? data_dir : spec.base_dir);
+    if (!docs) return docs.error();
+    state->documents = std::move(docs).value();
+  }
   if (Status st = state->load_files(data_dir, epochs); !st) return st.error();
   if (Status st = state->validate(visit); !st) return st.error();
   return std::unique_ptr<SampleStream>(new SampleStream(std::move(state)));

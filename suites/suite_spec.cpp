@@ -141,8 +141,8 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   s.spec_hash = sha256_hex(toml_text);
 
   TableReader top(root, origin,
-                  {"name", "version", "domain", "description", "reference", "dataset", "sample",
-                   "baseline", "generation", "scoring"});
+                  {"name", "version", "domain", "description", "reference", "dataset", "documents",
+                   "sample", "baseline", "generation", "scoring"});
   ASSAY_TRY(top.check_unknown());
   ASSAY_TRY(top.string("name", s.name));
   ASSAY_TRY(top.string("version", s.version));
@@ -154,10 +154,11 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   }
   if (!s.domain.empty() &&
       std::find(kDomains.begin(), kDomains.end(), s.domain) == kDomains.end()) {
+    std::string known;
+    for (const auto& d : kDomains) known += (known.empty() ? "" : ", ") + d;
     return make_error(ErrorKind::kInvalidInput, origin + ": domain '" + s.domain + "'" +
                                                     did_you_mean(s.domain, kDomains) +
-                                                    " is not one of science, health, math, "
-                                                    "coding, other");
+                                                    " is not one of " + known);
   }
 
   Status st;
@@ -229,6 +230,23 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(
         ErrorKind::kInvalidInput,
         origin + ": [dataset] keep_keys_in '" + s.keep_keys_in + "' must be one of the 'files'");
+  }
+
+  const toml::table* documents = top.subtable("documents", st);
+  if (!st) return st.error();
+  if (documents != nullptr) {
+    TableReader d(*documents, origin + ": [documents]",
+                  {"dir", "files", "separator", "format", "join"});
+    ASSAY_TRY(d.check_unknown());
+    ASSAY_TRY(d.string("dir", s.documents.dir));
+    ASSAY_TRY(d.string("files", s.documents.files));
+    ASSAY_TRY(d.string("separator", s.documents.separator));
+    ASSAY_TRY(d.string("format", s.documents.format));
+    ASSAY_TRY(d.string("join", s.documents.join));
+    if (s.documents.dir.empty() || s.documents.files.empty()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        origin + ": [documents] needs both 'dir' and 'files'");
+    }
   }
 
   const toml::table* sample = top.subtable("sample", st);

@@ -12,6 +12,7 @@
 #include "harness/core/result.h"
 #include "harness/core/sample.h"
 #include "suites/dataset.h"
+#include "suites/document_set.h"
 
 namespace assay {
 
@@ -41,6 +42,9 @@ struct SuiteSpec {
   /// A path from `files` holding a JSON object whose keys select (and order) the rows of the
   /// other files by their "_key"; the file's own rows are not samples. Empty = keep every row.
   std::string keep_keys_in;
+
+  /// Documents each row's prompt carries as `{documents}` (long-context suites); dir "" = none.
+  DocumentSetSpec documents;
 
   std::string id_template = "{_index}";
   std::string prompt_template;

@@ -221,6 +221,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     model.program = options->program;
     model.limits = options->limits;
     model.think_tags = options->think_tags;
+    model.context = options->context;
     const ModelAdapter& adapter = *model.adapter;
     for (size_t i = 0; i < suites.size(); ++i) {
       const PreparedSuite& ps = suites[i];
@@ -258,6 +259,9 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
                     price.input, price.cached_input, price.output, price.blended());
       *ctx.err << "assay: pricing " << model.display_name() << " at " << line << " from "
                << price.source << (draws > 1 ? " (a sample costs all its calls)" : "") << "\n";
+      if (model.context.tokens == 0 && price.context_tokens > 0) {
+        model.context = {price.context_tokens, "the model table (" + price.source + ")"};
+      }
     }
     models.push_back(std::move(model));
   }
@@ -430,19 +434,22 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
       "Evaluate models on suites. Every model call and every sample is stored in the database "
       "as it finishes; running the same command again resumes an interrupted run and sends only "
       "the calls whose answers are not stored.");
-  cmd->add_option("--model,-m", flags->models,
-                  "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...]. Providers: openai "
-                  "(also vLLM, llama.cpp, Ollama, SGLang, LM Studio: give the base URL), "
-                  "anthropic, gemini, exec:CMD (a local program; ?mode=server for one JSON-lines "
-                  "process), replay:FILE (re-score outputs made elsewhere), and the baselines "
-                  "`oracle` and `random` (?seed=N). ?reasoning=none|low|medium|high|max|N sets "
-                  "reasoning on any provider; ?vote=K samples K answers and scores the majority "
-                  "(see --vote), ?synthesize=K has a final call synthesize K attempts (see "
-                  "--synthesize), ?rpm=N&tpm=N limit its requests and tokens per minute. E.g. "
-                  "openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
-                  "?temperature=0 or anthropic:claude-sonnet-4-5?reasoning=high. Repeat for "
-                  "several models. API keys come only from the environment (OPENAI_API_KEY, "
-                  "ANTHROPIC_API_KEY, GEMINI_API_KEY, or ?api_key_env=NAME). See docs/adapters.md.")
+  cmd->add_option(
+         "--model,-m", flags->models,
+         "Model SPEC: PROVIDER:MODEL[@BASE_URL][?key=value&...]. Providers: openai "
+         "(also vLLM, llama.cpp, Ollama, SGLang, LM Studio: give the base URL), "
+         "anthropic, gemini, exec:CMD (a local program; ?mode=server for one JSON-lines "
+         "process), replay:FILE (re-score outputs made elsewhere), and the baselines "
+         "`oracle` and `random` (?seed=N). ?reasoning=none|low|medium|high|max|N sets "
+         "reasoning on any provider; ?vote=K samples K answers and scores the majority "
+         "(see --vote), ?synthesize=K has a final call synthesize K attempts (see "
+         "--synthesize), ?rpm=N&tpm=N limit its requests and tokens per minute, ?context=N "
+         "declares its context window (prompts that cannot fit are unscored "
+         "context_exceeded, never sent). E.g. "
+         "openai:qwen2.5-7b@http://127.0.0.1:8000/v1"
+         "?temperature=0 or anthropic:claude-sonnet-4-5?reasoning=high. Repeat for "
+         "several models. API keys come only from the environment (OPENAI_API_KEY, "
+         "ANTHROPIC_API_KEY, GEMINI_API_KEY, or ?api_key_env=NAME). See docs/adapters.md.")
       ->required();
   cmd->add_option("--suite,-s", flags->suites,
                   "Built-in suite name (see `assay suites`), NAME:SUBSET for one subset (e.g. "
@@ -463,7 +470,7 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--repeats", flags->repeats,
                   "Samples per question (epochs); default: the suite's setting");
   cmd->add_option("--judge", flags->judge,
-                  "Judge model SPEC for judge-graded suites (healthbench, hle) and "
+                  "Judge model SPEC for judge-graded suites (healthbench, hle, aa-lcr) and "
                   "--math-checker judge|cascade: same syntax as "
                   "--model, its own key variable (e.g. ?api_key_env=JUDGE_KEY); its requests "
                   "share the transport, cache, retries and database. Recorded with the run.");

@@ -9,8 +9,8 @@
 namespace assay::cli {
 namespace {
 
-constexpr const char* kHarnessParams[] = {"vote", "synthesize", "synthesis_prompt",
-                                          "rpm",  "tpm",        "think_tags"};
+constexpr const char* kHarnessParams[] = {"vote", "synthesize", "synthesis_prompt", "rpm",
+                                          "tpm",  "think_tags", "context"};
 
 // Providers whose answers are not a model's live output (released outputs, baselines): their
 // text is graded as the reference graded it, with nothing split out by default.
@@ -135,6 +135,17 @@ Result<ModelOptions> take_model_options(std::string& spec_text, const ModelDefau
       return make_error(ErrorKind::kInvalidInput,
                         "model SPEC '" + original + "': " + t.error().message);
     o.think_tags = std::move(t).value();
+  }
+  if (auto context = get("context")) {
+    int64_t tokens = 0;
+    auto [end, ec] = std::from_chars(context->data(), context->data() + context->size(), tokens);
+    if (ec != std::errc() || end != context->data() + context->size() || tokens < 1) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "model SPEC '" + original + "': context=" + *context +
+                            ": expected the model's context window as a whole number of tokens "
+                            "(e.g. context=128000)");
+    }
+    o.context = {tokens, "?context="};
   }
   o.limits.requests_per_minute = defaults.rpm;
   o.limits.tokens_per_minute = defaults.tpm;

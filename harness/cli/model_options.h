@@ -1,7 +1,8 @@
 #pragma once
 /// The harness's own parameters in a model SPEC (never sent to a provider): the sample program
-/// (`vote=K`, `synthesize=K`, `synthesis_prompt=FILE`), rate limits (`rpm=N`, `tpm=N`) and the
-/// reasoning markers split out of answers (`think_tags=none|OPEN,CLOSE`). They
+/// (`vote=K`, `synthesize=K`, `synthesis_prompt=FILE`), rate limits (`rpm=N`, `tpm=N`), the
+/// reasoning markers split out of answers (`think_tags=none|OPEN,CLOSE`) and the model's context
+/// window (`context=N` tokens). They
 /// are taken out of the SPEC text before the adapter sees it; the run-wide flags (--vote,
 /// --synthesize, --synthesis-prompt, --rpm, --tpm) give their defaults.
 
@@ -9,6 +10,7 @@
 
 #include "harness/core/reasoning_split.h"
 #include "harness/core/result.h"
+#include "harness/core/token_estimate.h"
 #include "harness/eval/sample_program.h"
 #include "harness/runtime/rate_limiter.h"
 
@@ -30,6 +32,8 @@ struct ModelOptions {
   /// Reasoning markers split out of the answer (`think_tags=none|OPEN,CLOSE`; by default the
   /// known ones, none for replay, oracle and random).
   ThinkTags think_tags;
+  /// The context window `context=N` declares (tokens 0 when the SPEC does not).
+  ContextWindow context;
 };
 
 /// The most votes or attempts per sample.

@@ -61,6 +61,13 @@ class ModelAdapter {
     return "";
   }
 
+  /// The context window in tokens a 2xx answer to served_request() gives for this SPEC's model
+  /// (vLLM's `max_model_len`), or 0 when it gives none.
+  virtual int64_t parse_context_window(const HttpResponse& response) const {
+    (void)response;
+    return 0;
+  }
+
   /// `text` with any credential this adapter holds replaced by "[redacted]"; applied to every
   /// error message before it is stored or printed.
   virtual std::string redact(std::string_view text) const { return std::string(text); }

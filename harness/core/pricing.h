@@ -13,7 +13,10 @@ struct ModelPrice {
   double input = 0;
   double cached_input = 0;  ///< prompt tokens served from the provider's prompt cache
   double output = 0;        ///< answer and reasoning tokens
-  std::string source;       ///< where the price came from ("built-in table", a file path)
+  /// The model's context window in tokens as the table gives it (0 = not given): what the
+  /// context check uses when neither the SPEC (`?context=`) nor the server says.
+  int64_t context_tokens = 0;
+  std::string source;  ///< where the price came from ("built-in table", a file path)
 
   /// Artificial Analysis' blended price: (3 × input + output) / 4.
   double blended() const { return (3 * input + output) / 4; }

@@ -34,6 +34,10 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "process_failed";
     case ErrorKind::kInternal:
       return "internal";
+    case ErrorKind::kContextExceeded:
+      return "context_exceeded";
+    case ErrorKind::kMissingData:
+      return "missing_data";
   }
   return "internal";
 }
@@ -51,6 +55,10 @@ bool is_transient(ErrorKind kind) {
     default:
       return false;
   }
+}
+
+bool is_limit(ErrorKind kind) {
+  return kind == ErrorKind::kContextExceeded || kind == ErrorKind::kMissingData;
 }
 
 }  // namespace assay

@@ -26,6 +26,11 @@ enum class ErrorKind {
   kCancelled,          ///< the run was interrupted before this request finished
   kProcessFailed,      ///< a local model program (exec:) crashed or exited non-zero
   kInternal,           ///< a bug in assay; report it
+  /// The prompt cannot fit the model's context window: decided before sending (estimated
+  /// tokens over the declared window) or said by the server (a 400 naming the context length).
+  kContextExceeded,
+  /// The sample needs data the dataset lacks (a document it names is missing): never asked.
+  kMissingData,
 };
 
 /// Stable snake_case name stored in the database (`samples.error_kind`).
@@ -33,6 +38,11 @@ std::string_view error_kind_name(ErrorKind kind);
 
 /// True for errors worth retrying with backoff (DESIGN §3).
 bool is_transient(ErrorKind kind);
+
+/// True for kinds that say a sample cannot be asked as it is (kContextExceeded, kMissingData),
+/// not that asking failed: the sample is unscored with the kind's name as its reason (not
+/// "error:..."), never retried, never counted by --max-error-rate or the circuit breaker.
+bool is_limit(ErrorKind kind);
 
 /// An error: its kind and a message that names the file, line, field or server involved.
 struct Error {

@@ -24,6 +24,11 @@ struct Sample {
   /// The valid answers `random` picks from (choice labels, or the suite's list); may be empty.
   std::vector<std::string> answer_space;
 
+  /// What the sample needs that the data lacks (e.g. "document 'x.txt' is missing from
+  /// DIR"); "" when nothing. Such a sample is never asked: it is stored unscored as
+  /// missing_data with this text.
+  std::string missing_data;
+
   /// Per-epoch views when the prompt changes between repeats (choices shuffled per repeat);
   /// empty when every epoch uses this sample as it is. Variants have the same id.
   std::vector<Sample> epoch_variants;

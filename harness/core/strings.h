@@ -28,6 +28,10 @@ std::string url_decode(std::string_view s);
 /// Shortens `s` to at most `max_bytes` (on a UTF-8 boundary) adding "…" when cut.
 std::string truncate_for_display(std::string_view s, size_t max_bytes);
 
+/// Whether `s` is well-formed UTF-8 without NUL bytes (lead and continuation bytes; overlong
+/// forms are not checked): text a prompt or a stored answer can hold.
+bool is_utf8_text(std::string_view s);
+
 /// Natural order: digit runs compare as numbers, so "q/2" < "q/10". Ties fall back to plain
 /// byte order, so the order is total.
 bool natural_less(std::string_view a, std::string_view b);

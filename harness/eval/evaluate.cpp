@@ -30,15 +30,31 @@ class StoreAnswers final : public AnswerStore {
   SqliteStore::AnswerScope scope_;
 };
 
-// What the server says it serves (GET /models of an OpenAI-compatible server), "" when the
-// protocol has no such question or the server does not answer it within 5 s.
-std::string ask_served(const ModelAdapter& adapter, CallScheduler& scheduler) {
-  if (!adapter.uses_http()) return "";
+/// What the server says of the model it serves (GET /models of an OpenAI-compatible server).
+struct ServedModel {
+  std::string served;   ///< "" when the protocol has no such question or no answer came
+  int64_t context = 0;  ///< its context window, 0 when not said
+};
+
+// Asks once, waiting at most 5 s.
+ServedModel ask_served(const ModelAdapter& adapter, CallScheduler& scheduler) {
+  if (!adapter.uses_http()) return {};
   std::optional<HttpRequest> request = adapter.served_request();
-  if (!request) return "";
+  if (!request) return {};
   Result<HttpResponse> response = scheduler.fetch_now(std::move(*request), 5000);
-  if (!response || response->status < 200 || response->status >= 300) return "";
-  return adapter.parse_served(*response);
+  if (!response || response->status < 200 || response->status >= 300) return {};
+  return {adapter.parse_served(*response), adapter.parse_context_window(*response)};
+}
+
+// The max_tokens (or max_completion_tokens) a run's parameters ask for; 0 when none.
+int64_t asked_max_tokens(const std::string& params_json) {
+  Result<JsonValue> p = parse_json(params_json);
+  if (!p || !p->is_object()) return 0;
+  for (const char* key : {"max_completion_tokens", "max_tokens", "max_output_tokens"}) {
+    const JsonValue* v = p->find(key);
+    if (v != nullptr && v->is_number()) return v->as_int();
+  }
+  return 0;
 }
 
 // "synthesize=4" and, for a synthesis prompt of the user's, a hash of it: the program part of a
@@ -145,7 +161,12 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   const size_t planned = ps.planned;
 
   RunInfo run = describe_run(plan, params_json, repeats);
-  run.served = ask_served(adapter, scheduler);
+  const ServedModel served = ask_served(adapter, scheduler);
+  run.served = served.served;
+  ContextWindow context = model.context;
+  if (served.context > 0 && context.source != "?context=") {
+    context = {served.context, "the server's /v1/models"};
+  }
   Result<std::optional<RunInfo>> resumable = store.find_resumable_run(run.identity);
   if (!resumable) return resumable.error();
   if (!*resumable && params_json != params_before_schema8) {
@@ -213,6 +234,8 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   o.model.adapter = &adapter;
   o.model.endpoint = scheduler.add_endpoint(adapter, model.limits, model.think_tags);
   o.model.params_json = params_json;
+  o.model.context = context;
+  o.model.max_tokens = asked_max_tokens(params_json);
   JudgeSetup judge;
   if (ps.needs_judge && plan.judge) {
     judge.scorers = ps.scorer_ptrs;

@@ -31,6 +31,9 @@ struct EvalModel {
   std::optional<ModelPrice> price;               ///< list price, when known
   RateLimits limits;                             ///< requests/tokens per minute (0 = none)
   ThinkTags think_tags = ThinkTags::defaults();  ///< reasoning split out of answers
+  /// The context window prompts are checked against before sending: the SPEC's `?context=`,
+  /// else what the server's /v1/models says (asked when the run starts), else the model table's.
+  ContextWindow context;
 
   /// The name runs and leaderboards show: the adapter's display SPEC, plus the program when it
   /// is not generate (vote=K, synthesize=K, a custom synthesis prompt) and think_tags when the

@@ -6,6 +6,9 @@ namespace assay {
 
 std::optional<std::pair<std::string, std::string>> unscorable(const Completion* completion,
                                                               const Error* error) {
+  if (error != nullptr && is_limit(error->kind)) {
+    return std::pair{std::string(error_kind_name(error->kind)), error->message};
+  }
   if (error != nullptr || completion == nullptr) {
     return std::pair{"error:" + std::string(error ? error_kind_name(error->kind) : "internal"),
                      error ? error->message : std::string("no completion")};

@@ -238,11 +238,28 @@ class Pipeline {
           continue;
         }
         const bool judge = c.role == CallRole::kJudge;
+        if (Status askable = check_askable(l, f.call); !askable) {
+          CallResult r;
+          r.completion = askable.error();
+          deliver(f.live, f.seq, std::move(r));
+          continue;
+        }
         if (!judge) ++sent_;
         scheduler_.submit((static_cast<uint64_t>(f.live) << kSeqBits) | f.seq,
                           judge ? o_.judge_model->endpoint : o_.model.endpoint, std::move(f.call));
       }
     }
+  }
+
+  // Whether `call` can be sent at all: a sample missing data it needs is never asked, and a
+  // prompt that cannot fit the model's context window is not sent (is_limit() errors).
+  Status check_askable(const Live& l, const ModelCall& call) const {
+    const bool judge = call.role == CallRole::kJudge;
+    if (!judge && !l.item.sample->missing_data.empty()) {
+      return make_error(ErrorKind::kMissingData, l.item.sample->missing_data);
+    }
+    const PipelineModel& m = judge ? *o_.judge_model : o_.model;
+    return check_context_window(*call.messages, m.max_tokens, m.context);
   }
 
   void on_outcome(CallOutcome& o) {
@@ -335,7 +352,7 @@ class Pipeline {
             if (g != grading.end()) cr.grading_json = std::move(g->second);
             rec.calls.push_back(std::move(cr));
           }
-          if (rec.error) ++errors_;
+          if (rec.error && !is_limit(rec.error->kind)) ++errors_;
           ++done_;
           sink_.write(std::move(rec));
           --scoring_pending_;

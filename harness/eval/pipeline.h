@@ -18,6 +18,7 @@
 #include "harness/core/pricing.h"
 #include "harness/core/records.h"
 #include "harness/core/scorer.h"
+#include "harness/core/token_estimate.h"
 #include "harness/eval/sample_program.h"
 #include "harness/eval/work_source.h"
 #include "harness/runtime/call_scheduler.h"
@@ -42,6 +43,10 @@ struct PipelineModel {
   const ModelAdapter* adapter = nullptr;
   size_t endpoint = 0;
   std::string params_json;
+  /// Calls that cannot fit it (estimated prompt plus `max_tokens`) end as kContextExceeded
+  /// without being sent; tokens 0 = no check.
+  ContextWindow context;
+  int64_t max_tokens = 0;  ///< the answer tokens every call asks for (0 = none asked)
 };
 
 /// What one run evaluates and how.

@@ -317,6 +317,9 @@ void CallScheduler::on_transport(TransportCompletion& f) {
   const HttpResponse& resp = f.response.value();
   ep.limiter.observe(resp, now(), static_cast<double>(std::time(nullptr)));
   ErrorKind kind = classify_http_status(resp.status);
+  if (kind == ErrorKind::kBadRequest && says_context_exceeded(resp.body)) {
+    kind = ErrorKind::kContextExceeded;
+  }
   if (kind != ErrorKind::kNone) {
     Error e;
     e.kind = kind;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "harness/core/strings.h"
+
 namespace assay {
 
 ErrorKind classify_http_status(int status) {
@@ -16,6 +18,24 @@ ErrorKind classify_http_status(int status) {
   if (status == 401 || status == 403) return ErrorKind::kAuth;
   if (status == 404) return ErrorKind::kNotFound;
   return ErrorKind::kBadRequest;
+}
+
+bool says_context_exceeded(std::string_view body) {
+  std::string text = to_lower(body.substr(0, 4096));
+  // OpenAI's error code and message ("This model's maximum context length is 8192 tokens"),
+  // vLLM's ("... maximum context length is 4096 tokens. However, you requested ..."),
+  // llama.cpp's ("exceed_context_size_error", "the request exceeds the available context size"),
+  // Anthropic's ("prompt is too long: 210000 tokens > 200000 maximum"), Gemini's ("The input
+  // token count (X) exceeds the maximum number of tokens allowed (Y)"), Ollama's and SGLang's
+  // ("... is longer than the model's context length").
+  for (std::string_view phrase :
+       {"context_length_exceeded", "maximum context length", "exceed_context_size",
+        "exceeds the available context size", "prompt is too long",
+        "exceeds the maximum number of tokens allowed", "longer than the model's context length",
+        "context window"}) {
+    if (text.find(phrase) != std::string::npos) return true;
+  }
+  return false;
 }
 
 std::optional<double> parse_retry_after_ms(std::string_view value, double now_epoch_s) {
@@ -68,7 +88,8 @@ std::optional<std::string> CircuitBreaker::record_failure(const Error& error,
     }
     return std::nullopt;
   }
-  if (is_transient(error.kind)) return std::nullopt;
+  // A prompt too long for the model is that sample's limit, not a sign the endpoint is broken.
+  if (is_transient(error.kind) || is_limit(error.kind)) return std::nullopt;
   // Same status and same message (digits folded, so per-request ids do not differ) ⇒ same error.
   std::string sig = std::to_string(error.http_status) + ":";
   for (char c : error.message.substr(0, 300)) {

@@ -16,6 +16,11 @@ namespace assay {
 /// The ErrorKind for a non-2xx HTTP status (DESIGN §3: 408/409/425/429/5xx transient).
 ErrorKind classify_http_status(int status);
 
+/// Whether an error body says the prompt does not fit the model's context (OpenAI, vLLM,
+/// llama.cpp, Anthropic, Gemini, Ollama and SGLang wordings); a 4xx that does is
+/// kContextExceeded, not kBadRequest. Pure.
+bool says_context_exceeded(std::string_view body);
+
 /// Milliseconds to wait from a Retry-After (or retry-after-ms) value: delta-seconds or an
 /// HTTP-date; nullopt when unparseable. `now_epoch_s` is the current Unix time.
 std::optional<double> parse_retry_after_ms(std::string_view value, double now_epoch_s);

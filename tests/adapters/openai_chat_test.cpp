@@ -158,3 +158,17 @@ TEST_CASE("OpenAI adapter rejects unknown parameters and a missing key for api.o
       *parse_model_spec("openai:m@http://127.0.0.1:8000/v1?api_key_env=ASSAY_NO_SUCH_KEY"));
   REQUIRE_FALSE(named);
 }
+
+TEST_CASE("GET /models: vLLM's max_model_len is the served model's context window", "[openai]") {
+  const std::string vllm =
+      R"({"object":"list","data":[{"id":"qwen","root":"/w/qwen","max_model_len":32768},)"
+      R"({"id":"other","max_model_len":4096}]})";
+  CHECK(parse_openai_models_context(vllm, "qwen") == 32768);
+  CHECK(parse_openai_models_context(vllm, "other") == 4096);
+  CHECK(parse_openai_models_context(vllm, "absent") == 0);  // two entries, none named so
+  // llama.cpp answers with one entry whatever name is asked, but says only n_ctx_train.
+  CHECK(parse_openai_models_context(R"({"data":[{"id":"m.gguf","meta":{"n_ctx_train":131072}}]})",
+                                    "x") == 0);
+  CHECK(parse_openai_models_context(R"({"data":[{"id":"m","max_model_len":"big"}]})", "m") == 0);
+  CHECK(parse_openai_models_context("not json", "m") == 0);
+}

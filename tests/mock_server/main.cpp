@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
                  "What GET /v1/models reports as the loaded weights (vLLM's root); change it "
                  "between runs to play a server that now serves a new checkpoint")
       ->capture_default_str();
+  app.add_option("--context", o.context,
+                 "Context window in tokens (prompt bytes / 4 + max_tokens): longer requests get "
+                 "vLLM's 400 'maximum context length'");
+  app.add_flag("--context-in-models", o.context_in_models,
+               "GET /v1/models reports --context as max_model_len, as vLLM does");
   app.add_flag("--echo-key", o.echo_key, "Quote the received key in 401 bodies (leak tests)");
   app.add_flag("--track-prompts", o.track_prompts, "Count requests per prompt in /counters");
   app.add_option("--slow-when", slow,

@@ -118,6 +118,21 @@ std::optional<std::string> literal_hle_verdict(const std::string& prompt) {
          "\nconfidence: 100";
 }
 
+// As AA's equality checker (a prompt with "The OFFICIAL ANSWER: X" and "CANDIDATE ANSWER TO
+// ASSESS: Y" asking for CORRECT or INCORRECT): CORRECT exactly when X and Y have the same letters
+// and digits, case aside.
+std::optional<std::string> literal_aa_equality_verdict(const std::string& prompt) {
+  size_t o = prompt.find("\nThe OFFICIAL ANSWER: ");
+  size_t c = prompt.find("\nCANDIDATE ANSWER TO ASSESS: ", o == std::string::npos ? 0 : o);
+  size_t end = prompt.rfind("\n\nReply only with CORRECT or INCORRECT.");
+  if (o == std::string::npos || c == std::string::npos || end == std::string::npos || end < c) {
+    return std::nullopt;
+  }
+  std::string official = prompt.substr(o + 22, c - o - 22);
+  std::string candidate = prompt.substr(c + 29, end - c - 29);
+  return std::string(letters(official) == letters(candidate) ? "CORRECT" : "INCORRECT");
+}
+
 std::string guess_answer(const std::string& prompt) {
   if (prompt.find("A) ") != std::string::npos) {
     return std::string(1, static_cast<char>('A' + hash64(prompt) % 4));
@@ -274,10 +289,14 @@ Reply MockModel::served_models() const {
   std::vector<std::string> names = options_.models;
   if (names.empty()) names.push_back("mock");
   for (const std::string& name : names) {
-    data.push_back(JsonValue::object({{"id", JsonValue(name)},
-                                      {"object", JsonValue("model")},
-                                      {"owned_by", JsonValue("assay-mock")},
-                                      {"root", JsonValue(options_.checkpoint)}}));
+    JsonValue entry = JsonValue::object({{"id", JsonValue(name)},
+                                         {"object", JsonValue("model")},
+                                         {"owned_by", JsonValue("assay-mock")},
+                                         {"root", JsonValue(options_.checkpoint)}});
+    if (options_.context_in_models && options_.context > 0) {
+      entry.set("max_model_len", JsonValue(options_.context));
+    }
+    data.push_back(std::move(entry));
   }
   Reply r;
   r.segments.push_back(
@@ -363,6 +382,7 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
   std::optional<std::string> verdict =
       literal_equality_verdict(prompt, call.model.find("strict") != std::string::npos);
   if (!verdict) verdict = literal_hle_verdict(prompt);
+  if (!verdict) verdict = literal_aa_equality_verdict(prompt);
   if (verdict) {
     a.text = *verdict;
     a.answer_tokens = count_words(a.text);
@@ -458,6 +478,20 @@ Reply MockModel::generate(const HttpRequestIn& req, Wire wire) {
                        : wire == Wire::kAnthropic ? "not_found_error"
                                                   : "NOT_FOUND";
     return send(404, type, "The model '" + call.model + "' does not exist.");
+  }
+  if (options_.context > 0) {
+    const int64_t prompt_tokens = static_cast<int64_t>(call.prompt.size() / 4) + 1;
+    const int64_t asked = prompt_tokens + std::max<int64_t>(0, call.max_tokens);
+    if (asked > options_.context) {
+      ++counts_["context_rejected"];
+      return send(400, bad_request,
+                  "This model's maximum context length is " + std::to_string(options_.context) +
+                      " tokens. However, you requested " + std::to_string(asked) + " tokens (" +
+                      std::to_string(prompt_tokens) + " in the messages, " +
+                      std::to_string(std::max<int64_t>(0, call.max_tokens)) +
+                      " in the completion). Please reduce the length of the messages or "
+                      "completion.");
+    }
   }
   for (const auto& [text, ms] : options_.slow_when) {
     if (call.prompt.find(text) != std::string::npos) latency_ms = ms;

@@ -57,6 +57,10 @@ struct MockOptions {
   std::vector<std::pair<std::string, double>> slow_when;
   /// What GET /v1/models says is served (vLLM's `root`): change it to play a new checkpoint.
   std::string checkpoint = "/models/mock-weights-1";
+  /// A context window in tokens (0 = none): a request whose prompt (bytes / 4 + 1 tokens) plus
+  /// max_tokens exceeds it gets vLLM's 400 ("maximum context length is N tokens").
+  int64_t context = 0;
+  bool context_in_models = false;  ///< GET /v1/models reports `context` as max_model_len
 };
 
 /// Request handler plus state. Not thread-safe (the event server is single-threaded).

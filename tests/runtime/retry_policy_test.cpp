@@ -73,3 +73,21 @@ TEST_CASE("the circuit breaker stops fast when nothing ever connects", "[retry]"
   flaky.record_success();
   for (int i = 0; i < 10; ++i) REQUIRE_FALSE(flaky.record_failure(refused, "m"));
 }
+
+TEST_CASE("servers' context-length errors are recognised and other 400s are not", "[retry]") {
+  for (
+      const char* body :
+      {R"({"error":{"message":"This model's maximum context length is 8192 tokens. However, you requested 9000 tokens","code":"context_length_exceeded"}})",
+       R"({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}})",
+       R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}})",
+       R"({"error":{"code":400,"message":"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}})"}) {
+    INFO(body);
+    CHECK(says_context_exceeded(body));
+  }
+  CHECK_FALSE(says_context_exceeded(R"({"error":{"message":"temperature must be <= 2"}})"));
+  CHECK_FALSE(says_context_exceeded(""));
+  // A prompt too long for the model is that sample's limit: it never trips the breaker.
+  CircuitBreaker b(3);
+  Error limit{ErrorKind::kContextExceeded, "HTTP 400: maximum context length is 8192 tokens", 400};
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(b.record_failure(limit, "m"));
+}
