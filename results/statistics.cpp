@@ -109,7 +109,7 @@ void apply_clipped_bootstrap(MetricSummary& s,
 
 bool unscored_counts_as_zero(const std::string& reason) {
   return reason.rfind("error:", 0) != 0 && reason != "judge_error" && reason != "missing_output" &&
-         reason != "missing_data";
+         reason != "missing_data" && reason != "answered_correctly";
 }
 
 std::pair<double, double> wilson_interval(double k, double n, double z) {
@@ -214,7 +214,7 @@ void MetricAccumulator::close_cluster() {
 
 MetricSummary MetricAccumulator::finish() {
   close_cluster();
-  if (s_.n_counted == 0) return s_;
+  if (s_.n_counted == 0 || s_.units <= 0) return s_;
   const double n = s_.units;
   s_.mean = sum_ / n;
   // Σ_c (S_c − n_c·mean)² expanded, so clusters need not be kept.

@@ -5,7 +5,8 @@
 /// "truncated", "blocked", "context_exceeded", ...) counts as 0 in the mean, as the reference
 /// implementations do, and is reported in the unscored counts. Samples unscored because a
 /// request failed ("error:*"), the judge failed ("judge_error") or the data lacks what they
-/// need ("missing_output", "missing_data") are excluded from the mean and reported.
+/// need ("missing_output", "missing_data"), and answers outside a rate's denominator
+/// ("answered_correctly": the hallucination rate's) are excluded from the mean and reported.
 
 #include <cstddef>
 #include <map>

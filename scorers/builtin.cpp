@@ -9,6 +9,7 @@
 #include "scorers/instructions/instruction_following_scorer.h"
 #include "scorers/math_scorers.h"
 #include "scorers/mmlu_pro_tiger_scorer.h"
+#include "scorers/omniscience_judge_scorer.h"
 
 namespace assay {
 
@@ -45,6 +46,11 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                "free-form answer, Artificial Analysis' equality checker (AA-LCR): the judge "
                "model (--judge) says whether the answer is consistent with the target",
                make_equality_judge_scorer);
+  registry.add("omniscience_judge",
+               "knowledge with abstention, AA-Omniscience's way: the judge (--judge) grades "
+               "correct +1, not attempted 0, incorrect or partial -1; accuracy and hallucination "
+               "rate (wrong / (wrong + abstained)) too",
+               make_omniscience_judge_scorer);
   registry.add("ifeval",
                "IFEval's 25 verifiable instructions (metadata instruction_id_list, kwargs): "
                "prompt- and instruction-level accuracy, strict and loose, per instruction type",

@@ -133,6 +133,27 @@ std::optional<std::string> literal_aa_equality_verdict(const std::string& prompt
   return std::string(letters(official) == letters(candidate) ? "CORRECT" : "INCORRECT");
 }
 
+// As AA-Omniscience's grader (a prompt ending "Gold target: X\nPredicted answer: Y" then the
+// A-D grades): D when Y says it does not know (or is empty), A when X and Y have the same
+// letters and digits, else B.
+std::optional<std::string> literal_omniscience_grade(const std::string& prompt) {
+  size_t g = prompt.rfind("\nGold target: ");
+  size_t p = prompt.rfind("\nPredicted answer: ");
+  size_t end = prompt.rfind("\n\n\nGrade the predicted answer");
+  if (g == std::string::npos || p == std::string::npos || end == std::string::npos || p < g ||
+      end < p) {
+    return std::nullopt;
+  }
+  std::string gold = prompt.substr(g + 14, p - g - 14);
+  std::string answer = prompt.substr(p + 19, end - p - 19);
+  std::string lower = to_lower(answer);
+  for (const char* unsure : {"don't know", "do not know", "not sure", "cannot answer"}) {
+    if (lower.find(unsure) != std::string::npos) return std::string("D");
+  }
+  if (letters(answer).empty()) return std::string("D");
+  return std::string(letters(gold) == letters(answer) ? "A" : "B");
+}
+
 std::string guess_answer(const std::string& prompt) {
   if (prompt.find("A) ") != std::string::npos) {
     return std::string(1, static_cast<char>('A' + hash64(prompt) % 4));
@@ -383,6 +404,7 @@ MockAnswer MockModel::answer_for(const MockCall& call) const {
       literal_equality_verdict(prompt, call.model.find("strict") != std::string::npos);
   if (!verdict) verdict = literal_hle_verdict(prompt);
   if (!verdict) verdict = literal_aa_equality_verdict(prompt);
+  if (!verdict) verdict = literal_omniscience_grade(prompt);
   if (verdict) {
     a.text = *verdict;
     a.answer_tokens = count_words(a.text);

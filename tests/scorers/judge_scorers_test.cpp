@@ -1,11 +1,14 @@
-// The math equality checker, the HLE judge scorer and rater agreement, without a server.
+// The math equality checker, the HLE, AA equality and AA-Omniscience judge scorers and rater
+// agreement, without a server.
 
 #include <catch2/catch.hpp>
 
 #include "results/rater_agreement.h"
+#include "scorers/equality_judge_scorer.h"
 #include "scorers/hle_judge_scorer.h"
 #include "scorers/math_equivalence.h"
 #include "scorers/math_judge_scorer.h"
+#include "scorers/omniscience_judge_scorer.h"
 
 using namespace assay;
 
@@ -147,4 +150,64 @@ TEST_CASE("the HLE judge reads line, markdown and JSON verdicts", "[agreement][h
   auto scores = s->score(in);
   CHECK(*scores[0].value == 1.0);
   CHECK(scores[0].answer == "42");
+}
+
+TEST_CASE("AA's equality checker: CORRECT unless INCORRECT, anything else unusable", "[judge]") {
+  auto s = make_equality_judge_scorer();
+  CHECK(s->parse_judgement("CORRECT")->find("correct")->as_bool());
+  CHECK(s->parse_judgement("The candidate is correct.")->find("correct")->as_bool());
+  CHECK_FALSE(s->parse_judgement("INCORRECT")->find("correct")->as_bool());
+  // "INCORRECT" contains "CORRECT": the reference checks it first, and so does assay.
+  CHECK_FALSE(s->parse_judgement("**Incorrect**")->find("correct")->as_bool());
+  CHECK_FALSE(s->parse_judgement("I cannot tell"));
+  // The question comes from metadata when the sample has it: the judge never sees documents.
+  std::vector<Message> prompt = {{Role::kUser, "BEGIN INPUT DOCUMENTS ... long ... Q?"}};
+  JsonValue meta = JsonValue::object({{"question", JsonValue("Q?")}});
+  ScoringInput in;
+  in.output = "42";
+  in.target = "forty-two";
+  in.metadata = &meta;
+  in.messages = &prompt;
+  std::string asked = s->judge_queries(in).at(0).messages.at(0).text();
+  CHECK(asked == equality_judge_prompt("Q?", "forty-two", "42"));
+  CHECK(asked.find("BEGIN INPUT DOCUMENTS") == std::string::npos);
+  CHECK(asked.find("The OFFICIAL ANSWER: forty-two\nCANDIDATE ANSWER TO ASSESS: 42\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("AA-Omniscience's grades: +1 and 0 and -1 with the hallucination rate's denominator",
+          "[judge]") {
+  auto s = make_omniscience_judge_scorer();
+  for (const char* a : {"A", " **A** ", "\"A\"", "A: CORRECT", "CORRECT"}) {
+    INFO(a);
+    CHECK(s->parse_judgement(a)->find("grade")->as_string() == "A");
+  }
+  CHECK(s->parse_judgement("C")->find("grade")->as_string() == "C");
+  CHECK(s->parse_judgement("not_attempted")->find("grade")->as_string() == "D");
+  CHECK_FALSE(s->parse_judgement("E"));
+  CHECK_FALSE(s->parse_judgement("I think A or B"));
+  auto grade = [&](const char* letter) {
+    std::vector<Judgement> js = {verdict(*s, letter)};
+    ScoringInput in;
+    in.output = "x";
+    in.target = "y";
+    in.judgements = &js;
+    return s->score(in);
+  };
+  std::vector<Score> a = grade("A");
+  REQUIRE(a.size() == 3);
+  CHECK(*a[0].value == 1.0);
+  CHECK(*a[1].value == 1.0);
+  CHECK(a[2].unscored_reason == "answered_correctly");
+  std::vector<Score> b = grade("B");
+  CHECK(*b[0].value == -1.0);
+  CHECK(*b[2].value == 1.0);
+  std::vector<Score> c = grade("C");  // partial counts as wrong, as lighteval scores it
+  CHECK(*c[0].value == -1.0);
+  CHECK(*c[2].value == 1.0);
+  std::vector<Score> d = grade("D");
+  CHECK(*d[0].value == 0.0);
+  CHECK(*d[1].value == 0.0);
+  CHECK(*d[2].value == 0.0);
+  CHECK(d[0].explanation.find("D (NOT_ATTEMPTED)") != std::string::npos);
 }
