@@ -188,7 +188,9 @@ const char* const kReportJs = R"js(
       s.rows.forEach((r) => {
         const c = (r.breakdown || {})[m];
         const td = el("td", c && c.score !== null ? pct(c.score) : "–", "num");
-        if (c && c.score !== null) {
+        if (c && c.note) {
+          td.title = c.note;
+        } else if (c && c.score !== null) {
           td.title = (c.units ? c.units + " units in " + c.n + " samples" : "n " + c.n) + ", 95% CI " + interval(c.ci_low, c.ci_high) + (c.aggregation === "clipped_mean" ? ", unclipped " + pct(c.raw_score) : "");
         }
         tr.appendChild(td);

@@ -209,6 +209,18 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
       const MetricSummary& m = r->primary;
       JsonValue breakdown = JsonValue::object();
       for (const auto& [metric, b] : r->breakdown) breakdown.set(metric, metric_summary_json(b));
+      if (const auto& c = r->calibration) {
+        // Shown with the metrics; its note replaces the interval a mean would have.
+        breakdown.set(
+            "calibration error (HLE)",
+            JsonValue::object(
+                {{"score", JsonValue(c->value)},
+                 {"n", JsonValue(static_cast<int64_t>(c->answers))},
+                 {"note", JsonValue("RMS over bins of 100 answers by stated confidence, "
+                                    "from " +
+                                    std::to_string(c->measured) + " of " +
+                                    std::to_string(c->answers) + " answers; lower is better")}}));
+      }
       JsonValue row = JsonValue::object({
           {"model", JsonValue(r->run.model_spec)},
           {"run", JsonValue(r->run.id)},

@@ -24,6 +24,7 @@ JsonValue run_object(const RunSummary& r) {
     for (const auto& [k, v] : r.pass_at_k) pk.set(std::to_string(k), JsonValue(v));
     summary.set("pass_at_k", std::move(pk));
   }
+  if (r.calibration) summary.set("calibration_error", calibration_json(*r.calibration));
   JsonValue samples = JsonValue::array();
   for (const auto& o : r.observations) {
     JsonValue s = JsonValue::object({{"sample_id", JsonValue(o.sample_id)},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <ostream>
 
 #include "harness/core/json.h"
@@ -103,7 +104,36 @@ Status add_metric_breakdown(SqliteStore& store, RunSummary& summary) {
     if (!st) return st;
     summary.breakdown.emplace_back(metric, acc.finish());
   }
+  summary.calibration.reset();
+  const std::string confidence = run.primary_metric + "_confidence";
+  if (std::find(names->begin(), names->end(), confidence) == names->end()) return Status::ok();
+  // (sample, epoch) → stated confidence, then paired with the same answer's grade.
+  std::map<std::pair<std::string, int>, double> stated;
+  Status st = store.for_each_observation(
+      run.id, confidence,
+      [&](const ObservationRow& r) {
+        if (r.value) stated[{std::string(r.sample_id), r.epoch}] = *r.value;
+      },
+      MissingScore::kSkip);
+  if (!st) return st;
+  std::vector<std::pair<double, double>> pairs;
+  st = store.for_each_observation(
+      run.id, run.primary_metric,
+      [&](const ObservationRow& r) {
+        auto it = stated.find({std::string(r.sample_id), r.epoch});
+        if (r.value && it != stated.end()) pairs.emplace_back(it->second, *r.value);
+      },
+      MissingScore::kSkip);
+  if (!st) return st;
+  summary.calibration = rms_calibration_error(std::move(pairs));
   return Status::ok();
+}
+
+JsonValue calibration_json(const CalibrationError& c) {
+  return JsonValue::object({{"value", JsonValue(c.value)},
+                            {"answers", JsonValue(static_cast<int64_t>(c.answers))},
+                            {"measured", JsonValue(static_cast<int64_t>(c.measured))},
+                            {"bin_size", JsonValue(100)}});
 }
 
 void write_metric_breakdown(std::ostream& out, const RunSummary& summary) {
@@ -124,6 +154,12 @@ void write_metric_breakdown(std::ostream& out, const RunSummary& summary) {
   add(summary.run.primary_metric, summary.primary);
   for (const auto& [metric, m] : summary.breakdown) add(metric, m);
   t.write(out);
+  if (const auto& c = summary.calibration) {
+    out << "calibration error (RMS over bins of 100 answers sorted by stated confidence, as HLE "
+           "computes it): "
+        << format_fixed(100 * c->value, 1) << " on HLE's 0-100 scale, from " << c->measured
+        << " of " << c->answers << " answers (HLE's last bin is not counted)\n";
+  }
 }
 
 std::string format_unscored(const MetricSummary& s) {
@@ -270,6 +306,7 @@ void write_runs_json(std::ostream& out, const std::vector<RunSummary>& rows) {
       }
       o.set("breakdown", std::move(metrics));
     }
+    if (r.calibration) o.set("calibration_error", calibration_json(*r.calibration));
     if (r.usage) {
       const RunUsage& u = *r.usage;
       auto num = [](double x) { return std::isnan(x) ? JsonValue() : JsonValue(x); };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/core/json.h"
+#include "results/calibration.h"
 #include "results/run_info.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
@@ -26,15 +27,24 @@ struct RunSummary {
   /// The run's other metrics (sorted by name; e.g. HealthBench's per-axis and per-theme scores),
   /// when the caller read them (add_metric_breakdown).
   std::vector<std::pair<std::string, MetricSummary>> breakdown;
+  /// HLE's RMS calibration error, for runs whose primary metric M (0/1) comes with the stated
+  /// confidence `M_confidence` (hle_judge); read by add_metric_breakdown. nullopt when the run
+  /// has no such metric or too few answers (results/calibration.h).
+  std::optional<CalibrationError> calibration;
 };
 
 /// Summarizes every metric of the run other than the primary into `summary.breakdown`, each
-/// with its aggregation. A per-tag metric ("METRIC/TAG") is over the samples that have the tag;
-/// other metrics are over all samples as the primary is. kIo on SQLite errors.
+/// with its aggregation, and the calibration error where the run states confidences. A per-tag
+/// metric ("METRIC/TAG") is over the samples that have the tag; other metrics are over all samples
+/// as the primary is. kIo on SQLite errors.
 Status add_metric_breakdown(SqliteStore& store, RunSummary& summary);
 
-/// Writes the breakdown as a table (metric, n, score, 95% CI, aggregation); nothing when empty.
+/// Writes the breakdown as a table (metric, n, score, 95% CI, aggregation), then the calibration
+/// error when there is one; nothing when the breakdown is empty.
 void write_metric_breakdown(std::ostream& out, const RunSummary& summary);
+
+/// A calibration error as JSON: {value (0-1), answers, measured, bin_size}.
+JsonValue calibration_json(const CalibrationError& c);
 
 /// The k values of pass@k reported for a run with `repeats` samples per question: `wanted`
 /// when given (values above `repeats` dropped), else 1 and `repeats`.

@@ -1,6 +1,9 @@
 #include "scorers/hle_judge_scorer.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <optional>
 
 #include "harness/core/judge.h"
 #include "harness/core/strings.h"
@@ -9,6 +12,9 @@ namespace assay {
 namespace {
 
 constexpr const char* kMetric = "hle_judge";
+// The confidence the response states, as the judge extracted it (a share in [0, 1]): with
+// hle_judge it gives the run HLE's RMS calibration error (results/calibration.h).
+constexpr const char* kConfidence = "hle_judge_confidence";
 
 // HLE's judge instructions (hle_eval/run_judge_results.py): the fields and the matching rule
 // are the protocol, so they are kept; placeholders filled in hle_judge_prompt().
@@ -61,9 +67,23 @@ std::optional<std::string> field_line(std::string_view text, std::string_view fi
   return found;
 }
 
+// The stated confidence as a share: the first number of the judge's `confidence` field, read
+// as a percentage and clamped to [0, 100]; nullopt when there is none.
+std::optional<double> confidence_share(std::string_view text) {
+  size_t i = text.find_first_of("0123456789");
+  if (i == std::string_view::npos) return std::nullopt;
+  size_t end = text.find_first_not_of("0123456789.", i);
+  std::string number(text.substr(i, end == std::string_view::npos ? text.npos : end - i));
+  char* stop = nullptr;
+  double v = std::strtod(number.c_str(), &stop);
+  if (stop == number.c_str()) return std::nullopt;
+  return std::clamp(v, 0.0, 100.0) / 100.0;
+}
+
 class HleJudgeScorer final : public Scorer {
  public:
   std::string name() const override { return kMetric; }
+  std::vector<std::string> metrics() const override { return {kMetric, kConfidence}; }
   bool needs_judge() const override { return true; }
   // hle_eval's run_judge_results.py asks its judge for up to 4096 tokens.
   int judge_max_tokens() const override { return 4096; }
@@ -120,7 +140,8 @@ class HleJudgeScorer final : public Scorer {
                                    ? (*in.judgements)[0].verdict.find("correct")
                                    : nullptr;
     if (correct == nullptr || !correct->is_bool()) {
-      return {unscored(kMetric, "judge_error", "the judge's verdict is missing")};
+      return {unscored(kMetric, "judge_error", "the judge's verdict is missing"),
+              unscored(kConfidence, "judge_error", "the judge's verdict is missing")};
     }
     const JsonValue& v = (*in.judgements)[0].verdict;
     std::string extracted = v.find("extracted_final_answer")->to_text();
@@ -130,7 +151,20 @@ class HleJudgeScorer final : public Scorer {
         truncate_for_display(std::string(in.target), 80) + "'; confidence " +
         v.find("confidence")->to_text() + "; " +
         truncate_for_display(v.find("reasoning")->to_text(), 200);
-    return {binary_score(kMetric, correct->as_bool(), extracted, std::move(explanation))};
+    // The judge is told to put 100 when the response states no confidence; one that leaves the
+    // field empty or unreadable is read the same way.
+    const std::string stated = v.find("confidence")->to_text();
+    std::optional<double> share = confidence_share(stated);
+    Score confidence;
+    confidence.metric = kConfidence;
+    confidence.value = share.value_or(1.0);
+    confidence.answer = stated;
+    confidence.explanation = share
+                                 ? "stated confidence " + stated
+                                 : "no readable confidence ('" + truncate_for_display(stated, 40) +
+                                       "'): 100%, as the judge is told to put";
+    return {binary_score(kMetric, correct->as_bool(), extracted, std::move(explanation)),
+            std::move(confidence)};
   }
 };
 

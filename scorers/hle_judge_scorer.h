@@ -11,10 +11,12 @@
 
 namespace assay {
 
-/// The `hle_judge` scorer (metric `hle_judge`: 1 when the judge says the response's final
-/// answer matches the target). The question is the prompt's last user message. The judge may
-/// answer in lines ("correct: yes") or as a JSON object with the same fields (structured
-/// output). Thread-safe (immutable).
+/// The `hle_judge` scorer: metric `hle_judge` (1 when the judge says the response's final
+/// answer matches the target) and `hle_judge_confidence` (the confidence the response states,
+/// as the judge extracted it, a share in [0, 1]; 1 when none is readable, as the judge is told).
+/// Together they give the run HLE's RMS calibration error in `assay show` and the reports. The
+/// question is the prompt's last user message. The judge may answer in lines ("correct: yes") or as
+/// a JSON object with the same fields (structured output). Thread-safe (immutable).
 std::unique_ptr<Scorer> make_hle_judge_scorer();
 
 /// The judge prompt for one response. Pure.

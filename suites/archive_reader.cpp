@@ -27,7 +27,8 @@ std::string archive_path_of(const std::string& path) {
   return archive;
 }
 
-Result<std::string> read_archive_member(const std::string& archive, const std::string& member) {
+Result<std::string> read_archive_member(const std::string& archive, const std::string& member,
+                                        const std::string& password) {
   if (!std::filesystem::exists(archive)) {
     return make_error(ErrorKind::kNotFound, archive + ": archive not found");
   }
@@ -37,6 +38,7 @@ Result<std::string> read_archive_member(const std::string& archive, const std::s
   archive_read_support_format_zip(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
+  if (!password.empty()) archive_read_add_passphrase(a.get(), password.c_str());
   if (archive_read_open_filename(a.get(), archive.c_str(), 1 << 16) != ARCHIVE_OK) {
     return make_error(ErrorKind::kInvalidInput,
                       archive + ": not a readable archive: " + archive_error_string(a.get()));
@@ -66,8 +68,15 @@ Result<std::string> read_archive_member(const std::string& archive, const std::s
       out.append(buf, static_cast<size_t>(n));
     }
     if (n < 0) {
-      return make_error(ErrorKind::kInvalidInput, archive + "#" + member + ": corrupt member: " +
-                                                      archive_error_string(a.get()));
+      const bool encrypted = archive_entry_is_encrypted(entry) != 0;
+      return make_error(ErrorKind::kInvalidInput,
+                        archive + "#" + member +
+                            (encrypted ? (password.empty() ? ": the member is encrypted and no "
+                                                             "password is given: "
+                                                           : ": the password does not decrypt "
+                                                             "the member: ")
+                                       : ": corrupt member: ") +
+                            archive_error_string(a.get()));
     }
     return out;
   }

@@ -115,6 +115,40 @@ Status download(const std::string& url, const std::string& dest, const FetchOpti
   return Status::ok();
 }
 
+// Downloads the archive `f.url` names, checks it against `f.url_sha256`, and writes the member
+// the URL names (decrypted with `f.url_password`) to `part`. The archive is deleted either way.
+Status download_member(const DatasetFileSpec& f, const std::string& part,
+                       const FetchOptions& options, const std::string& what) {
+  std::string url;
+  std::string member;
+  split_archive_member(f.url, url, member);
+  const std::string archive = part + ".archive";
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } cleanup{archive};
+  if (Status st = download(url, archive, options, what); !st) return st;
+  Result<std::string> digest = sha256_file(archive);
+  if (!digest) return digest.error();
+  if (!f.url_sha256.empty() && *digest != f.url_sha256) {
+    return make_error(ErrorKind::kInvalidInput, what + ": checksum mismatch for " + url +
+                                                    ": expected sha256 " + f.url_sha256 + ", got " +
+                                                    *digest + "; the download was discarded");
+  }
+  Result<std::string> text = read_archive_member(archive, member, f.url_password);
+  if (!text) {
+    return make_error(text.error().kind, what + ": " + url + ": " + text.error().message);
+  }
+  std::FILE* out = std::fopen(part.c_str(), "wb");
+  bool written = out != nullptr && std::fwrite(text->data(), 1, text->size(), out) == text->size();
+  if (out != nullptr) written = std::fclose(out) == 0 && written;
+  if (!written) return make_error(ErrorKind::kIo, what + ": cannot write '" + part + "'");
+  return Status::ok();
+}
+
 }  // namespace
 
 std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::string& data_dir) {
@@ -128,7 +162,7 @@ std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::str
         out.push_back({local_path(data_dir, f), f.url, f.sha256, false, "", DataState::kMissing});
         continue;
       }
-      for (const auto& m : *matches) out.push_back(status_of({m, "", ""}, m));
+      for (const auto& m : *matches) out.push_back(status_of({m, "", "", "", ""}, m));
       continue;
     }
     out.push_back(status_of(f, local_path(data_dir, f)));
@@ -162,7 +196,8 @@ Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const st
                         what + ": cannot create the directory for '" + dest + "': " + ec.message());
     }
     std::string part = dest + ".part";
-    Status st = download(f.url, part, options, what);
+    Status st = f.url.find('#') == std::string::npos ? download(f.url, part, options, what)
+                                                     : download_member(f, part, options, what);
     if (!st) {
       std::filesystem::remove(part, ec);
       Error e = st.error();

@@ -168,7 +168,8 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput, origin + ": a [dataset] table is required");
   }
   TableReader ds(*dataset, origin + ": [dataset]",
-                 {"files", "format", "sha256", "url", "url_base", "records", "keep_keys_in"});
+                 {"files", "format", "sha256", "url", "url_base", "url_sha256", "url_password",
+                  "records", "keep_keys_in"});
   ASSAY_TRY(ds.check_unknown());
   std::vector<std::string> files;
   ASSAY_TRY(ds.string_list("files", files));
@@ -178,6 +179,17 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   ASSAY_TRY(ds.string_list("url", urls));
   std::string url_base;
   ASSAY_TRY(ds.string("url_base", url_base));
+  std::vector<std::string> url_shas;
+  ASSAY_TRY(ds.string_list("url_sha256", url_shas));
+  std::vector<std::string> url_passwords;
+  ASSAY_TRY(ds.string_list("url_password", url_passwords));
+  if ((!url_shas.empty() && url_shas.size() != urls.size()) ||
+      (!url_passwords.empty() && url_passwords.size() != urls.size())) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin +
+                          ": [dataset] 'url_sha256' and 'url_password' must list one value "
+                          "per 'url'");
+  }
   if (files.empty()) {
     return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] 'files' is required");
   }
@@ -193,21 +205,29 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
     return make_error(ErrorKind::kInvalidInput,
                       origin + ": [dataset] set either 'url' or 'url_base', not both");
   }
-  for (size_t i = 0; i < shas.size(); ++i) {
-    const std::string& h = shas[i];
+  std::vector<std::string> all_shas = shas;
+  all_shas.insert(all_shas.end(), url_shas.begin(), url_shas.end());
+  for (size_t i = 0; i < all_shas.size(); ++i) {
+    const std::string& h = all_shas[i];
     bool hex = h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
                  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                });
     if (!hex) {
-      return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] sha256 #" +
-                                                      std::to_string(i + 1) + " ('" + h +
-                                                      "') is not 64 lower-case hex digits");
+      const bool of_url = i >= shas.size();
+      return make_error(ErrorKind::kInvalidInput,
+                        origin + ": [dataset] " + (of_url ? "url_sha256" : "sha256") + " #" +
+                            std::to_string((of_url ? i - shas.size() : i) + 1) + " ('" + h +
+                            "') is not 64 lower-case hex digits");
     }
   }
   for (size_t i = 0; i < files.size(); ++i) {
-    DatasetFileSpec f{files[i], shas.empty() ? std::string() : shas[i], ""};
+    DatasetFileSpec f;
+    f.path = files[i];
+    if (!shas.empty()) f.sha256 = shas[i];
     if (urls.size() == files.size()) {
       f.url = urls[i];
+      if (!url_shas.empty()) f.url_sha256 = url_shas[i];
+      if (!url_passwords.empty()) f.url_password = url_passwords[i];
     } else if (!url_base.empty()) {
       f.url = url_base + archive_path_of(files[i]);
     }

@@ -18,11 +18,16 @@ namespace assay {
 
 /// One dataset file: a path (relative to the data dir for built-ins, to the spec file for user
 /// suites; may contain a '*' glob, or name an archive member as "archive.zip#member.json"), its
-/// expected SHA-256 (of the archive for members; optional) and where to download it (optional).
+/// expected SHA-256 (of the archive for members; optional) and where to download it (optional,
+/// possibly a member of a downloaded archive).
 struct DatasetFileSpec {
   std::string path;
   std::string sha256;
+  /// May name a member of the archive it downloads ("https://.../dataset.zip#dir/file.csv"):
+  /// `pull` then fetches the archive, checks `url_sha256`, and writes the member to `path`.
   std::string url;
+  std::string url_sha256;    ///< the downloaded archive's sha256 (member URLs; "" = unpinned)
+  std::string url_password;  ///< decrypts the member (zip encryption; "" = none)
 };
 
 /// A parsed suite spec.

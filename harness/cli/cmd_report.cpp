@@ -140,6 +140,9 @@ int execute_report(AppContext& ctx, const ReportFlags& f) {
   } else if (format == "json") {
     Result<std::vector<ModeGroup>> modes = compare_modes(**store, latest_runs(rows));
     if (!modes) return report_error(ctx, modes.error());
+    for (RunSummary& r : rows) {
+      if (Status st = add_metric_breakdown(**store, r); !st) return report_error(ctx, st.error());
+    }
     write_report_json(text, rows, modes_json(*modes), superseded);
   } else if (format == "md") {
     write_summary_markdown(text, rows);

@@ -252,3 +252,49 @@ scorers = ["hle_judge"]
   CHECK(builtin.exit_code == 2);
   CHECK(builtin.err.find("hle/test_text.jsonl") != std::string::npos);
 }
+
+TEST_CASE("hle runs report HLE's calibration error from the stated confidences",
+          "[integration][judge][calibration]") {
+  TempDir dir;
+  // 100 answers stated at 30% confidence of which 60 are right, 150 at 90% all right: HLE's
+  // bins of 100 count the first bin only, sqrt(100/250 · (0.3 − 0.6)²) = 0.190.
+  std::string rows;
+  for (int i = 0; i < 250; ++i) {
+    const bool low = i < 100;
+    const bool right = !low || i < 60;
+    rows += R"({"id": ")" + std::to_string(i) + R"(", "question": "Q)" + std::to_string(i) +
+            " [[answer:" + std::to_string(i) + "]] [[confidence:" + (low ? "30" : "90") +
+            R"(]]", "answer": ")" + std::to_string(right ? i : i + 1000) + "\"}\n";
+  }
+  write_file(dir.file("hle.jsonl"), rows);
+  write_file(dir.file("hle.toml"), R"toml(name = "hle-calibration"
+[dataset]
+files = ["hle.jsonl"]
+[sample]
+id = "hle/{id}"
+prompt = "{question}"
+target = "{answer}"
+[scoring]
+scorers = ["hle_judge"]
+)toml");
+  MockServer model({"--accuracy", "1"});
+  MockServer judge;
+  std::string db = dir.file("c.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:m@" + model.base_url(), "-s", dir.file("hle.toml"),
+           "--db", db, "--judge", "openai:judge@" + judge.base_url()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM scores WHERE metric='hle_judge' AND value=1") == 210);
+  CHECK(sql_scalar(db,
+                   "SELECT value FROM scores WHERE metric='hle_judge_confidence' AND "
+                   "sample_id='hle/0'") == "0.3");
+  ProcessResult show = run({assay_binary(), "show", "1", "--db", db});
+  INFO(show.out);
+  CHECK(show.out.find("calibration error (RMS over bins of 100 answers sorted by stated "
+                      "confidence, as HLE computes it): 19.0 on HLE's 0-100 scale, from 100 of "
+                      "250 answers") != std::string::npos);
+  ProcessResult json = run({assay_binary(), "report", "--db", db, "--format", "json"});
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.out.find("\"calibration_error\"") != std::string::npos);
+}

@@ -113,9 +113,16 @@ std::optional<std::string> literal_hle_verdict(const std::string& prompt) {
     break;
   }
   bool same = letters(extracted) == letters(gold);
+  // The confidence: a [[confidence:N]] marker in the question, else the response's last
+  // "Confidence: N" line, else 100 as the judge prompt says.
+  std::string confidence = find_marker(prompt, "confidence");
+  if (size_t at = response.rfind("Confidence: "); confidence.empty() && at != std::string::npos) {
+    confidence = response.substr(at + 12, response.find('\n', at) - at - 12);
+  }
+  if (confidence.empty()) confidence = "100";
   return "extracted_final_answer: " + extracted +
          "\nreasoning: compared literally by the mock judge\ncorrect: " + (same ? "yes" : "no") +
-         "\nconfidence: 100";
+         "\nconfidence: " + confidence;
 }
 
 // As AA's equality checker (a prompt with "The OFFICIAL ANSWER: X" and "CANDIDATE ANSWER TO

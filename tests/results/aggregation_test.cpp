@@ -3,10 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "reports/run_summary.h"
+#include "results/calibration.h"
 #include "results/paired_comparison.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
@@ -226,4 +228,26 @@ TEST_CASE("a score's weight is stored and read back", "[stats][aggregation][weig
   Result<std::vector<StoredSample>> samples = (*store)->samples(1);
   REQUIRE(samples);
   CHECK(samples->front().scores.front().weight == 3.0);
+}
+
+TEST_CASE("HLE's RMS calibration error: bins of 100 by confidence and the last bin skipped",
+          "[calibration]") {
+  std::vector<std::pair<double, double>> pairs;
+  // 100 answers stated at 30% of which 60 are right, then 150 at 90% all right.
+  for (int i = 0; i < 100; ++i) pairs.emplace_back(0.3, i < 60 ? 1.0 : 0.0);
+  for (int i = 0; i < 150; ++i) pairs.emplace_back(0.9, 1.0);
+  std::reverse(pairs.begin(), pairs.end());  // the sort, not the input order, makes the bins
+  std::optional<CalibrationError> c = rms_calibration_error(pairs);
+  REQUIRE(c);
+  // Bin 0: confidence 0.3, accuracy 0.6; bin 1 (the last, 150 answers) is not counted, but the
+  // weights are over all 250: sqrt(100/250 · 0.3²).
+  CHECK(c->value == Approx(std::sqrt(100.0 / 250 * 0.09)));
+  CHECK(c->answers == 250);
+  CHECK(c->measured == 100);
+  // Perfectly calibrated bins: 0.
+  std::vector<std::pair<double, double>> calibrated;
+  for (int i = 0; i < 300; ++i) calibrated.emplace_back(i < 100 ? 0.5 : 1.0, i < 50 || i >= 100);
+  CHECK(rms_calibration_error(calibrated)->value == Approx(0.0).margin(1e-12));
+  // Fewer than two bins: the reference measures nothing.
+  CHECK_FALSE(rms_calibration_error(std::vector<std::pair<double, double>>(199, {1.0, 1.0})));
 }

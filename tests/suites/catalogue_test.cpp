@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "adapters/baseline_adapters.h"
@@ -542,4 +546,108 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
   auto changed = load_suite(unpinned_for("/good.jsonl"), dir.path(), std::nullopt);
   REQUIRE_FALSE(changed);
   CHECK(changed.error().message.find("recorded when assay downloaded it") != std::string::npos);
+}
+
+namespace {
+
+// A zip holding `member` with `text`, encrypted with `password` (traditional PKWARE, as GPQA's
+// dataset.zip), written by libarchive.
+std::string encrypted_zip(const std::string& member, const std::string& text,
+                          const std::string& password) {
+  std::string out(1 << 16, '\0');
+  size_t used = 0;
+  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_write_new(),
+                                                              archive_write_free);
+  REQUIRE(archive_write_set_format_zip(a.get()) == ARCHIVE_OK);
+  REQUIRE(archive_write_set_options(a.get(), "zip:encryption=zipcrypt") == ARCHIVE_OK);
+  REQUIRE(archive_write_set_passphrase(a.get(), password.c_str()) == ARCHIVE_OK);
+  REQUIRE(archive_write_open_memory(a.get(), out.data(), out.size(), &used) == ARCHIVE_OK);
+  std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
+                                                             archive_entry_free);
+  archive_entry_set_pathname(e.get(), member.c_str());
+  archive_entry_set_filetype(e.get(), AE_IFREG);
+  archive_entry_set_perm(e.get(), 0644);
+  archive_entry_set_size(e.get(), static_cast<la_int64_t>(text.size()));
+  REQUIRE(archive_write_header(a.get(), e.get()) == ARCHIVE_OK);
+  REQUIRE(archive_write_data(a.get(), text.data(), text.size()) ==
+          static_cast<la_ssize_t>(text.size()));
+  REQUIRE(archive_write_close(a.get()) == ARCHIVE_OK);
+  out.resize(used);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("data pull takes a member out of a downloaded encrypted zip and checks both digests",
+          "[catalogue][data]") {
+  const std::string csv = "Question,Correct Answer\nq,a\n";
+  const std::string zip = encrypted_zip("dataset/diamond.csv", csv, "open-sesame");
+  mock::EventServer server("127.0.0.1", 0, [&](const mock::HttpRequestIn& req) {
+    mock::Reply reply;
+    if (req.path == "/dataset.zip") {
+      reply.segments = {{0, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: " +
+                                std::to_string(zip.size()) + "\r\n\r\n" + zip}};
+    } else {
+      reply.segments = {{0, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"}};
+    }
+    return reply;
+  });
+  std::thread th([&] { server.run(); });
+  struct Stop {
+    mock::EventServer& s;
+    std::thread& t;
+    ~Stop() {
+      s.stop();
+      t.join();
+    }
+  } stop{server, th};
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(server.port()) + "/dataset.zip#dataset/diamond.csv";
+  auto spec_for = [&](const std::string& zip_sha, const std::string& password) {
+    auto spec =
+        parse_suite_spec("name = \"enc\"\n[dataset]\nfiles = [\"enc/diamond.csv\"]\nsha256 = [\"" +
+                             sha256_hex(csv) + "\"]\nurl = \"" + url + "\"\nurl_sha256 = \"" +
+                             zip_sha + "\"\nurl_password = \"" + password +
+                             "\"\n[sample]\nprompt = \"{Question}\"\ntarget = \"x\"\n"
+                             "[scoring]\nscorers = [\"exact\"]\n",
+                         "builtin:enc", "", true);
+    REQUIRE(spec);
+    return *spec;
+  };
+  TempDir dir;
+  const std::string dest = dir.file("enc/diamond.csv");
+  FetchOptions options;
+  options.total_timeout_ms = 20'000;
+  const std::string other_sha(64, 'a');
+  auto tampered = pull_dataset(spec_for(other_sha, "open-sesame"), dir.path(), options);
+  REQUIRE_FALSE(tampered);
+  CHECK(tampered.error().message.find("checksum mismatch") != std::string::npos);
+  CHECK(tampered.error().message.find("expected sha256 " + other_sha) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dest));
+  auto wrong = pull_dataset(spec_for(sha256_hex(zip), "guess"), dir.path(), options);
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().message.find("the password does not decrypt the member") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dest));
+  auto good = pull_dataset(spec_for(sha256_hex(zip), "open-sesame"), dir.path(), options);
+  INFO((good ? "" : good.error().message));
+  REQUIRE(good);
+  CHECK((*good)[0].state == DataState::kOk);
+  CHECK(assay::testing::read_file(dest) == csv);
+  // Only the member is kept: the archive is gone.
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.file("enc"))) {
+    (void)entry;
+    ++files;
+  }
+  CHECK(files == 1);
+  // The spec must give one url_sha256 per url.
+  auto bad = parse_suite_spec(
+      "name = \"x\"\n[dataset]\nfiles = [\"a.csv\"]\nurl = \"u\"\nurl_sha256 = [\"" + other_sha +
+          "\", \"" + other_sha +
+          "\"]\n[sample]\nprompt = \"p\"\ntarget = \"t\"\n[scoring]\n"
+          "scorers = [\"exact\"]\n",
+      "x.toml", "", false);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("one value per 'url'") != std::string::npos);
 }
