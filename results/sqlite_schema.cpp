@@ -5,6 +5,13 @@ namespace {
 
 // v10: scores.weight, how many units a score's value averages (Score::weight): IFEval's
 // instruction-level metric weighs a prompt by its instruction count. 1 for every earlier score.
+// v11: a sample's input over 64 KiB (a long-context prompt) is stored zlib-compressed as a BLOB
+// (stored_text.h); nothing changes in the tables, but an older assay would read those inputs as
+// garbage, so it must refuse the database.
+constexpr const char* kSchemaV11 = R"sql(
+SELECT 1;
+)sql";
+
 constexpr const char* kSchemaV10 = R"sql(
 ALTER TABLE scores ADD COLUMN weight REAL NOT NULL DEFAULT 1;
 )sql";
@@ -246,9 +253,9 @@ CREATE TABLE IF NOT EXISTS response_cache (
 }  // namespace
 
 const std::vector<const char*>& sqlite_schema_steps() {
-  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                                  kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8,
-                                                  kSchemaV9, kSchemaV10};
+  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2,  kSchemaV3, kSchemaV4,
+                                                  kSchemaV5, kSchemaV6,  kSchemaV7, kSchemaV8,
+                                                  kSchemaV9, kSchemaV10, kSchemaV11};
   return kSteps;
 }
 

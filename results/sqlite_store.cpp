@@ -10,6 +10,7 @@
 #include "results/sqlite_schema.h"
 #include "results/sqlite_statement.h"
 #include "results/statistics.h"
+#include "results/stored_text.h"
 
 namespace assay {
 namespace {
@@ -508,7 +509,11 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     ins.bind(i++, run_id);
     ins.bind_static(i++, r.sample_id);
     ins.bind(i++, r.epoch);
-    ins.bind_static(i++, r.input);
+    if (r.input.size() >= kCompressAbove) {
+      ins.bind_blob(i++, compress_text(r.input));
+    } else {
+      ins.bind_static(i++, r.input);
+    }
     ins.bind_static(i++, r.target);
     if (r.error) {
       for (int k = 0; k < 3; ++k) ins.bind_null(i++);
@@ -700,7 +705,17 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     StoredSample x;
     x.sample_id = s.text(0);
     x.epoch = static_cast<int>(s.i64(1));
-    x.input = s.text(2);
+    if (s.is_blob(2)) {
+      Result<std::string> input = decompress_text(s.blob(2));
+      if (!input) {
+        return make_error(ErrorKind::kIo, "run " + std::to_string(run_id) + ", sample '" +
+                                              x.sample_id +
+                                              "': its stored input: " + input.error().message);
+      }
+      x.input = std::move(input).value();
+    } else {
+      x.input = s.text(2);
+    }
     x.target = s.text(3);
     x.output = s.text(4);
     x.reasoning = s.text(5);

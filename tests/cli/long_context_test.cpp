@@ -220,6 +220,15 @@ TEST_CASE("AA-LCR on the real questions scores the oracle 100% with the mock equ
   CHECK(r.err.find("(aa-lcr/98, aa-lcr/99)") != std::string::npos);
   // The judge sees the question, not the documents.
   CHECK(sql_count(db, "SELECT MAX(LENGTH(messages)) FROM calls WHERE role='judge'") < 5000);
+  // Prompts of ~400 kB are stored compressed (120 MB of prompts in about 40 MB) and read back
+  // whole.
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM samples WHERE typeof(input)='blob'") == 300);
+  CHECK(std::filesystem::file_size(db) < 60u * 1024 * 1024);
+  auto shown = show_samples_json(db, "1");
+  const std::string input = shown.at("aa-lcr/1").find("input")->as_string();
+  CHECK(input.rfind("[{\"role\":\"user\",\"content\":\"BEGIN INPUT DOCUMENTS\\n\\nBEGIN "
+                    "DOCUMENT 1:\\n",
+                    0) == 0);
 
   SECTION("a 64k-token model: no prompt fits, none is sent") {
     MockServer model;

@@ -10,6 +10,7 @@
 #include "results/result_writer.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
+#include "results/stored_text.h"
 #include "tests/support/test_support.h"
 
 using namespace assay;
@@ -331,4 +332,18 @@ TEST_CASE("a model's speed percentiles pool the samples of all its runs", "[stor
   REQUIRE(pooled->p90_latency_ms == Approx(91));
   REQUIRE(pooled->mean_latency_ms == Approx(55));
   REQUIRE(std::isnan(pooled->median_ttft_ms));
+}
+
+TEST_CASE("long inputs are stored compressed and read back whole", "[store]") {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "document line " + std::to_string(i) + "\n";
+  std::string packed = compress_text(text);
+  CHECK(packed.size() < text.size() / 3);
+  Result<std::string> back = decompress_text(packed);
+  REQUIRE(back);
+  CHECK(*back == text);
+  CHECK(decompress_text("").error().kind == ErrorKind::kIo);
+  std::string damaged = packed;
+  damaged[20] = static_cast<char>(damaged[20] ^ 0x55);
+  CHECK_FALSE(decompress_text(damaged));
 }
