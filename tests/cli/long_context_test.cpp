@@ -143,6 +143,28 @@ TEST_CASE("a prompt over the context window the SPEC declares is never sent",
             .empty());
 }
 
+TEST_CASE("a 128k-token model facing a document set over that size sends nothing for it",
+          "[integration][long-context]") {
+  TempDir dir;
+  // 150,000 words: about 150,000 tokens, beyond 128,000 even allowing for the estimate's error.
+  std::string suite = write_document_suite(dir, 150000);
+  MockServer mock;
+  std::string db = dir.file("r.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:m@" + mock.base_url() + "?context=128000", "-s",
+           suite, "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(unscored_reason(db, "long") == "context_exceeded");
+  CHECK(sql_scalar(db, "SELECT explanation FROM scores WHERE sample_id='long'")
+            .find("over the context window of 128,000 tokens (from ?context=)") !=
+        std::string::npos);
+  CHECK(sql_count(db,
+                  "SELECT COUNT(*) FROM calls WHERE sample_id='long' AND "
+                  "error_kind='context_exceeded' AND attempts=0") == 1);
+  CHECK(mock.counter("status_200") == 1);  // "short" alone reached the server
+}
+
 TEST_CASE("the context window the server gives in /v1/models or in its 400 is honoured",
           "[integration][long-context]") {
   TempDir dir;
