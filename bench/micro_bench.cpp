@@ -6,8 +6,11 @@
 #include "adapters/openai_chat_adapter.h"
 #include "harness/core/model_call.h"
 #include "harness/core/reasoning_split.h"
+#include "harness/core/sha256.h"
+#include "harness/core/token_estimate.h"
 #include "results/sqlite_store.h"
 #include "results/statistics.h"
+#include "results/stored_text.h"
 #include "scorers/choice_scorer.h"
 #include "scorers/gsm8k_scorer.h"
 #include "scorers/instructions/instruction_following_scorer.h"
@@ -126,6 +129,51 @@ static void BM_IfevalScore(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(scorer->score(input));
 }
 BENCHMARK(BM_IfevalScore);
+
+// A long-context prompt of ~400 kB (AA-LCR's size): report-like text with numbers, markdown and
+// dot leaders.
+const std::string& long_prompt() {
+  static const std::string kText = [] {
+    std::string t;
+    for (int i = 0; t.size() < 400'000; ++i) {
+      t += "## Section " + std::to_string(i) + "\n\nRevenue for the quarter was $" +
+           std::to_string(1000 + i * 37) + ".5 million, up " + std::to_string(i % 17) +
+           "% year over year, driven by subscription growth in the enterprise segment.\n"
+           "Contents ......................................................... " +
+           std::to_string(i) + "\n\n";
+    }
+    return t;
+  }();
+  return kText;
+}
+
+// The context-window check's estimate of a 400 kB prompt (bytes = prompt bytes).
+static void BM_EstimateTokensLongPrompt(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(estimate_tokens(long_prompt()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(long_prompt().size()));
+}
+BENCHMARK(BM_EstimateTokensLongPrompt);
+
+// SHA-256 of the same prompt: what every call pays anyway to key its request.
+static void BM_Sha256LongPrompt(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(sha256_hex(long_prompt()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(long_prompt().size()));
+}
+BENCHMARK(BM_Sha256LongPrompt);
+
+// Compressing the prompt for storage (schema 11), and reading it back.
+static void BM_CompressLongInput(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(compress_text(long_prompt()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(long_prompt().size()));
+}
+BENCHMARK(BM_CompressLongInput);
+
+static void BM_DecompressLongInput(benchmark::State& state) {
+  const std::string packed = compress_text(long_prompt());
+  for (auto _ : state) benchmark::DoNotOptimize(decompress_text(packed));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(long_prompt().size()));
+}
+BENCHMARK(BM_DecompressLongInput);
 
 static void BM_RequestKey(benchmark::State& state) {
   auto spec = *parse_model_spec("openai:m@http://127.0.0.1:1/v1");
