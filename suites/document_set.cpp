@@ -1,5 +1,6 @@
 #include "suites/document_set.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -9,11 +10,34 @@
 
 namespace assay {
 
+namespace {
+
+// Whether `inner` is `outer` or below it (both lexically normal).
+bool inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o) {
+    if (o->empty()) continue;  // a trailing separator
+    if (i == inner.end() || *i != *o) return false;
+    ++i;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<DocumentSet> DocumentSet::compile(const DocumentSetSpec& spec, const std::string& where,
                                          std::string base_dir) {
   DocumentSet d;
   d.where_ = where;
   d.base_dir_ = std::move(base_dir);
+  // The directory part the spec writes before any row field: rows may only choose below it.
+  std::string fixed = spec.dir.substr(0, spec.dir.find('{'));
+  fixed = fixed.substr(0, fixed.rfind('/') == std::string::npos ? 0 : fixed.rfind('/') + 1);
+  std::filesystem::path anchor(fixed);
+  if (anchor.is_relative() && !d.base_dir_.empty()) {
+    anchor = std::filesystem::path(d.base_dir_) / anchor;
+  }
+  d.anchor_ = anchor.lexically_normal();
   d.separator_ = spec.separator;
   d.join_ = spec.join;
   for (auto [text, out, key] :
@@ -64,8 +88,16 @@ Result<RenderedDocuments> DocumentSet::render(
   if (!dir) return fail(dir.error());
   Result<std::string> names = files_.render(scope);
   if (!names) return fail(names.error());
+  // Rows are data: a row must not steer a prompt to files outside the directory the spec names
+  // (a hostile dataset could otherwise send /etc/... to a remote model).
   std::filesystem::path root(*dir);
   if (root.is_relative() && !base_dir_.empty()) root = std::filesystem::path(base_dir_) / root;
+  root = root.lexically_normal();
+  if (!inside(root, anchor_)) {
+    return make_error(ErrorKind::kInvalidInput,
+                      where_ + ": [documents] dir '" + *dir + "' is outside '" + anchor_.string() +
+                          "', where the spec keeps documents (row at " + loc + ")");
+  }
 
   RenderedDocuments out;
   size_t number = 0;
@@ -76,6 +108,13 @@ Result<RenderedDocuments> DocumentSet::render(
     std::string name(trim(std::string_view(*names).substr(start, end - start)));
     start = end + std::max<size_t>(1, separator_.size());
     if (name.empty()) continue;
+    if (!inside((root / name).lexically_normal(), root)) {
+      return make_error(ErrorKind::kInvalidInput,
+                        where_ + ": [documents] files: '" + name +
+                            "' is not a name inside the documents' directory (absolute, or "
+                            "climbing out with '..') (row at " +
+                            loc + ")");
+    }
     std::string path = (root / name).string();
     Result<const Document*> doc = read(path, (std::filesystem::path(*dir) / name).string(), loc);
     if (!doc) return doc.error();

@@ -4,6 +4,7 @@
 /// format template and the results joined into the template name `{documents}`
 /// (docs/suite-spec.md). Files are read once per run and shared by every row that names them.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,7 +46,9 @@ class DocumentSet {
 
   /// The documents `row` names, in the order it names them. A file that does not exist is
   /// listed in `missing` (the sample cannot be asked); a file that cannot be read or is not
-  /// UTF-8 text is kInvalidInput naming it and the row (`loc`).
+  /// UTF-8 text, and a directory or file name that leaves the directory the spec's `dir`
+  /// fixes before its first row field (`..`, an absolute path), are kInvalidInput naming it
+  /// and the row (`loc`).
   Result<RenderedDocuments> render(const JsonValue& row,
                                    const std::vector<std::pair<std::string, std::string>>& extra,
                                    const std::string& loc);
@@ -66,6 +69,7 @@ class DocumentSet {
 
   std::string where_;
   std::string base_dir_;
+  std::filesystem::path anchor_;  ///< every row's directory must be at or below it
   std::string separator_;
   std::string join_;
   PromptTemplate dir_;

@@ -87,6 +87,22 @@ join = "|"
     CHECK(m->warnings[0].find("1 of its samples name documents missing from the data (0)") !=
           std::string::npos);
   }
+  SECTION("a row cannot name a file outside the documents' directory") {
+    for (const char* names : {"../../secret.txt", "/etc/passwd", "one.txt;sub/../../x.txt"}) {
+      INFO(names);
+      write_file(dir.file("qa.jsonl"), std::string(R"({"set": "s1", "names": ")") + names +
+                                           R"(", "q": "Q?", "a": "x"})" + "\n");
+      Result<LoadedSuite> m = load_documents_suite(dir, table);
+      REQUIRE_FALSE(m);
+      CHECK(m.error().message.find("is not a name inside the documents' directory") !=
+            std::string::npos);
+    }
+    write_file(dir.file("qa.jsonl"), R"({"set": "..", "names": "one.txt", "q": "Q?", "a": "x"})"
+                                     "\n");
+    Result<LoadedSuite> up = load_documents_suite(dir, table);
+    REQUIRE_FALSE(up);
+    CHECK(up.error().message.find("where the spec keeps documents") != std::string::npos);
+  }
   SECTION("a row naming no file is an error naming the row") {
     write_file(dir.file("qa.jsonl"), R"({"set": "s1", "names": " ; ", "q": "Q?", "a": "x"})"
                                      "\n");
