@@ -39,6 +39,18 @@ Result<SuiteSpec> resolve_suite(const std::string& name_or_path) {
   bool looks_like_path = base.find('/') != std::string::npos ||
                          (base.size() > 5 && base.substr(base.size() - 5) == ".toml");
   Result<SuiteSpec> spec = looks_like_path ? load_suite_spec_file(base) : find_builtin_suite(base);
+  if (spec && looks_like_path) {
+    // Runs are matched to index members and compared by suite name: a file that took a
+    // built-in's name would count as the built-in.
+    for (const auto& s : builtin_suite_texts()) {
+      if (s.name == spec->name) {
+        return make_error(ErrorKind::kInvalidInput,
+                          spec->origin + ": name '" + spec->name +
+                              "' is a built-in suite's; runs under it would count as the "
+                              "built-in in indexes and comparisons: give your suite its own name");
+      }
+    }
+  }
   if (!spec || colon == std::string::npos) return spec;
   if (spec->subset_field.empty() || subset.empty()) {
     return make_error(ErrorKind::kInvalidInput,

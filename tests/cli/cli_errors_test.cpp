@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "harness/core/json.h"
 #include "tests/cli/fixtures.h"
 
@@ -32,6 +34,21 @@ TEST_CASE("a template naming a missing field names the suite file, row and field
   REQUIRE(r.err.find(suite) != std::string::npos);
   REQUIRE(r.err.find("no field 'question'") != std::string::npos);
   REQUIRE(r.err.find("rows.jsonl:2") != std::string::npos);
+}
+
+TEST_CASE("a suite file cannot take a built-in suite's name", "[integration][cli]") {
+  TempDir dir;
+  std::string suite = write_numeric_suite(dir, 3);
+  std::string text = read_file(suite);
+  size_t at = text.find("name = \"");
+  REQUIRE(at != std::string::npos);
+  size_t end = text.find('"', at + 8);
+  write_file(suite, text.substr(0, at) + "name = \"gpqa-diamond\"" + text.substr(end + 1));
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "oracle", "-s", suite, "--db", dir.file("r.db")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(suite + ": name 'gpqa-diamond' is a built-in suite's") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("r.db")));
 }
 
 TEST_CASE("unknown suites, providers and scorers suggest the nearest name", "[integration][cli]") {
