@@ -44,8 +44,12 @@ std::string label(const SuiteSpec& spec, const DatasetFileSpec& f) {
   return "suite '" + spec.name + "', file '" + archive_path_of(f.path) + "'";
 }
 
-std::string local_path(const std::string& data_dir, const DatasetFileSpec& f) {
-  return (std::filesystem::path(data_dir) / archive_path_of(f.path)).string();
+// Where the suite reads `f`: as resolve_dataset_files() does, relative to a user suite's own
+// directory, or to the data directory for built-ins.
+std::string local_path(const SuiteSpec& spec, const std::string& data_dir,
+                       const DatasetFileSpec& f) {
+  const std::string& base = spec.base_dir.empty() ? data_dir : spec.base_dir;
+  return (std::filesystem::path(base) / archive_path_of(f.path)).string();
 }
 
 DataFileStatus status_of(const DatasetFileSpec& f, const std::string& path) {
@@ -159,13 +163,14 @@ std::vector<DataFileStatus> dataset_status(const SuiteSpec& spec, const std::str
       one.files = {f};
       Result<std::vector<std::string>> matches = resolve_dataset_files(one, data_dir);
       if (!matches) {
-        out.push_back({local_path(data_dir, f), f.url, f.sha256, false, "", DataState::kMissing});
+        out.push_back(
+            {local_path(spec, data_dir, f), f.url, f.sha256, false, "", DataState::kMissing});
         continue;
       }
       for (const auto& m : *matches) out.push_back(status_of({m, "", "", "", ""}, m));
       continue;
     }
-    out.push_back(status_of(f, local_path(data_dir, f)));
+    out.push_back(status_of(f, local_path(spec, data_dir, f)));
   }
   return out;
 }
@@ -177,7 +182,7 @@ Result<std::vector<DataFileStatus>> pull_dataset(const SuiteSpec& spec, const st
   std::vector<DataFileStatus> out;
   for (const auto& f : spec.files) {
     std::string what = label(spec, f);
-    std::string dest = local_path(data_dir, f);
+    std::string dest = local_path(spec, data_dir, f);
     DataFileStatus now = status_of(f, dest);
     if (now.state == DataState::kOk && !options.force) {
       out.push_back(now);

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "harness/cli/app.h"
@@ -11,6 +12,7 @@
 #include "suites/builtin.h"
 #include "suites/data_fetch.h"
 #include "suites/index_definition.h"
+#include "suites/suite.h"
 
 namespace assay::cli {
 namespace {
@@ -100,11 +102,30 @@ int execute_data(AppContext& ctx, const std::string& action, const DataFlags& f)
         }
       }
       add_rows(t, arr, spec, *got);
+      if (!spec.documents.dir.empty()) {
+        *ctx.err << "assay: note: suite '" << spec.name
+                 << "' also reads the documents its rows name (under '" << spec.documents.dir
+                 << "'), which `assay data pull` cannot fetch; `assay data verify " << spec.name
+                 << "` checks them (docs/long-context.md)\n";
+      }
       continue;
     }
     std::vector<DataFileStatus> files = dataset_status(spec, data_dir);
     add_rows(t, arr, spec, files);
     if (action != "verify") continue;
+    const bool all_ok = std::all_of(files.begin(), files.end(), [](const DataFileStatus& s) {
+      return s.state == DataState::kOk || s.state == DataState::kUnpinned;
+    });
+    if (!spec.documents.dir.empty() && all_ok) {
+      // The documents rows name are not dataset files: reading the suite checks them (present,
+      // UTF-8, inside their directory) and warns about the ones that are missing.
+      Result<LoadedSuite> loaded = load_suite(spec, data_dir, std::nullopt);
+      if (!loaded) {
+        code = report_error(ctx, loaded.error());
+        continue;
+      }
+      for (const std::string& w : loaded->warnings) *ctx.err << "assay: warning: " << w << "\n";
+    }
     for (const auto& s : files) {
       if (s.state == DataState::kMismatch) {
         *ctx.err << "assay: error: suite '" << spec.name << "': checksum mismatch for '" << s.path

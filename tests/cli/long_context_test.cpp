@@ -95,6 +95,15 @@ TEST_CASE("documents are read into the prompt in order and a sample missing one 
   CHECK(sql_scalar(db, "SELECT status FROM runs") == "completed");
   ProcessResult show = run({assay_binary(), "show", "1", "--db", db});
   CHECK(show.out.find("missing_data") != std::string::npos);
+  // `assay data verify` reads the documents too, and names what is missing.
+  ProcessResult verify = run({assay_binary(), "data", "verify", suite});
+  CHECK(verify.exit_code == 0);
+  CHECK(verify.err.find("1 of its samples name documents missing from the data (lost)") !=
+        std::string::npos);
+  write_file(dir.file("docs/a/big.txt"), std::string("caf\xe9\n"));
+  ProcessResult bad = run({assay_binary(), "data", "verify", suite});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("big.txt' (named by the row at") != std::string::npos);
 }
 
 TEST_CASE("a document that is not UTF-8 text is a data error naming it",
