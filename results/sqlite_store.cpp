@@ -24,9 +24,7 @@ sqlite3* raw(void* db) {
 const std::string& limit_kinds_sql() {
   static const std::string kList = [] {
     std::string out;
-    for (int k = 0; k <= static_cast<int>(ErrorKind::kMissingData); ++k) {
-      auto kind = static_cast<ErrorKind>(k);
-      if (!is_limit(kind)) continue;
+    for (ErrorKind kind : limit_kinds()) {
       out += (out.empty() ? "'" : ",'") + std::string(error_kind_name(kind)) + "'";
     }
     return out;

@@ -27,20 +27,11 @@ class EqualityJudgeScorer final : public Scorer {
   bool needs_judge() const override { return true; }
 
   std::vector<JudgeQuery> judge_queries(const ScoringInput& in) const override {
-    std::string question;
-    const JsonValue* q = in.metadata != nullptr ? in.metadata->find("question") : nullptr;
-    if (q != nullptr && q->is_string()) {
-      question = q->as_string();
-    } else if (in.messages != nullptr) {
-      for (const Message& m : *in.messages) {
-        if (m.role == Role::kUser) question = m.text();
-      }
-    }
     JudgeQuery query;
     query.label = "consistent with '" + truncate_for_display(std::string(in.target), 80) + "'";
     query.messages = {
-        {Role::kUser, equality_judge_prompt(std::string(trim(question)), std::string(in.target),
-                                            std::string(in.output))}};
+        {Role::kUser, equality_judge_prompt(std::string(trim(judged_question(in))),
+                                            std::string(in.target), std::string(in.output))}};
     return {std::move(query)};
   }
 
@@ -59,9 +50,7 @@ class EqualityJudgeScorer final : public Scorer {
   }
 
   std::vector<Score> score(const ScoringInput& in) const override {
-    const JsonValue* correct = in.judgements != nullptr && in.judgements->size() == 1
-                                   ? (*in.judgements)[0].verdict.find("correct")
-                                   : nullptr;
+    const JsonValue* correct = sole_verdict_field(in, "correct");
     if (correct == nullptr || !correct->is_bool()) {
       return {unscored(kMetric, "judge_error", "the judge's verdict is missing")};
     }

@@ -89,12 +89,8 @@ class HleJudgeScorer final : public Scorer {
   int judge_max_tokens() const override { return 4096; }
 
   std::vector<JudgeQuery> judge_queries(const ScoringInput& in) const override {
-    std::string question;
-    if (in.messages != nullptr) {
-      for (const Message& m : *in.messages) {
-        if (m.role == Role::kUser) question = m.text();
-      }
-    }
+    // HLE's judge sees the prompt's question as the model saw it (no metadata override).
+    const std::string question = judged_question(in, /*prefer_metadata=*/false);
     JudgeQuery q;
     q.label = "matches '" + truncate_for_display(std::string(in.target), 80) + "'";
     q.messages = {
@@ -136,9 +132,7 @@ class HleJudgeScorer final : public Scorer {
   }
 
   std::vector<Score> score(const ScoringInput& in) const override {
-    const JsonValue* correct = in.judgements != nullptr && in.judgements->size() == 1
-                                   ? (*in.judgements)[0].verdict.find("correct")
-                                   : nullptr;
+    const JsonValue* correct = sole_verdict_field(in, "correct");
     if (correct == nullptr || !correct->is_bool()) {
       return {unscored(kMetric, "judge_error", "the judge's verdict is missing"),
               unscored(kConfidence, "judge_error", "the judge's verdict is missing")};

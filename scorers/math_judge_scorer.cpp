@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "harness/core/judge.h"
 #include "harness/core/strings.h"
 #include "scorers/math_answer_extraction.h"
 #include "scorers/math_equivalence.h"
@@ -126,9 +127,7 @@ class MathJudgeScorer final : public Scorer {
                            compared + ": rules are certain, judge not asked; " + rule_says),
               binary_score(second, false, "", "judge not consulted")};
     }
-    const JsonValue* eq = in.judgements != nullptr && in.judgements->size() == 1
-                              ? (*in.judgements)[0].verdict.find("equivalent")
-                              : nullptr;
+    const JsonValue* eq = sole_verdict_field(in, "equivalent");
     if (eq == nullptr || !eq->is_bool()) {
       std::string why = "the judge's verdict is missing";
       return {unscored(metric_, "judge_error", why), unscored(second, "judge_error", why)};

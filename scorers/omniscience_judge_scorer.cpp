@@ -153,20 +153,11 @@ class OmniscienceJudgeScorer final : public Scorer {
   bool needs_judge() const override { return true; }
 
   std::vector<JudgeQuery> judge_queries(const ScoringInput& in) const override {
-    std::string question;
-    const JsonValue* q = in.metadata != nullptr ? in.metadata->find("question") : nullptr;
-    if (q != nullptr && q->is_string()) {
-      question = q->as_string();
-    } else if (in.messages != nullptr) {
-      for (const Message& m : *in.messages) {
-        if (m.role == Role::kUser) question = m.text();
-      }
-    }
     JudgeQuery query;
     query.label = "graded against '" + truncate_for_display(std::string(in.target), 80) + "'";
     query.messages = {
-        {Role::kUser, omniscience_grader_prompt(std::string(trim(question)), std::string(in.target),
-                                                std::string(in.output))}};
+        {Role::kUser, omniscience_grader_prompt(std::string(trim(judged_question(in))),
+                                                std::string(in.target), std::string(in.output))}};
     return {std::move(query)};
   }
 
@@ -180,9 +171,7 @@ class OmniscienceJudgeScorer final : public Scorer {
   }
 
   std::vector<Score> score(const ScoringInput& in) const override {
-    const JsonValue* g = in.judgements != nullptr && in.judgements->size() == 1
-                             ? (*in.judgements)[0].verdict.find("grade")
-                             : nullptr;
+    const JsonValue* g = sole_verdict_field(in, "grade");
     if (g == nullptr || !g->is_string() || g->as_string().size() != 1) {
       std::vector<Score> out;
       for (const auto& m : metrics()) {

@@ -25,4 +25,22 @@ std::string fill_judge_slots(
   return prompt_template;
 }
 
+std::string judged_question(const ScoringInput& in, bool prefer_metadata) {
+  const JsonValue* q =
+      prefer_metadata && in.metadata != nullptr ? in.metadata->find("question") : nullptr;
+  if (q != nullptr && q->is_string()) return q->as_string();
+  std::string question;
+  if (in.messages != nullptr) {
+    for (const Message& m : *in.messages) {
+      if (m.role == Role::kUser) question = m.text();
+    }
+  }
+  return question;
+}
+
+const JsonValue* sole_verdict_field(const ScoringInput& in, std::string_view key) {
+  if (in.judgements == nullptr || in.judgements->size() != 1) return nullptr;
+  return (*in.judgements)[0].verdict.find(key);
+}
+
 }  // namespace assay

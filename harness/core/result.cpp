@@ -1,5 +1,7 @@
 #include "harness/core/result.h"
 
+#include <algorithm>
+
 namespace assay {
 
 std::string_view error_kind_name(ErrorKind kind) {
@@ -57,8 +59,15 @@ bool is_transient(ErrorKind kind) {
   }
 }
 
+const std::vector<ErrorKind>& limit_kinds() {
+  static const std::vector<ErrorKind> kKinds = {ErrorKind::kContextExceeded,
+                                                ErrorKind::kMissingData};
+  return kKinds;
+}
+
 bool is_limit(ErrorKind kind) {
-  return kind == ErrorKind::kContextExceeded || kind == ErrorKind::kMissingData;
+  const auto& kinds = limit_kinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
 }  // namespace assay

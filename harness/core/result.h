@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace assay {
 
@@ -43,6 +44,9 @@ bool is_transient(ErrorKind kind);
 /// not that asking failed: the sample is unscored with the kind's name as its reason (not
 /// "error:..."), never retried, never counted by --max-error-rate or the circuit breaker.
 bool is_limit(ErrorKind kind);
+
+/// Every kind is_limit() accepts, in declaration order (for SQL that counts failures).
+const std::vector<ErrorKind>& limit_kinds();
 
 /// An error: its kind and a message that names the file, line, field or server involved.
 struct Error {

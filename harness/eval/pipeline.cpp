@@ -32,6 +32,9 @@ struct Live {
   std::vector<CallState> calls;
   size_t outstanding = 0;  ///< calls asked for and not answered
   bool cancelled = false;  ///< a call came back unanswered (the run stopped): it cannot finish
+  /// Whether the sample's own messages fit the model's context window, once checked: its K votes
+  /// or attempts send the same prompt and need not be estimated K times.
+  std::optional<Status> input_fits;
 };
 
 /// A finished program waiting to be graded.
@@ -253,13 +256,17 @@ class Pipeline {
 
   // Whether `call` can be sent at all: a sample missing data it needs is never asked, and a
   // prompt that cannot fit the model's context window is not sent (is_limit() errors).
-  Status check_askable(const Live& l, const ModelCall& call) const {
+  Status check_askable(Live& l, const ModelCall& call) const {
     const bool judge = call.role == CallRole::kJudge;
     if (!judge && !l.item.sample->missing_data.empty()) {
       return make_error(ErrorKind::kMissingData, l.item.sample->missing_data);
     }
     const PipelineModel& m = judge ? *o_.judge_model : o_.model;
-    return check_context_window(*call.messages, m.max_tokens, m.context);
+    if (judge || call.messages.get() != &l.item.sample->messages) {
+      return check_context_window(*call.messages, m.max_tokens, m.context);
+    }
+    if (!l.input_fits) l.input_fits = check_context_window(*call.messages, m.max_tokens, m.context);
+    return *l.input_fits;
   }
 
   void on_outcome(CallOutcome& o) {

@@ -26,6 +26,29 @@
 using namespace assay;
 using assay::testing::call_for;
 using assay::testing::TempDir;
+
+namespace {
+
+// An HTTP server on loopback answering with `handler` on its own thread until destroyed (the
+// downloads of `assay data pull`).
+class ServedOnLoopback {
+ public:
+  explicit ServedOnLoopback(mock::EventServer::Handler handler)
+      : server_("127.0.0.1", 0, std::move(handler)), thread_([this] { server_.run(); }) {}
+  ~ServedOnLoopback() {
+    server_.stop();
+    thread_.join();
+  }
+  ServedOnLoopback(const ServedOnLoopback&) = delete;
+  ServedOnLoopback& operator=(const ServedOnLoopback&) = delete;
+  int port() const { return server_.port(); }
+
+ private:
+  mock::EventServer server_;
+  std::thread thread_;
+};
+
+}  // namespace
 using assay::testing::write_file;
 
 namespace {
@@ -434,7 +457,7 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
           "[catalogue][data]") {
   const std::string body = "{\"q\": \"hello\"}\n";
   const std::string body_sha = sha256_hex(body);
-  mock::EventServer server("127.0.0.1", 0, [&](const mock::HttpRequestIn& req) {
+  ServedOnLoopback served([&](const mock::HttpRequestIn& req) {
     mock::Reply reply;
     auto ok = [&](const std::string& b, size_t claimed) {
       return "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
@@ -452,16 +475,7 @@ TEST_CASE("assay data pull verifies sha256 against a loopback server: ok, mismat
     }
     return reply;
   });
-  std::thread th([&] { server.run(); });
-  struct Stop {
-    mock::EventServer& s;
-    std::thread& t;
-    ~Stop() {
-      s.stop();
-      t.join();
-    }
-  } stop{server, th};
-  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  const std::string base = "http://127.0.0.1:" + std::to_string(served.port());
   auto spec_for = [&](const std::string& path) {
     auto spec =
         parse_suite_spec("name = \"dl\"\n[dataset]\nfiles = [\"dl/data.jsonl\"]\nsha256 = [\"" +
@@ -582,7 +596,7 @@ TEST_CASE("data pull takes a member out of a downloaded encrypted zip and checks
           "[catalogue][data]") {
   const std::string csv = "Question,Correct Answer\nq,a\n";
   const std::string zip = encrypted_zip("dataset/diamond.csv", csv, "open-sesame");
-  mock::EventServer server("127.0.0.1", 0, [&](const mock::HttpRequestIn& req) {
+  ServedOnLoopback served([&](const mock::HttpRequestIn& req) {
     mock::Reply reply;
     if (req.path == "/dataset.zip") {
       reply.segments = {{0, "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: " +
@@ -592,17 +606,8 @@ TEST_CASE("data pull takes a member out of a downloaded encrypted zip and checks
     }
     return reply;
   });
-  std::thread th([&] { server.run(); });
-  struct Stop {
-    mock::EventServer& s;
-    std::thread& t;
-    ~Stop() {
-      s.stop();
-      t.join();
-    }
-  } stop{server, th};
   const std::string url =
-      "http://127.0.0.1:" + std::to_string(server.port()) + "/dataset.zip#dataset/diamond.csv";
+      "http://127.0.0.1:" + std::to_string(served.port()) + "/dataset.zip#dataset/diamond.csv";
   auto spec_for = [&](const std::string& zip_sha, const std::string& password) {
     auto spec =
         parse_suite_spec("name = \"enc\"\n[dataset]\nfiles = [\"enc/diamond.csv\"]\nsha256 = [\"" +
