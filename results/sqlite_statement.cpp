@@ -4,6 +4,17 @@
 
 namespace assay {
 
+const std::string& limit_kinds_sql() {
+  static const std::string kList = [] {
+    std::string out;
+    for (ErrorKind kind : limit_kinds()) {
+      out += (out.empty() ? "'" : ",'") + std::string(error_kind_name(kind)) + "'";
+    }
+    return out;
+  }();
+  return kList;
+}
+
 Error db_error(sqlite3* db, const std::string& what) {
   return make_error(ErrorKind::kIo, what + ": " + sqlite3_errmsg(db));
 }

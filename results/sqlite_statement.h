@@ -13,6 +13,15 @@
 
 namespace assay {
 
+/// The connection behind SqliteStore's opaque handle.
+inline sqlite3* raw(void* db) {
+  return static_cast<sqlite3*>(db);
+}
+
+/// "'context_exceeded','missing_data'": the stored names of the kinds is_limit() accepts, for
+/// SQL that counts failures (a limit is not one).
+const std::string& limit_kinds_sql();
+
 /// kIo "WHAT: <sqlite's message>".
 Error db_error(sqlite3* db, const std::string& what);
 
