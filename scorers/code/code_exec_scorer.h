@@ -15,7 +15,7 @@
 #include <memory>
 
 #include "harness/core/scorer.h"
-#include "scorers/code/sandbox.h"
+#include "harness/sandbox/sandbox.h"
 
 namespace assay {
 

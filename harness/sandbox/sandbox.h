@@ -1,5 +1,5 @@
 #pragma once
-/// Running untrusted programs (DESIGN §9). A Sandbox starts one process tree with its files, a
+/// Running untrusted programs (DESIGN §9, §10). A Sandbox starts one process tree with its files, a
 /// secret on fd 3 and a result pipe on fd 4, enforces the limits, kills the whole tree when a
 /// limit is hit, and reports what happened. `make_bubblewrap_sandbox` isolates with bubblewrap
 /// (no network, read-only system, private /tmp and PID namespace, scrubbed environment);
@@ -14,6 +14,9 @@
 #include "harness/core/result.h"
 
 namespace assay {
+
+class Workspace;
+struct WorkspaceOptions;
 
 /// Resource limits for one execution. All are enforced by the kernel (rlimits, tmpfs size) or by
 /// the parent (wall time, captured bytes).
@@ -69,6 +72,10 @@ class Sandbox {
   /// kInternal); a program that crashes, hangs or floods output is a normal result.
   virtual Result<ExecutionResult> run(const ExecutionRequest& request,
                                       const SandboxLimits& limits) const = 0;
+  /// Starts a persistent workspace (workspace.h) under the same isolation: kNotFound when the
+  /// workspace host program is missing, kIo when it cannot start.
+  virtual Result<std::unique_ptr<Workspace>> open_workspace(
+      const WorkspaceOptions& options) const = 0;
   /// True when the program is isolated from the host (network, filesystem, processes).
   virtual bool isolated() const = 0;
   /// One line for logs and the run record, e.g. "bubblewrap 0.8.0 (uid 65534)".

@@ -1,4 +1,4 @@
-#include "scorers/code/process_supervisor.h"
+#include "harness/sandbox/process_supervisor.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -151,6 +151,28 @@ Result<ScopedFd> memory_file(const std::string& content) {
   return high_copy(fd.get());
 }
 
+Result<pid_t> start_child(ChildPlan& plan, std::vector<ScopedFd> child_fds) {
+  // Every descriptor the child gets is first copied above kHighFd, so the child's dup2 onto
+  // 0..N never overwrites one it still has to copy.
+  std::vector<ScopedFd> high;
+  high.reserve(child_fds.size());
+  for (ScopedFd& fd : child_fds) {
+    Result<ScopedFd> h = high_copy(fd.get());
+    if (!h) return h.error();
+    fd.reset();
+    high.push_back(std::move(h).value());
+  }
+  std::vector<int> fds;
+  fds.reserve(high.size());
+  for (const auto& f : high) fds.push_back(f.get());
+  std::vector<char*> argv = c_strings(plan.argv);
+  std::vector<char*> envp = c_strings(plan.env);
+  pid_t pid = fork();
+  if (pid < 0) return make_error(ErrorKind::kIo, errno_text("sandbox: fork"));
+  if (pid == 0) exec_child(plan, fds, argv.data(), envp.data());
+  return pid;
+}
+
 Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& request,
                                   std::vector<ScopedFd> extra_fds) {
   Result<ScopedFd> stdin_fd = memory_file(request.stdin_data);
@@ -172,23 +194,13 @@ Result<ExecutionResult> supervise(ChildPlan plan, const ExecutionRequest& reques
   std::vector<ScopedFd> child_side;
   child_side.push_back(std::move(stdin_fd).value());
   for (ScopedFd* fd : {&out->write, &err->write, &secret->read, &result->write}) {
-    Result<ScopedFd> h = high_copy(fd->get());
-    if (!h) return h.error();
-    fd->reset();
-    child_side.push_back(std::move(h).value());
+    child_side.push_back(std::move(*fd));
   }
   for (auto& f : extra_fds) child_side.push_back(std::move(f));
-  std::vector<int> fds;
-  fds.reserve(child_side.size());
-  for (const auto& f : child_side) fds.push_back(f.get());
-
-  std::vector<char*> argv = c_strings(plan.argv);
-  std::vector<char*> envp = c_strings(plan.env);
   Clock::time_point start = Clock::now();
-  pid_t pid = fork();
-  if (pid < 0) return make_error(ErrorKind::kIo, errno_text("sandbox: fork"));
-  if (pid == 0) exec_child(plan, fds, argv.data(), envp.data());
-  child_side.clear();
+  Result<pid_t> started = start_child(plan, std::move(child_side));
+  if (!started) return started.error();
+  pid_t pid = *started;
 
   ScopedFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
   for (int fd : {out->read.get(), err->read.get(), result->read.get()}) {

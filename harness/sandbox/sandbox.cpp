@@ -1,4 +1,4 @@
-#include "scorers/code/sandbox.h"
+#include "harness/sandbox/sandbox.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,8 @@
 #include <filesystem>
 #include <system_error>
 
-#include "scorers/code/process_supervisor.h"
+#include "harness/sandbox/process_supervisor.h"
+#include "harness/sandbox/workspace.h"
 
 namespace assay {
 namespace {
@@ -44,7 +45,22 @@ std::string find_in_path(const std::string& name) {
   return "";
 }
 
+// A fresh directory under the temporary directory, named after `pattern` (ending in XXXXXX).
+Result<std::string> make_temp_dir(const std::string& pattern) {
+  std::error_code ec;
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
+  std::string path = (tmp / pattern).string();
+  if (mkdtemp(path.data()) == nullptr) {
+    return make_error(ErrorKind::kIo,
+                      errno_text("cannot create a directory under " + tmp.string()));
+  }
+  return path;
+}
+
 constexpr char kWorkDir[] = "/tmp/work";
+constexpr char kWorkspaceDir[] = "/work";                        // an agent's working directory
+constexpr char kHostInSandbox[] = "/.assay/assay-sandbox-host";  // the workspace host, read-only
 constexpr char kPrlimit[] = "/usr/bin/prlimit";
 
 class BubblewrapSandbox final : public Sandbox {
@@ -54,14 +70,9 @@ class BubblewrapSandbox final : public Sandbox {
 
   Result<ExecutionResult> run(const ExecutionRequest& request,
                               const SandboxLimits& limits) const override {
-    ChildPlan plan;
-    plan.limits = limits;
-    plan.drop_to_nobody = as_root_;
+    ChildPlan plan = base_plan(limits, false);
     std::vector<std::string>& a = plan.argv;
-    a = {bwrap_, "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"};
-    a.insert(a.end(), system_args_.begin(), system_args_.end());
-    a.insert(a.end(), {"--proc", "/proc", "--dev", "/dev", "--size",
-                       std::to_string(limits.tmp_bytes), "--tmpfs", "/tmp", "--dir", kWorkDir});
+    a.insert(a.end(), {"--dir", kWorkDir});
     std::vector<ScopedFd> file_fds;
     for (const auto& f : request.files) {
       Result<ScopedFd> fd = memory_file(f.content);
@@ -70,16 +81,28 @@ class BubblewrapSandbox final : public Sandbox {
       a.insert(a.end(), {"--file", std::to_string(target), std::string(kWorkDir) + "/" + f.name});
       file_fds.push_back(std::move(fd).value());
     }
-    a.insert(a.end(), {"--chdir", kWorkDir, "--clearenv"});
-    for (const auto& kv : base_environment("/tmp")) {
-      size_t eq = kv.find('=');
-      a.insert(a.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
-    }
-    // The process limit is set inside the new user namespace, where it counts only the
-    // sandbox's processes (set outside, it would count every process of the host user).
-    a.insert(a.end(), {"--", kPrlimit, "--nproc=" + std::to_string(limits.max_processes), "--"});
+    finish_plan(plan, kWorkDir, "/tmp");
     a.insert(a.end(), request.argv.begin(), request.argv.end());
     return supervise(std::move(plan), request, std::move(file_fds));
+  }
+
+  Result<std::unique_ptr<Workspace>> open_workspace(
+      const WorkspaceOptions& options) const override {
+    Result<std::string> host = sandbox_host_path();
+    if (!host) return host.error();
+    if (!options.files.empty()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "workspace files are written with a command, not at start");
+    }
+    ChildPlan plan = base_plan(options.limits, options.network);
+    std::vector<std::string>& a = plan.argv;
+    a.insert(a.end(), {"--size", std::to_string(options.workspace_bytes), "--tmpfs", kWorkspaceDir,
+                       "--ro-bind", *host, kHostInSandbox});
+    finish_plan(plan, kWorkspaceDir, kWorkspaceDir);
+    a.insert(a.end(), {kHostInSandbox, kWorkspaceDir});
+    return launch_workspace(
+        std::move(plan), "",
+        std::string("bubblewrap workspace") + (options.network ? " with the host's network" : ""));
   }
 
   bool isolated() const override { return true; }
@@ -89,6 +112,42 @@ class BubblewrapSandbox final : public Sandbox {
   }
 
  private:
+  // bwrap and the isolation every execution shares: its own namespaces (the host's network
+  // only when `network`), the read-only system, /proc, /dev and a size-capped private /tmp.
+  ChildPlan base_plan(const SandboxLimits& limits, bool network) const {
+    ChildPlan plan;
+    plan.limits = limits;
+    plan.drop_to_nobody = as_root_;
+    std::vector<std::string>& a = plan.argv;
+    a = {bwrap_, "--unshare-all"};
+    if (network) a.emplace_back("--share-net");
+    a.insert(a.end(), {"--die-with-parent", "--new-session", "--hostname", "sandbox"});
+    a.insert(a.end(), system_args_.begin(), system_args_.end());
+    if (network) {
+      for (const char* file : {"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf"}) {
+        if (::access(file, R_OK) == 0) a.insert(a.end(), {"--ro-bind", file, file});
+      }
+    }
+    a.insert(a.end(), {"--proc", "/proc", "--dev", "/dev", "--size",
+                       std::to_string(limits.tmp_bytes), "--tmpfs", "/tmp"});
+    return plan;
+  }
+
+  // The working directory, the scrubbed environment (HOME = `home`) and the process limit,
+  // ending with the "--" before the program's argv.
+  static void finish_plan(ChildPlan& plan, const char* workdir, const std::string& home) {
+    std::vector<std::string>& a = plan.argv;
+    a.insert(a.end(), {"--chdir", workdir, "--clearenv"});
+    for (const auto& kv : base_environment(home)) {
+      size_t eq = kv.find('=');
+      a.insert(a.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
+    }
+    // The process limit is set inside the new user namespace, where it counts only the
+    // sandbox's processes (set outside, it would count every process of the host user).
+    a.insert(a.end(),
+             {"--", kPrlimit, "--nproc=" + std::to_string(plan.limits.max_processes), "--"});
+  }
+
   // The host system, read-only (merged-/usr symlinks stay symlinks), as bwrap arguments. The
   // layout does not change while assay runs, so it is read once.
   static std::vector<std::string> system_binds() {
@@ -118,15 +177,10 @@ class UnsandboxedRunner final : public Sandbox {
  public:
   Result<ExecutionResult> run(const ExecutionRequest& request,
                               const SandboxLimits& limits) const override {
+    Result<std::string> made = make_temp_dir("assay-exec-XXXXXX");
+    if (!made) return made.error();
+    fs::path dir = *made;
     std::error_code ec;
-    fs::path tmp = fs::temp_directory_path(ec);
-    if (ec) tmp = "/tmp";
-    std::string pattern = (tmp / "assay-exec-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return make_error(ErrorKind::kIo,
-                        errno_text("cannot create a directory under " + tmp.string()));
-    }
-    fs::path dir = pattern;
     for (const auto& f : request.files) {
       FILE* out = std::fopen((dir / f.name).c_str(), "wb");
       if (out == nullptr ||
@@ -145,6 +199,24 @@ class UnsandboxedRunner final : public Sandbox {
     Result<ExecutionResult> r = supervise(std::move(plan), request, {});
     fs::remove_all(dir, ec);
     return r;
+  }
+
+  Result<std::unique_ptr<Workspace>> open_workspace(
+      const WorkspaceOptions& options) const override {
+    Result<std::string> host = sandbox_host_path();
+    if (!host) return host.error();
+    if (!options.files.empty()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "workspace files are written with a command, not at start");
+    }
+    Result<std::string> dir = make_temp_dir("assay-workspace-XXXXXX");
+    if (!dir) return dir.error();
+    ChildPlan plan;
+    plan.limits = options.limits;
+    plan.argv = {*host, *dir};
+    plan.env = base_environment(*dir);
+    plan.workdir = *dir;
+    return launch_workspace(std::move(plan), *dir, "unsandboxed workspace " + *dir);
   }
 
   bool isolated() const override { return false; }

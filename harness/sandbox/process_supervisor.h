@@ -1,13 +1,17 @@
 #pragma once
 /// Starting and supervising one sandboxed (or not) process tree: descriptors, rlimits, the
-/// uid drop, wall-time and output limits, and the kill. Internal to the code_exec scorer; the
+/// uid drop, wall-time and output limits, and the kill. Internal to harness/sandbox; the
 /// Sandbox implementations build a ChildPlan and call supervise(). Thread-safe (each call forks).
 
+#include <sys/types.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "harness/core/result.h"
-#include "scorers/code/sandbox.h"
+#include "harness/sandbox/sandbox.h"
+#include "harness/sandbox/workspace.h"
 
 namespace assay {
 
@@ -53,6 +57,16 @@ struct ChildPlan {
   SandboxLimits limits;
   bool drop_to_nobody = false;  ///< setuid/setgid 65534 before exec (when running as root)
 };
+
+/// Forks and execs `plan` in its own session under the plan's rlimits (and uid drop), with
+/// `child_fds[i]` as descriptor i in the child; the parent's copies are closed. Returns the
+/// child's pid (the caller reaps it); kIo when it cannot fork.
+Result<pid_t> start_child(ChildPlan& plan, std::vector<ScopedFd> child_fds);
+
+/// Starts the workspace host (sandbox_host_main.cpp) as `plan` describes and returns the
+/// Workspace that talks to it. `cleanup_dir`, when not empty, is removed with the workspace.
+Result<std::unique_ptr<Workspace>> launch_workspace(ChildPlan plan, std::string cleanup_dir,
+                                                    std::string description);
 
 /// Starts `plan` with the request's stdin and secret, `extra_fds` from kFirstExtraFd on, in its
 /// own session; enforces the limits; returns when the process and its descendants are gone (or
