@@ -130,6 +130,20 @@ std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Messag
   return out;
 }
 
+Status require_parts(const ModelSpec& spec, const ModelCall& call, bool tools) {
+  if (!tools) return require_text_call(spec, call);
+  for (size_t i = 0; i < call.messages->size(); ++i) {
+    for (const Part& p : (*call.messages)[i].parts) {
+      if (std::holds_alternative<ImagePart>(p)) {
+        return make_error(ErrorKind::kInvalidInput,
+                          spec.provider + ": message " + std::to_string(i) +
+                              " has an image, which this adapter does not send yet");
+      }
+    }
+  }
+  return Status::ok();
+}
+
 Status require_text_call(const ModelSpec& spec, const ModelCall& call) {
   if (call.tools && !call.tools->empty()) {
     return make_error(ErrorKind::kInvalidInput,

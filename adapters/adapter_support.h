@@ -67,6 +67,10 @@ std::string redact_secret(std::string_view text, const std::string& secret);
 /// prefix; for providers that take the system prompt outside the message list.
 std::string joined_system_prompt(const ModelSpec& spec, const std::vector<Message>& messages);
 
+/// kInvalidInput when `call` has parts this adapter cannot send: images (no adapter sends them
+/// yet) and, unless `tools`, tool definitions, tool calls and tool results.
+Status require_parts(const ModelSpec& spec, const ModelCall& call, bool tools);
+
 /// kInvalidInput naming the provider and the message when `call` carries what this adapter's
 /// wire format does not send yet (tools, or message parts other than text).
 Status require_text_call(const ModelSpec& spec, const ModelCall& call);

@@ -66,6 +66,7 @@ class BaselineAdapter : public ModelAdapter {
   const ModelSpec& spec() const override { return spec_; }
   bool uses_http() const override { return false; }
   bool needs_answer_key() const override { return true; }
+  bool supports_tools() const override { return true; }
   Result<HttpRequest> build_request(const ModelCall&) const override {
     return make_error(ErrorKind::kInternal, spec_.provider + ": no HTTP");
   }
@@ -89,7 +90,31 @@ class OracleAdapter final : public BaselineAdapter {
     if (!key) return key.error();
     Status st = check_format((*key)->answer_format, call.sample_id, "oracle");
     if (!st) return st.error();
+    if (call.role == CallRole::kAgent) return agent_turn(call, **key);
     return local_completion(fill_answer_slot((*key)->answer_format, (*key)->target));
+  }
+
+ private:
+  // An agent task's gold answer is its reference solution, a shell command: the oracle runs it
+  // with the bash tool on its first turn, then answers once it has the tool's result.
+  static Result<Completion> agent_turn(const ModelCall& call, const AnswerKey& key) {
+    const bool answered = std::any_of(call.messages->begin(), call.messages->end(),
+                                      [](const Message& m) { return m.role == Role::kTool; });
+    if (answered) return local_completion(fill_answer_slot(key.answer_format, key.target));
+    const bool has_bash =
+        call.tools && std::any_of(call.tools->begin(), call.tools->end(),
+                                  [](const ToolSpec& t) { return t.name == "bash"; });
+    if (!has_bash) {
+      return make_error(ErrorKind::kInvalidInput,
+                        "oracle: sample '" + call.sample_id +
+                            "': the oracle runs an agent task's reference solution with the bash "
+                            "tool, which this suite does not offer");
+    }
+    Completion c = local_completion("");
+    c.finish_reason = "tool_calls";
+    c.tool_calls.push_back(
+        {"oracle-1", "bash", to_json(JsonValue::object({{"command", key.target}}))});
+    return c;
   }
 };
 

@@ -87,6 +87,86 @@ std::string parse_openai_models(std::string_view body, const std::string& model)
   return out;
 }
 
+void append_openai_messages(std::string& body, const std::vector<Message>& messages,
+                            const std::string* system) {
+  body += '[';
+  bool first = true;
+  auto open = [&](std::string_view role) {
+    body += first ? "{\"role\":\"" : ",{\"role\":\"";
+    first = false;
+    body += role;
+    body += '"';
+  };
+  if (system != nullptr) {
+    open("system");
+    body += ",\"content\":";
+    append_json_string(body, *system);
+    body += '}';
+  }
+  for (const Message& m : messages) {
+    if (m.role == Role::kTool) {
+      // One tool message per result.
+      for (const Part& p : m.parts) {
+        const auto* r = std::get_if<ToolResult>(&p);
+        if (r == nullptr) continue;
+        open("tool");
+        body += ",\"tool_call_id\":";
+        append_json_string(body, r->call_id);
+        body += ",\"content\":";
+        append_json_string(body, r->content);
+        body += '}';
+      }
+      continue;
+    }
+    open(role_name(m.role));
+    std::string text = m.text();
+    bool has_calls = std::any_of(m.parts.begin(), m.parts.end(),
+                                 [](const Part& p) { return std::holds_alternative<ToolCall>(p); });
+    body += ",\"content\":";
+    if (text.empty() && has_calls) {
+      body += "null";
+    } else {
+      append_json_string(body, text);
+    }
+    if (has_calls) {
+      body += ",\"tool_calls\":[";
+      bool first_call = true;
+      for (const Part& p : m.parts) {
+        const auto* t = std::get_if<ToolCall>(&p);
+        if (t == nullptr) continue;
+        body += first_call ? "{\"id\":" : ",{\"id\":";
+        first_call = false;
+        append_json_string(body, t->id);
+        body += ",\"type\":\"function\",\"function\":{\"name\":";
+        append_json_string(body, t->name);
+        body += ",\"arguments\":";
+        append_json_string(body, t->arguments);
+        body += "}}";
+      }
+      body += ']';
+    }
+    body += '}';
+  }
+  body += ']';
+}
+
+void append_openai_tools(std::string& body, const std::vector<ToolSpec>& tools) {
+  body += ",\"tools\":[";
+  for (size_t i = 0; i < tools.size(); ++i) {
+    const ToolSpec& t = tools[i];
+    body += i ? ",{\"type\":\"function\",\"function\":{\"name\":"
+              : "{\"type\":\"function\",\"function\":{\"name\":";
+    append_json_string(body, t.name);
+    body += ",\"description\":";
+    append_json_string(body, t.description);
+    body += ",\"parameters\":";
+    body += t.parameters.is_null() ? std::string("{\"type\":\"object\",\"properties\":{}}")
+                                   : to_json(t.parameters);
+    body += "}}";
+  }
+  body += ']';
+}
+
 namespace {
 
 class OpenAiChatAdapter final : public ModelAdapter {
@@ -100,6 +180,7 @@ class OpenAiChatAdapter final : public ModelAdapter {
         reasoning_effort_(std::move(reasoning_effort)) {}
 
   const ModelSpec& spec() const override { return spec_; }
+  bool supports_tools() const override { return true; }
   std::string redact(std::string_view text) const override { return redact_secret(text, api_key_); }
 
   std::string params_json(const GenerationParams& d) const override {
@@ -107,7 +188,7 @@ class OpenAiChatAdapter final : public ModelAdapter {
   }
 
   Result<HttpRequest> build_request(const ModelCall& call) const override {
-    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
+    if (Status ok = require_parts(spec_, call, /*tools=*/true); !ok) return ok.error();
     // The body is written directly: building a JSON document per request cost more than
     // everything else the adapter does.
     HttpRequest http;
@@ -119,24 +200,18 @@ class OpenAiChatAdapter final : public ModelAdapter {
     auto sys = spec_.params.find("system");
     // assay's canonical messages JSON is this wire format for text messages of these roles.
     bool splice = call.messages_json && sys == spec_.params.end() &&
-                  std::none_of(call.messages->begin(), call.messages->end(),
-                               [](const Message& m) { return m.role == Role::kTool; });
+                  std::all_of(call.messages->begin(), call.messages->end(), [](const Message& m) {
+                    return m.role != Role::kTool && m.is_text_only();
+                  });
     if (splice) {
       body += *call.messages_json;
     } else {
-      body += '[';
-      bool first = true;
-      auto add = [&](std::string_view role, const std::string& content) {
-        body += first ? "{\"role\":\"" : ",{\"role\":\"";
-        first = false;
-        body += role;
-        body += "\",\"content\":";
-        append_json_string(body, content);
-        body += '}';
-      };
-      if (sys != spec_.params.end()) add("system", sys->second);
-      for (const auto& m : *call.messages) add(role_name(m.role), m.text());
-      body += ']';
+      append_openai_messages(body, *call.messages,
+                             sys == spec_.params.end() ? nullptr : &sys->second);
+    }
+    if (call.tools && !call.tools->empty()) {
+      append_openai_tools(body, *call.tools);
+      body += ",\"tool_choice\":\"auto\"";
     }
     std::string members = params_members(call.params);
     if (!members.empty()) {
@@ -269,6 +344,16 @@ std::string_view reasoning_in(dom::object msg) {
   return r.empty() ? str_of(msg, "reasoning") : r;
 }
 
+// A function's arguments as the model wrote them: a JSON string (OpenAI), or an object some
+// OpenAI-compatible servers send instead (kept as its JSON text).
+std::string arguments_text(dom::object fn) {
+  dom::element a;
+  if (fn["arguments"].get(a) != simdjson::SUCCESS) return "";
+  std::string_view text;
+  if (a.get(text) == simdjson::SUCCESS) return std::string(text);
+  return simdjson::to_string(a);
+}
+
 // The server's error object, if the document is one.
 std::optional<std::string> error_in(dom::object doc) {
   dom::element err;
@@ -301,6 +386,21 @@ Result<Completion> parse_openai_chat_body(std::string_view body) {
   c.text = str_of(msg, "content");
   c.reasoning = reasoning_in(msg);
   c.finish_reason = str_of(choice, "finish_reason");
+  dom::array calls;
+  if (msg["tool_calls"].get(calls) == simdjson::SUCCESS) {
+    for (dom::element e : calls) {
+      dom::object call;
+      dom::object fn;
+      if (e.get(call) != simdjson::SUCCESS || call["function"].get(fn) != simdjson::SUCCESS) {
+        return malformed_response("a tool call has no function", body);
+      }
+      ToolCall t;
+      t.id = str_of(call, "id");
+      t.name = str_of(fn, "name");
+      t.arguments = arguments_text(fn);
+      c.tool_calls.push_back(std::move(t));
+    }
+  }
   read_usage_dom(doc, c.usage);
   return c;
 }
@@ -312,6 +412,9 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
   double first_ms = -1;
   double last_ms = -1;
   std::optional<Error> failure;
+  // Tool calls arrive in pieces, each naming the call it belongs to by index: the first piece
+  // has its id and name, later ones add to its arguments.
+  std::map<int64_t, ToolCall> calls;
   dom::parser& parser = thread_parser();
   for_each_sse(body, [&](const SseEventView& ev) {
     if (ev.data == "[DONE]") {
@@ -345,6 +448,26 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
       }
       c.text += content;
       c.reasoning += reasoning;
+      dom::array deltas;
+      if (delta["tool_calls"].get(deltas) == simdjson::SUCCESS) {
+        for (dom::element e : deltas) {
+          dom::object d;
+          if (e.get(d) != simdjson::SUCCESS) continue;
+          int64_t index = static_cast<int64_t>(calls.size());
+          dom::element ie;
+          if (d["index"].get(ie) == simdjson::SUCCESS) index = int_of(ie).value_or(index);
+          ToolCall& t = calls[index];
+          if (std::string_view id = str_of(d, "id"); !id.empty()) t.id = id;
+          dom::object fn;
+          if (d["function"].get(fn) == simdjson::SUCCESS) {
+            if (std::string_view name = str_of(fn, "name"); !name.empty()) t.name += name;
+            t.arguments += str_of(fn, "arguments");
+          }
+          double at = arrival_ms(times, ev.end_offset);
+          if (first_ms < 0) first_ms = at;
+          last_ms = at;
+        }
+      }
     }
     std::string_view fr = str_of(choice, "finish_reason");
     if (!fr.empty()) c.finish_reason = fr;
@@ -353,6 +476,13 @@ Result<Completion> parse_openai_chat_stream(std::string_view body,
   if (failure) return *failure;
   if (!done && c.finish_reason.empty()) {
     return malformed_response("stream ended before [DONE] or a finish_reason", body.substr(0, 200));
+  }
+  for (auto& [index, call] : calls) {
+    if (call.name.empty()) {
+      return malformed_response("streamed tool call " + std::to_string(index) + " has no name",
+                                body.substr(0, 200));
+    }
+    c.tool_calls.push_back(std::move(call));
   }
   c.ttft_ms = first_ms;
   c.output_tps = stream_output_tps(c.usage.output_tokens, first_ms, last_ms);

@@ -10,6 +10,7 @@
 #include "scorers/math_scorers.h"
 #include "scorers/mmlu_pro_tiger_scorer.h"
 #include "scorers/omniscience_judge_scorer.h"
+#include "scorers/workspace_check_scorer.h"
 
 namespace assay {
 
@@ -51,6 +52,10 @@ void register_builtin_scorers(ScorerRegistry& registry, const ScorerSettings& se
                "correct +1, not attempted 0, incorrect or partial -1; accuracy and hallucination "
                "rate (wrong / (wrong + abstained)) too",
                make_omniscience_judge_scorer);
+  registry.add("workspace_check",
+               "agent tasks: the sample's check command, run in its workspace after the final "
+               "answer, exits 0",
+               make_workspace_check_scorer);
   registry.add("ifeval",
                "IFEval's 25 verifiable instructions (metadata instruction_id_list, kwargs): "
                "prompt- and instruction-level accuracy, strict and loose, per instruction type",

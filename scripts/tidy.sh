@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:?usage: scripts/tidy.sh BUILD_DIR}
-modules=(harness adapters suites scorers results reports)
+modules=(harness adapters suites scorers results reports environments)
 if ! command -v clang-tidy >/dev/null; then
   echo "tidy: clang-tidy is not installed (scripts/install-deps.sh installs it)" >&2
   exit 1

@@ -450,6 +450,20 @@ struct SampleStream::State {
   /// Reads the dataset files: digests (checked against pinned ones) and, unless the dataset
   /// streams, every row.
   Status load_files(const std::string& data_dir, int epochs) {
+    if (!spec.inline_rows.empty()) {
+      // Rows written in the spec: the spec's own hash pins them.
+      streaming = false;
+      for (size_t i = 0; i < spec.inline_rows.size(); ++i) {
+        DataRow r;
+        r.fields = spec.inline_rows[i];
+        r.file = spec.origin + " [[dataset.rows]]";
+        r.row_in_file = i;
+        r.line = i + 1;
+        rows.push_back(std::move(r));
+      }
+      dataset_sha256 = spec.spec_hash;
+      return Status::ok();
+    }
     Result<std::vector<std::string>> resolved = resolve_dataset_files(spec, data_dir);
     if (!resolved) return resolved.error();
     files = *resolved;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
@@ -121,6 +122,94 @@ const std::vector<std::string> kDomains = {"science",      "health", "math",
                                            "coding",       "agents", "instruction following",
                                            "long context", "other"};
 
+// A TOML value as JSON (dates become their text).
+JsonValue toml_to_json(const toml::node& n) {
+  if (const auto* t = n.as_table()) {
+    JsonValue o = JsonValue::object();
+    for (const auto& [k, v] : *t) o.set(std::string(k.str()), toml_to_json(v));
+    return o;
+  }
+  if (const auto* a = n.as_array()) {
+    JsonValue out = JsonValue::array();
+    for (const auto& v : *a) out.push_back(toml_to_json(v));
+    return out;
+  }
+  if (const auto* s = n.as_string()) return JsonValue(s->get());
+  if (const auto* i = n.as_integer()) return JsonValue(static_cast<int64_t>(i->get()));
+  if (const auto* f = n.as_floating_point()) return JsonValue(f->get());
+  if (const auto* b = n.as_boolean()) return JsonValue(b->get());
+  // Dates and times: TOML's own text for them.
+  std::ostringstream text;
+  if (const auto* d = n.as_date()) text << *d;
+  if (const auto* t = n.as_time()) text << *t;
+  if (const auto* dt = n.as_date_time()) text << *dt;
+  return JsonValue(text.str());
+}
+
+// The [agent] table; `where` names it in messages.
+Result<AgentSuiteSpec> parse_agent_table(const toml::table& table, const std::string& where) {
+  AgentSuiteSpec a;
+  TableReader t(
+      table, where,
+      {"tools", "max_turns", "max_tool_calls", "token_limit", "cost_limit", "time_limit",
+       "tool_timeout", "output_cap", "network", "memory", "max_processes", "workspace_size"});
+  ASSAY_TRY(t.check_unknown());
+  ASSAY_TRY(t.string_list("tools", a.tools));
+  std::optional<int64_t> max_turns;
+  std::optional<int64_t> max_tool_calls;
+  std::optional<int64_t> token_limit;
+  std::optional<int64_t> output_cap;
+  std::optional<int64_t> max_processes;
+  std::optional<int64_t> memory_mb;
+  std::optional<int64_t> workspace_mb;
+  std::optional<double> cost_limit;
+  std::optional<double> time_limit;
+  std::optional<double> tool_timeout;
+  ASSAY_TRY(t.integer("max_turns", max_turns));
+  ASSAY_TRY(t.integer("max_tool_calls", max_tool_calls));
+  ASSAY_TRY(t.integer("token_limit", token_limit));
+  ASSAY_TRY(t.integer("output_cap", output_cap));
+  ASSAY_TRY(t.integer("max_processes", max_processes));
+  ASSAY_TRY(t.integer("memory", memory_mb));
+  ASSAY_TRY(t.integer("workspace_size", workspace_mb));
+  ASSAY_TRY(t.number("cost_limit", cost_limit));
+  ASSAY_TRY(t.number("time_limit", time_limit));
+  ASSAY_TRY(t.number("tool_timeout", tool_timeout));
+  ASSAY_TRY(t.boolean("network", a.network));
+  auto positive = [&](const char* key, auto value, auto minimum) -> Status {
+    if (value && *value < minimum) {
+      return make_error(ErrorKind::kInvalidInput,
+                        where + ": '" + key + "' must be at least " + std::to_string(minimum));
+    }
+    return Status::ok();
+  };
+  ASSAY_TRY(positive("max_turns", max_turns, int64_t{1}));
+  ASSAY_TRY(positive("max_tool_calls", max_tool_calls, int64_t{0}));
+  ASSAY_TRY(positive("token_limit", token_limit, int64_t{0}));
+  ASSAY_TRY(positive("output_cap", output_cap, int64_t{256}));
+  ASSAY_TRY(positive("max_processes", max_processes, int64_t{8}));
+  ASSAY_TRY(positive("memory", memory_mb, int64_t{64}));
+  ASSAY_TRY(positive("workspace_size", workspace_mb, int64_t{1}));
+  ASSAY_TRY(positive("cost_limit", cost_limit, 0.0));
+  ASSAY_TRY(positive("time_limit", time_limit, 0.0));
+  ASSAY_TRY(positive("tool_timeout", tool_timeout, 0.1));
+  if (max_turns) a.max_turns = static_cast<int>(std::min<int64_t>(*max_turns, 100000));
+  if (max_tool_calls)
+    a.max_tool_calls = static_cast<int>(std::min<int64_t>(*max_tool_calls, 1000000));
+  if (token_limit) a.token_limit = *token_limit;
+  if (output_cap) a.output_cap = *output_cap;
+  if (max_processes) a.max_processes = static_cast<int>(std::min<int64_t>(*max_processes, 65536));
+  if (memory_mb) a.memory_bytes = *memory_mb << 20;
+  if (workspace_mb) a.workspace_bytes = *workspace_mb << 20;
+  if (cost_limit) a.cost_limit = *cost_limit;
+  if (time_limit) a.time_limit = *time_limit;
+  if (tool_timeout) a.tool_timeout = *tool_timeout;
+  if (a.tools.empty()) {
+    return make_error(ErrorKind::kInvalidInput, where + ": 'tools' must name at least one tool");
+  }
+  return a;
+}
+
 }  // namespace
 
 Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string& origin,
@@ -142,7 +231,7 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
 
   TableReader top(root, origin,
                   {"name", "version", "domain", "description", "reference", "dataset", "documents",
-                   "sample", "baseline", "generation", "scoring"});
+                   "sample", "baseline", "generation", "scoring", "agent"});
   ASSAY_TRY(top.check_unknown());
   ASSAY_TRY(top.string("name", s.name));
   ASSAY_TRY(top.string("version", s.version));
@@ -169,7 +258,7 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
   }
   TableReader ds(*dataset, origin + ": [dataset]",
                  {"files", "format", "sha256", "url", "url_base", "url_sha256", "url_password",
-                  "records", "keep_keys_in"});
+                  "records", "keep_keys_in", "rows"});
   ASSAY_TRY(ds.check_unknown());
   std::vector<std::string> files;
   ASSAY_TRY(ds.string_list("files", files));
@@ -190,8 +279,26 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
                           ": [dataset] 'url_sha256' and 'url_password' must list one value "
                           "per 'url'");
   }
-  if (files.empty()) {
-    return make_error(ErrorKind::kInvalidInput, origin + ": [dataset] 'files' is required");
+  if (const toml::node* rows = dataset->get("rows"); rows != nullptr) {
+    const toml::array* list = rows->as_array();
+    if (list == nullptr || !files.empty()) {
+      return make_error(ErrorKind::kInvalidInput,
+                        origin +
+                            ": [dataset] 'rows' must be [[dataset.rows]] tables, and "
+                            "cannot be combined with 'files'");
+    }
+    for (size_t i = 0; i < list->size(); ++i) {
+      const toml::table* row = (*list)[i].as_table();
+      if (row == nullptr) {
+        return make_error(ErrorKind::kInvalidInput,
+                          origin + ": [dataset] rows[" + std::to_string(i) + "] is not a table");
+      }
+      s.inline_rows.push_back(toml_to_json(*row));
+    }
+    s.expected_records = static_cast<int64_t>(s.inline_rows.size());
+  } else if (files.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      origin + ": [dataset] 'files' (or [[dataset.rows]]) is required");
   }
   if (!shas.empty() && shas.size() != files.size()) {
     return make_error(ErrorKind::kInvalidInput,
@@ -267,6 +374,14 @@ Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string
       return make_error(ErrorKind::kInvalidInput,
                         origin + ": [documents] needs both 'dir' and 'files'");
     }
+  }
+
+  const toml::table* agent = top.subtable("agent", st);
+  if (!st) return st.error();
+  if (agent != nullptr) {
+    Result<AgentSuiteSpec> a = parse_agent_table(*agent, origin + ": [agent]");
+    if (!a) return a.error();
+    s.agent = std::move(a).value();
   }
 
   const toml::table* sample = top.subtable("sample", st);

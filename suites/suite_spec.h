@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/json.h"
 #include "harness/core/model_call.h"
 #include "harness/core/result.h"
 #include "harness/core/sample.h"
@@ -31,6 +32,25 @@ struct DatasetFileSpec {
 };
 
 /// A parsed suite spec.
+/// A suite's `[agent]` table: its samples are run by the agent program with these tools and
+/// limits (0 = no limit) instead of a single call.
+struct AgentSuiteSpec {
+  std::vector<std::string> tools;  ///< built-in tool names (bash, python, text_editor, submit)
+  int max_turns = 50;
+  int max_tool_calls = 0;
+  int64_t token_limit = 0;
+  double cost_limit = 0;                  ///< USD
+  double time_limit = 0;                  ///< seconds per sample
+  double tool_timeout = 60;               ///< seconds per tool call
+  int64_t output_cap = 16384;             ///< bytes of tool output shown to the model
+  bool network = false;                   ///< the workspace shares the host's network
+  int64_t memory_bytes = 2LL << 30;       ///< address space per process in the workspace
+  int max_processes = 256;                ///< processes in the workspace at once
+  int64_t workspace_bytes = 256LL << 20;  ///< size of /work
+
+  bool operator==(const AgentSuiteSpec&) const = default;
+};
+
 struct SuiteSpec {
   std::string name;
   std::string version = "1";
@@ -42,6 +62,9 @@ struct SuiteSpec {
   bool builtin = false;
 
   std::vector<DatasetFileSpec> files;
+  /// Rows written in the spec itself ([[dataset.rows]] tables), instead of `files`: small
+  /// suites in one file (the built-in agent-demo). Each is a JSON object.
+  std::vector<JsonValue> inline_rows;
   DataFormat format = DataFormat::kAuto;
   int64_t expected_records = -1;  ///< record count of the full dataset, if known
   /// A path from `files` holding a JSON object whose keys select (and order) the rows of the
@@ -78,6 +101,9 @@ struct SuiteSpec {
   int repeats = 1;
   std::vector<std::string> scorers;
   std::string primary_metric;  ///< empty = first metric of the first scorer
+
+  /// Set when the suite's samples are agent tasks (an [agent] table).
+  std::optional<AgentSuiteSpec> agent;
 
   std::string spec_hash;  ///< SHA-256 of the spec text
 };

@@ -174,6 +174,7 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   suite_options.shard = f.shard;
   suite_options.data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   suite_options.checker = parse_math_checker(f.math_checker);
+  suite_options.unsafe_no_sandbox = f.code_exec.unsafe_no_sandbox;
 
   // Everything that can be validated is validated before the first request.
   std::vector<PreparedSuite> suites;

@@ -187,10 +187,21 @@ int execute_show_calls(AppContext& ctx, const ReadFlags& f, SqliteStore& store,
       result = "error:" + c.error_kind;
     } else {
       std::string text = c.output;
+      // An agent's turn: the tools it called, with their arguments.
+      if (Result<JsonValue> made = parse_json(c.tool_calls); made && made->is_array()) {
+        for (const JsonValue& tc : made->items()) {
+          const JsonValue* name = tc.find("name");
+          const JsonValue* args = tc.find("arguments");
+          text += std::string(text.empty() ? "" : " ") + "→ " +
+                  (name && name->is_string() ? name->as_string() : "?") + "(" +
+                  truncate_for_display(args && args->is_string() ? args->as_string() : "", 60) +
+                  ")";
+        }
+      }
       for (char& ch : text) {
         if (ch == '\n' || ch == '\t') ch = ' ';
       }
-      result = (c.cached ? "(stored) " : "") + truncate_for_display(text, 40);
+      result = (c.cached ? "(stored) " : "") + truncate_for_display(text, 100);
     }
     t.add_row({c.sample_id, std::to_string(c.epoch), std::to_string(c.seq), c.role,
                truncate_for_display(c.label, 28), count_or_dash(c.tokens_in),

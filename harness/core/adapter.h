@@ -31,6 +31,10 @@ class ModelAdapter {
   /// True when requests go over HTTP (build_request/parse_response); false for local adapters.
   virtual bool uses_http() const { return true; }
 
+  /// Whether this adapter sends tool definitions and reads tool calls (agent suites need it;
+  /// a run refuses an agent suite for an adapter without, before any request).
+  virtual bool supports_tools() const { return false; }
+
   /// Whether local completions need the sample's AnswerKey (the baselines); the pipeline then
   /// attaches it to every call of the sample.
   virtual bool needs_answer_key() const { return false; }

@@ -39,6 +39,9 @@ struct SampleRecord {
   Completion completion;
   std::optional<Error> error;  ///< set when the sample has no answer
   std::string request_key;     ///< the key of its first call
+  int turns = 0;               ///< agent samples: turns of the tool loop (0 otherwise)
+  int tool_calls = 0;          ///< agent samples: tool calls made
+  int tool_errors = 0;         ///< agent samples: tool calls that came back as errors
   std::vector<Score> scores;
   /// Calls stored with this record (those not stored before: a sample's calls are stored as
   /// soon as a later call depends on them, so a killed run loses no answer it built on).

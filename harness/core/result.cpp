@@ -40,6 +40,18 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "context_exceeded";
     case ErrorKind::kMissingData:
       return "missing_data";
+    case ErrorKind::kTurnLimit:
+      return "turn_limit";
+    case ErrorKind::kToolCallLimit:
+      return "tool_call_limit";
+    case ErrorKind::kTokenLimit:
+      return "token_limit";
+    case ErrorKind::kCostLimit:
+      return "cost_limit";
+    case ErrorKind::kTimeLimit:
+      return "time_limit";
+    case ErrorKind::kEnvironment:
+      return "environment";
   }
   return "internal";
 }
@@ -60,8 +72,10 @@ bool is_transient(ErrorKind kind) {
 }
 
 const std::vector<ErrorKind>& limit_kinds() {
-  static const std::vector<ErrorKind> kKinds = {ErrorKind::kContextExceeded,
-                                                ErrorKind::kMissingData};
+  static const std::vector<ErrorKind> kKinds = {
+      ErrorKind::kContextExceeded, ErrorKind::kMissingData, ErrorKind::kTurnLimit,
+      ErrorKind::kToolCallLimit,   ErrorKind::kTokenLimit,  ErrorKind::kCostLimit,
+      ErrorKind::kTimeLimit};
   return kKinds;
 }
 

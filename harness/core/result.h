@@ -32,6 +32,18 @@ enum class ErrorKind {
   kContextExceeded,
   /// The sample needs data the dataset lacks (a document it names is missing): never asked.
   kMissingData,
+  /// An agent sample ran out of turns (max_turns) without a final answer.
+  kTurnLimit,
+  /// An agent sample made more tool calls than max_tool_calls allows.
+  kToolCallLimit,
+  /// An agent sample used more tokens than token_limit allows.
+  kTokenLimit,
+  /// An agent sample's calls cost more than cost_limit allows.
+  kCostLimit,
+  /// An agent sample ran longer than time_limit allows.
+  kTimeLimit,
+  /// The environment an agent acts in broke (its sandbox died, an MCP server crashed).
+  kEnvironment,
 };
 
 /// Stable snake_case name stored in the database (`samples.error_kind`).
@@ -40,9 +52,10 @@ std::string_view error_kind_name(ErrorKind kind);
 /// True for errors worth retrying with backoff (DESIGN §3).
 bool is_transient(ErrorKind kind);
 
-/// True for kinds that say a sample cannot be asked as it is (kContextExceeded, kMissingData),
-/// not that asking failed: the sample is unscored with the kind's name as its reason (not
-/// "error:..."), never retried, never counted by --max-error-rate or the circuit breaker.
+/// True for kinds that say a sample cannot be asked as it is (kContextExceeded, kMissingData)
+/// or ran into one of its limits (turns, tool calls, tokens, cost, time), not that asking failed:
+/// the sample is unscored with the kind's name as its reason (not "error:..."), never retried,
+/// never counted by --max-error-rate or the circuit breaker.
 bool is_limit(ErrorKind kind);
 
 /// Every kind is_limit() accepts, in declaration order (for SQL that counts failures).

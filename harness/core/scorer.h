@@ -39,6 +39,9 @@ struct ScoringInput {
   /// The judge's answers to this scorer's judge_queries(), in the same order (judge-scored
   /// scorers only; each has a verdict, or an error after retries).
   const std::vector<Judgement>* judgements = nullptr;
+  /// What the sample's environment reported after the answer (an agent's workspace check:
+  /// {"check": {"command", "exit_code", "output"}}), or null.
+  const JsonValue* environment = nullptr;
 };
 
 /// Grades outputs. Never throws; an output it cannot grade gets an unscored Score with a reason.

@@ -64,10 +64,35 @@ std::string program_text(const ProgramSpec& p) {
   if (p.kind == ProgramSpec::Kind::kSynthesize && !p.synthesis_template.empty()) {
     text += " prompt=sha256:" + sha256_hex(p.synthesis_template).substr(0, 16);
   }
+  if (p.kind == ProgramSpec::Kind::kAgent && p.agent) {
+    // The tools and limits change what an agent can do: part of the run's identity.
+    const AgentLimits& l = p.agent->limits;
+    std::string tools;
+    for (const ToolSpec& t : *p.agent->tools->specs()) tools += (tools.empty() ? "" : ",") + t.name;
+    char limits[256];
+    std::snprintf(limits, sizeof(limits),
+                  " max_turns=%d max_tool_calls=%d token_limit=%lld cost_limit=%g time_limit=%g",
+                  l.max_turns, l.max_tool_calls, static_cast<long long>(l.token_limit),
+                  l.cost_limit, l.time_limit);
+    const ToolSettings& s = p.agent->tools->settings();
+    char tool_settings[160];
+    std::snprintf(tool_settings, sizeof(tool_settings), " tool_timeout=%g output_cap=%lld%s",
+                  s.timeout_seconds, static_cast<long long>(s.output_cap),
+                  s.workspace.network ? " network" : "");
+    text += " tools=" + tools + limits + tool_settings;
+  }
   return text;
 }
 
 }  // namespace
+
+ProgramSpec effective_program(const EvalModel& model, const PreparedSuite& suite) {
+  if (!suite.agent) return model.program;
+  ProgramSpec p;
+  p.kind = ProgramSpec::Kind::kAgent;
+  p.agent = suite.agent;
+  return p;
+}
 
 std::string EvalModel::display_name() const {
   std::string name = adapter->spec().display_name();
@@ -84,6 +109,7 @@ std::string EvalModel::display_name() const {
         add("synthesis_prompt=" + program.synthesis_template_source);
       }
       break;
+    case ProgramSpec::Kind::kAgent:
     case ProgramSpec::Kind::kGenerate:
       break;
   }
@@ -121,7 +147,7 @@ RunInfo describe_run(const EvalPlan& plan, const std::string& params_json, int r
   run.coverage = ps.stream->coverage();
   run.scoring_env = ps.scoring_env;
   run.votes = model.program.kind == ProgramSpec::Kind::kVote ? std::max(1, model.program.k) : 1;
-  run.program = program_text(model.program);
+  run.program = program_text(effective_program(model, ps));
   if (run.program == "vote=1") run.program = "generate";
   if (ps.needs_judge && plan.judge) run.judge = plan.judge->spec().display_name();
   // Unsandboxed code execution is a different run, never resumed into a sandboxed one (or the
@@ -138,6 +164,20 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   const EvalSettings& f = plan.settings;
   std::ostream& log = *f.log;
   const int repeats = f.repeats > 0 ? f.repeats : spec.repeats;
+  if (ps.agent && model.program.kind != ProgramSpec::Kind::kGenerate) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "suite '" + spec.name +
+                          "' is an agent suite: its samples run the agent "
+                          "program, which " +
+                          model.program.name() + " (from the model SPEC) cannot be combined with");
+  }
+  if (ps.agent && !adapter.supports_tools()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "suite '" + spec.name + "' is an agent suite, and " +
+                          adapter.spec().provider +
+                          ": does not do tool calling yet (openai: and the oracle/random "
+                          "baselines do; docs/agents.md)");
+  }
   std::string params_json = adapter.params_json(spec.generation);
   const std::string params_before_schema8 = params_json;
   if (adapter.uses_http() && !adapter.spec().streams()) {
@@ -229,7 +269,7 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
 
   PipelineOptions o;
   o.run_id = result.run_id;
-  o.program = model.program;
+  o.program = effective_program(model, ps);
   o.params = spec.generation;
   o.model.adapter = &adapter;
   o.model.endpoint = scheduler.add_endpoint(adapter, model.limits, model.think_tags);

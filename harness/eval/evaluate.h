@@ -81,6 +81,10 @@ struct EvalResult {
   std::string message;                       ///< why it failed or was interrupted, as stored
 };
 
+/// The program that runs `suite`'s samples for `model`: the agent program for agent suites,
+/// else the model's own (generate, vote, synthesize). Pure.
+ProgramSpec effective_program(const EvalModel& model, const PreparedSuite& suite);
+
 /// The stored description of `plan`'s run (identity included) with its generation parameters
 /// as the adapter sends them (`params_json`) and `repeats` epochs. Pure.
 RunInfo describe_run(const EvalPlan& plan, const std::string& params_json, int repeats);

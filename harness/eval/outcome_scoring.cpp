@@ -58,7 +58,8 @@ ScoringInput scoring_input(const Sample& sample, const Completion& completion) {
 
 std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
                                  const Error* error, const std::vector<const Scorer*>& scorers,
-                                 const std::vector<std::vector<Judgement>>* judgements) {
+                                 const std::vector<std::vector<Judgement>>* judgements,
+                                 const JsonValue* environment) {
   static const std::vector<Judgement> kNoJudgements;
   std::vector<Score> out;
   std::optional<std::pair<std::string, std::string>> why = unscorable(completion, error);
@@ -85,6 +86,7 @@ std::vector<Score> score_outcome(const Sample& sample, const Completion* complet
     }
     ScoringInput input = scoring_input(sample, *completion);
     if (scorer->needs_judge()) input.judgements = mine;
+    input.environment = environment;
     for (auto& s : scorer->score(input)) out.push_back(std::move(s));
   }
   return out;

@@ -23,9 +23,11 @@ ScoringInput scoring_input(const Sample& sample, const Completion& completion);
 
 /// Scores one outcome: errors and truncation give unscored Scores for every metric. A
 /// judge-scored scorer k reads (*judgements)[k]; a failed judgement leaves its metrics unscored
-/// as judge_error (never counted as wrong).
+/// as judge_error (never counted as wrong). `environment` is what the sample's environment
+/// reported (ScoringInput::environment), or null.
 std::vector<Score> score_outcome(const Sample& sample, const Completion* completion,
                                  const Error* error, const std::vector<const Scorer*>& scorers,
-                                 const std::vector<std::vector<Judgement>>* judgements = nullptr);
+                                 const std::vector<std::vector<Judgement>>* judgements = nullptr,
+                                 const JsonValue* environment = nullptr);
 
 }  // namespace assay

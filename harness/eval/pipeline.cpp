@@ -1,7 +1,10 @@
 #include "harness/eval/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 #include "harness/eval/program_scoring.h"
 
@@ -32,6 +35,7 @@ struct Live {
   std::vector<CallState> calls;
   size_t outstanding = 0;  ///< calls asked for and not answered
   bool cancelled = false;  ///< a call came back unanswered (the run stopped): it cannot finish
+  bool working = false;    ///< its program's work (tool calls) is running on the work pool
   /// Whether the sample's own messages fit the model's context window, once checked: its K votes
   /// or attempts send the same prompt and need not be estimated K times.
   std::optional<Status> input_fits;
@@ -77,11 +81,11 @@ class Pipeline {
       dispatch();
       flush_scoring();
       if (scheduler_.pending() == 0 && fresh_.empty() &&
-          (scheduler_.stopping() || (exhausted_ && live_count_ == 0))) {
+          (scheduler_.stopping() || (exhausted_ && live_count_ == 0 && working_ == 0))) {
         break;
       }
       if (exhausted_ && live_count_ > 0 && scheduler_.pending() == 0 && fresh_.empty() &&
-          !scheduler_.stopping()) {
+          working_ == 0 && !scheduler_.stopping()) {
         // A program that waits for nothing and is not done: a bug in the program.
         scheduler_.fail("internal error: a sample program stopped without an answer");
         continue;
@@ -89,8 +93,13 @@ class Pipeline {
       // Waiting for the scorers or the writer to catch up: look again soon.
       int timeout = throttled && scheduler_.in_flight() == 0 ? 2 : 100;
       outcomes.clear();
-      scheduler_.step(timeout, outcomes);
+      if (scheduler_.pending() == 0 && working_ > 0) {
+        wait_for_work(timeout);
+      } else {
+        scheduler_.step(timeout, outcomes);
+      }
       for (CallOutcome& o : outcomes) on_outcome(o);
+      collect_work();
       dispatch();
       flush_scoring();
       if (o_.progress) o_.progress->update(done_.load(), errors_.load());
@@ -171,7 +180,66 @@ class Pipeline {
     std::vector<ModelCall> calls;
     l.program->start(calls);
     add_calls(li, calls);
+    start_work(li);
     if (l.program->done()) finish(li);
+  }
+
+  // Sends the work `li`'s program asks for (its tool calls) to the work pool. The work holds
+  // what it needs (shared), so a stopped run may drop the program while it runs.
+  void start_work(size_t li) {
+    Live& l = live_[li];
+    if (l.working || scheduler_.stopping()) return;
+    std::function<void()> work = l.program->take_work();
+    if (!work) return;
+    // The work builds on the answers so far (a tool may run for minutes): store them first.
+    checkpoint(li);
+    if (!work_pool_) {
+      work_pool_ = std::make_unique<ThreadPool>(
+          std::clamp<size_t>(scheduler_.free_slots() + scheduler_.in_flight(), 1, 64));
+    }
+    l.working = true;
+    ++l.outstanding;
+    ++working_;
+    work_pool_->submit([this, li, work = std::move(work)] {
+      work();
+      {
+        std::lock_guard lock(work_mu_);
+        work_done_.push_back(li);
+      }
+      work_cv_.notify_one();
+      scheduler_.wakeup();
+    });
+  }
+
+  // Waits up to `timeout_ms` for work to finish (when no model call is pending).
+  void wait_for_work(int timeout_ms) {
+    std::unique_lock lock(work_mu_);
+    work_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [this] { return !work_done_.empty(); });
+  }
+
+  // Hands finished work back to its programs, which may ask for calls or more work.
+  void collect_work() {
+    std::vector<size_t> finished;
+    {
+      std::lock_guard lock(work_mu_);
+      finished.swap(work_done_);
+    }
+    for (size_t li : finished) {
+      --working_;
+      Live& l = live_[li];
+      l.working = false;
+      --l.outstanding;
+      if (l.cancelled || !l.program) continue;
+      std::vector<ModelCall> more;
+      l.program->on_work_done(more);
+      if (!more.empty()) {
+        checkpoint(li);
+        add_calls(li, more);
+      }
+      start_work(li);
+      if (l.program->done()) finish(li);
+    }
   }
 
   // Numbers the calls a program just asked for, keys them and queues them for dispatch().
@@ -310,6 +378,7 @@ class Pipeline {
       checkpoint(li);
       add_calls(li, more);
     }
+    start_work(li);
     if (l.program->done()) finish(li);
   }
 
@@ -413,6 +482,13 @@ class Pipeline {
   size_t resumed_ = 0;  // model calls answered from this run's own
   size_t sent_ = 0;     // model calls sent
   bool exhausted_ = false;
+  // Programs' work (tool calls) runs here, apart from grading: a tool may block for minutes.
+  std::mutex work_mu_;
+  std::condition_variable work_cv_;
+  std::vector<size_t> work_done_;  ///< live slots whose work finished (guarded by work_mu_)
+  size_t working_ = 0;             ///< work sent and not collected
+  // Last: destroyed first, its threads finish before the state they touch goes.
+  std::unique_ptr<ThreadPool> work_pool_;
 };
 
 }  // namespace

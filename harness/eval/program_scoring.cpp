@@ -21,7 +21,8 @@ std::string scores_json(const std::vector<Score>& scores) {
 std::vector<Score> score_answer(const Sample& sample, const ProgramAnswer& a,
                                 const std::vector<const Scorer*>& scorers) {
   return score_outcome(sample, a.error ? nullptr : &a.completion, a.error ? &*a.error : nullptr,
-                       scorers, a.judgements.empty() ? nullptr : &a.judgements);
+                       scorers, a.judgements.empty() ? nullptr : &a.judgements,
+                       a.environment.is_null() ? nullptr : &a.environment);
 }
 
 }  // namespace
@@ -58,6 +59,9 @@ std::map<size_t, std::string> grade_program(const Sample& sample, ProgramResult&
     return grading;
   }
   ProgramAnswer& a = result.answers.front();
+  record.turns = result.turns;
+  record.tool_calls = result.tool_calls;
+  record.tool_errors = result.tool_errors;
   record.scores = score_answer(sample, a, scorers);
   record.error = a.error;
   record.completion = std::move(result.totals);

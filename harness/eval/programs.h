@@ -21,6 +21,10 @@ std::unique_ptr<SampleProgram> make_vote_program(ProgramInput input, int k);
 std::unique_ptr<SampleProgram> make_synthesize_program(ProgramInput input, int k,
                                                        std::string template_text);
 
+/// agent: the tool loop over `setup`'s tools and limits (agent_program.cpp).
+std::unique_ptr<SampleProgram> make_agent_program(ProgramInput input,
+                                                  std::shared_ptr<const AgentSetup> setup);
+
 /// Runs `inner`, then asks the judge about each answer it produced (judge_queries of every
 /// judge-graded scorer) and attaches the verdicts to the answers.
 std::unique_ptr<SampleProgram> make_judge_program(std::unique_ptr<SampleProgram> inner,

@@ -31,6 +31,8 @@ std::string ProgramSpec::name() const {
       return "vote=" + std::to_string(k);
     case Kind::kSynthesize:
       return "synthesize=" + std::to_string(k);
+    case Kind::kAgent:
+      return "agent";
     case Kind::kGenerate:
       break;
   }
@@ -48,6 +50,9 @@ std::unique_ptr<SampleProgram> make_program(const ProgramSpec& spec, ProgramInpu
       p = make_synthesize_program(input, spec.k,
                                   spec.synthesis_template.empty() ? std::string(kSynthesisTemplate)
                                                                   : spec.synthesis_template);
+      break;
+    case ProgramSpec::Kind::kAgent:
+      p = make_agent_program(input, spec.agent);
       break;
     case ProgramSpec::Kind::kGenerate:
       p = make_generate_program(input);

@@ -8,14 +8,17 @@
 ///
 /// Built-in programs: generate (one call), vote (K calls in parallel, each answer graded, the
 /// majority wins), synthesize (K parallel attempts, then one call shown the question and every
-/// attempt that writes the final answer: the "Contemplating" pattern), and judge, which wraps
-/// any of them and asks a judge model about each answer to grade.
+/// attempt that writes the final answer: the "Contemplating" pattern), agent (the tool loop:
+/// turn after turn until the model answers without a tool call, submits, or hits a limit), and
+/// judge, which wraps any of them and asks a judge model about each answer to grade.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "environments/toolbox.h"
 #include "harness/core/model_call.h"
 #include "harness/core/sample.h"
 #include "harness/core/scorer.h"
@@ -52,6 +55,9 @@ struct ProgramAnswer {
   std::optional<Error> error;  ///< why there is no answer
   /// The judge's answers about it, by scorer then question (judge-graded scorers only).
   std::vector<std::vector<Judgement>> judgements;
+  /// What the sample's environment reported after the answer (an agent's workspace check:
+  /// {"check": {"command", "exit_code", "output"}}); null when nothing.
+  JsonValue environment;
 };
 
 /// What a finished program hands to scoring.
@@ -60,6 +66,9 @@ struct ProgramResult {
   std::vector<ProgramAnswer> answers;
   /// The answers are votes: each is graded, then every metric takes their majority.
   bool majority = false;
+  int turns = 0;        ///< agent: model calls made in the tool loop
+  int tool_calls = 0;   ///< agent: tool calls the model made
+  int tool_errors = 0;  ///< agent: of those, the ones that came back as errors
   /// Sums over the program's own model calls (judges excluded): tokens, cost; latency along the
   /// critical path (parallel calls count once, dependent calls add up); attempts; whether every
   /// call came from stored answers.
@@ -78,20 +87,46 @@ class SampleProgram {
   virtual void on_result(size_t seq, const CallResult& outcome, std::vector<ModelCall>& calls) = 0;
   /// True once every call it asked for has its outcome and it asks for no more.
   virtual bool done() const = 0;
+  /// Work the program wants run off the event loop (an agent's tool calls), taken by the
+  /// pipeline after start(), on_result() and on_work_done(); empty when none. At most one piece
+  /// of work is out at a time; the program is not done while it is.
+  virtual std::function<void()> take_work() { return {}; }
+  /// The work last taken has run (on a worker thread; what it left is visible here). May
+  /// append calls.
+  virtual void on_work_done(std::vector<ModelCall>& calls) { (void)calls; }
   /// The result (once done()); moves it out.
   virtual ProgramResult take_result() = 0;
 };
 
+/// An agent's limits per sample (0 = no limit). Hitting one ends the sample unscored with the
+/// limit's kind (turn_limit, tool_call_limit, token_limit, cost_limit, time_limit).
+struct AgentLimits {
+  int max_turns = 50;       ///< model calls
+  int max_tool_calls = 0;   ///< tool calls over all turns
+  int64_t token_limit = 0;  ///< input + output tokens over all turns
+  double cost_limit = 0;    ///< USD over all turns (needs a price)
+  double time_limit = 0;    ///< seconds of wall time from the sample's start in this process
+};
+
+/// What the agent program needs besides its sample: the tools every sample gets (each sample
+/// opens its own ToolBox) and its limits.
+struct AgentSetup {
+  std::shared_ptr<const ToolBoxFactory> tools;
+  AgentLimits limits;
+};
+
 /// Which program evaluates samples, and its settings (the run's `program`).
 struct ProgramSpec {
-  enum class Kind { kGenerate, kVote, kSynthesize };
+  enum class Kind { kGenerate, kVote, kSynthesize, kAgent };
   Kind kind = Kind::kGenerate;
   int k = 1;  ///< votes or attempts
   /// The synthesis prompt template (synthesize): "" = the built-in one (kSynthesisTemplate).
   std::string synthesis_template;
   std::string synthesis_template_source;  ///< the file it came from ("" = built in)
 
-  /// "generate", "vote=K" or "synthesize=K", stored as runs.program.
+  std::shared_ptr<const AgentSetup> agent;  ///< the agent's tools and limits (kAgent)
+
+  /// "generate", "vote=K", "synthesize=K" or "agent", stored as runs.program.
   std::string name() const;
 };
 

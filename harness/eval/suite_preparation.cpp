@@ -4,8 +4,10 @@
 
 #include <ostream>
 
+#include "environments/builtin.h"
 #include "harness/core/strings.h"
 #include "harness/eval/work_source.h"
+#include "harness/sandbox/sandbox.h"
 #include "scorers/builtin.h"
 #include "suites/builtin.h"
 #include "suites/dataset.h"
@@ -88,6 +90,56 @@ Status load_samples(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite&
   return Status::ok();
 }
 
+// Makes `spec`'s [agent] table into `p.agent`: its tools must exist and the workspace sandbox
+// must work here (bubblewrap, or the host with --unsafe-no-sandbox).
+Status add_agent(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p) {
+  if (!spec.agent) return Status::ok();
+  const AgentSuiteSpec& a = *spec.agent;
+  std::vector<std::shared_ptr<const Tool>> tools;
+  for (const std::string& name : a.tools) {
+    Result<std::shared_ptr<const Tool>> tool = make_builtin_tool(name);
+    if (!tool) {
+      return make_error(ErrorKind::kInvalidInput,
+                        spec.origin + ": [agent] tools: " + tool.error().message);
+    }
+    tools.push_back(std::move(tool).value());
+  }
+  std::shared_ptr<const Sandbox> sandbox;
+  if (f.unsafe_no_sandbox) {
+    sandbox = make_unsandboxed_runner();
+  } else {
+    Result<std::unique_ptr<Sandbox>> bwrap = make_bubblewrap_sandbox();
+    if (!bwrap) {
+      Error e = bwrap.error();
+      e.message = "suite '" + spec.name + "' runs agent tools: " + e.message;
+      return e;
+    }
+    sandbox = std::move(bwrap).value();
+  }
+  ToolSettings settings;
+  settings.timeout_seconds = a.tool_timeout;
+  settings.output_cap = a.output_cap;
+  settings.workspace.network = a.network;
+  settings.workspace.workspace_bytes = a.workspace_bytes;
+  settings.workspace.limits.address_space_bytes = a.memory_bytes;
+  settings.workspace.limits.max_processes = a.max_processes;
+  settings.workspace.limits.max_file_bytes = a.workspace_bytes;
+  // CPU seconds per process: a limit against runaway loops, not the sample's budget
+  // (time_limit is).
+  settings.workspace.limits.cpu_seconds = 3600;
+  auto setup = std::make_shared<AgentSetup>();
+  setup->tools = std::make_shared<const ToolBoxFactory>(std::move(tools), settings, sandbox);
+  setup->limits.max_turns = a.max_turns;
+  setup->limits.max_tool_calls = a.max_tool_calls;
+  setup->limits.token_limit = a.token_limit;
+  setup->limits.cost_limit = a.cost_limit;
+  setup->limits.time_limit = a.time_limit;
+  p.agent = std::move(setup);
+  std::string env = "agent workspace: " + sandbox->describe();
+  p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
+  return Status::ok();
+}
+
 }  // namespace
 
 MathChecker parse_math_checker(const std::string& name) {
@@ -102,6 +154,7 @@ Result<PreparedSuite> prepare_suite(const ScorerRegistry& scorers, const std::st
   if (!spec) return spec.error();
   PreparedSuite p;
   if (Status st = add_scorers(scorers, *spec, f.checker, p); !st) return st.error();
+  if (Status st = add_agent(*spec, f, p); !st) return st.error();
   if (Status st = load_samples(*spec, f, p); !st) return st.error();
   return p;
 }
@@ -123,6 +176,7 @@ Result<std::vector<PreparedSuite>> prepare_index_members(const ScorerRegistry& s
     p.index_member = true;
     Status usable = resolve_dataset_files(*spec, f.data_dir).status();
     if (usable) usable = add_scorers(scorers, *spec, f.checker, p);
+    if (usable) usable = add_agent(*spec, f, p);
     if (!usable) {
       warnings << "assay: warning: index " << index.name << ": skipping '" << m.suite
                << "': " << usable.error().message << "\n";

@@ -13,6 +13,7 @@
 #include <iosfwd>
 
 #include "harness/core/scorer.h"
+#include "harness/eval/sample_program.h"
 #include "scorers/builtin.h"
 #include "scorers/math_judge_scorer.h"
 #include "suites/index_definition.h"
@@ -29,6 +30,8 @@ struct SuiteOptions {
   std::string shard;   ///< --shard I/N ("" = all)
   std::string data_dir;
   MathChecker checker = MathChecker::kRules;
+  /// --unsafe-no-sandbox: agent tools run on the host (a fresh directory, no isolation).
+  bool unsafe_no_sandbox = false;
 };
 
 /// A suite ready to run against any model.
@@ -47,6 +50,8 @@ struct PreparedSuite {
   int judge_max_tokens = 2048;
   /// The --math-checker mode applied (kRules when the suite has no math_equiv scorer).
   MathChecker checker = MathChecker::kRules;
+  /// Agent suites: the tools and limits every sample's agent program gets; null otherwise.
+  std::shared_ptr<const AgentSetup> agent;
 };
 
 /// The MathChecker named by a --math-checker value ("rules", "judge", "cascade"; CLI11 has

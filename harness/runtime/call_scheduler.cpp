@@ -43,7 +43,8 @@ struct CallScheduler::LocalPool {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::pair<size_t, Result<Completion>>> done;
-  ThreadPool pool;  // last: its threads stop before the queue they fill goes
+  bool woken = false;  ///< wakeup() was called since the last wait
+  ThreadPool pool;     // last: its threads stop before the queue they fill goes
 };
 
 namespace {
@@ -265,13 +266,25 @@ void CallScheduler::step(int max_wait_ms, std::vector<CallOutcome>& done) {
   } else if (local_ && local_in_flight_ > 0) {
     std::unique_lock lock(local_->mu);
     local_->cv.wait_for(lock, std::chrono::milliseconds(wait_ms),
-                        [this] { return !local_->done.empty(); });
+                        [this] { return !local_->done.empty() || local_->woken; });
+    local_->woken = false;
   } else if (wait_ms > 0 && pending_ > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
   }
   drain_local(done);
   check_stop(now());
   done_ = nullptr;
+}
+
+void CallScheduler::wakeup() {
+  if (transport_) transport_->wakeup();
+  if (local_) {
+    {
+      std::lock_guard lock(local_->mu);
+      local_->woken = true;
+    }
+    local_->cv.notify_all();
+  }
 }
 
 void CallScheduler::drain_local(std::vector<CallOutcome>& done) {

@@ -70,6 +70,10 @@ class CallScheduler {
   /// a rate limit is due sooner) and appends every final outcome to `done`.
   void step(int max_wait_ms, std::vector<CallOutcome>& done);
 
+  /// Makes a step() that is waiting (or the next one) return early, e.g. because work outside
+  /// the scheduler finished. Thread-safe.
+  void wakeup();
+
   /// Calls submitted and not yet returned (queued, in flight or waiting to retry).
   size_t pending() const { return pending_; }
   /// How many more calls could start now: the in-flight bound minus calls in flight or queued.

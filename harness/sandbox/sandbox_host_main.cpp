@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
       continue;
     }
     std::vector<char*> cargs;
+    cargs.reserve(args.size() + 1);
     for (std::string& a : args) cargs.push_back(a.data());
     cargs.push_back(nullptr);
     pid_t pid = fork();

@@ -172,3 +172,104 @@ TEST_CASE("GET /models: vLLM's max_model_len is the served model's context windo
   CHECK(parse_openai_models_context(R"({"data":[{"id":"m","max_model_len":"big"}]})", "m") == 0);
   CHECK(parse_openai_models_context("not json", "m") == 0);
 }
+
+TEST_CASE("OpenAI tool calls: a body with parallel calls parses into ordered ToolCalls",
+          "[openai][tools]") {
+  // Shape of a chat.completion with tool_calls, from OpenAI's function-calling guide.
+  std::string body = R"({"id":"chatcmpl-2","object":"chat.completion","model":"gpt-4o",
+    "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
+      {"id":"call_a","type":"function","function":{"name":"bash","arguments":"{\"command\":\"ls\"}"}},
+      {"id":"call_b","type":"function","function":{"name":"python","arguments":"{\"code\":\"print(1)\"}"}}]},
+      "finish_reason":"tool_calls"}],
+    "usage":{"prompt_tokens":50,"completion_tokens":20,"total_tokens":70}})";
+  Result<Completion> c = parse_openai_chat_body(body);
+  REQUIRE(c);
+  CHECK(c->text.empty());
+  CHECK(c->finish_reason == "tool_calls");
+  REQUIRE(c->tool_calls.size() == 2);
+  CHECK(c->tool_calls[0].id == "call_a");
+  CHECK(c->tool_calls[0].name == "bash");
+  CHECK(c->tool_calls[0].arguments == R"({"command":"ls"})");
+  CHECK(c->tool_calls[1].name == "python");
+  // Some OpenAI-compatible servers send the arguments as an object: kept as its JSON text.
+  Result<Completion> obj = parse_openai_chat_body(
+      R"({"choices":[{"message":{"role":"assistant","content":"","tool_calls":[{"id":"x","type":"function","function":{"name":"bash","arguments":{"command":"ls"}}}]},"finish_reason":"tool_calls"}]})");
+  REQUIRE(obj);
+  REQUIRE(obj->tool_calls.size() == 1);
+  CHECK(obj->tool_calls[0].arguments == R"({"command":"ls"})");
+}
+
+TEST_CASE("OpenAI tool calls: streamed deltas are assembled by index", "[openai][tools]") {
+  // Two calls interleaved, the second's first piece before the first's last: assembly goes by
+  // index, not by arrival.
+  std::string body =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null}}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\","
+      "\"type\":\"function\",\"function\":{\"name\":\"bash\",\"arguments\":\"{\\\"comm\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\","
+      "\"type\":\"function\",\"function\":{\"name\":\"submit\",\"arguments\":\"\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+      "{\"arguments\":\"and\\\":\\\"ls\\\"}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":"
+      "{\"arguments\":\"{\\\"answer\\\":\\\"4\\\"}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+      "data: [DONE]\n\n";
+  Result<Completion> c = parse_openai_chat_stream(body, {});
+  REQUIRE(c);
+  CHECK(c->finish_reason == "tool_calls");
+  REQUIRE(c->tool_calls.size() == 2);
+  CHECK(c->tool_calls[0].id == "call_a");
+  CHECK(c->tool_calls[0].arguments == R"({"command":"ls"})");
+  CHECK(c->tool_calls[1].name == "submit");
+  CHECK(c->tool_calls[1].arguments == R"({"answer":"4"})");
+  // A call that never got a name is a broken stream (retried), not a call to "".
+  Result<Completion> nameless = parse_openai_chat_stream(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+      "{\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n",
+      {});
+  REQUIRE_FALSE(nameless);
+  CHECK(nameless.error().kind == ErrorKind::kMalformedResponse);
+}
+
+TEST_CASE("OpenAI tool calls: requests carry tools, the assistant's calls and tool results",
+          "[openai][tools]") {
+  setenv("ASSAY_TEST_OPENAI_KEY", "k", 1);
+  Result<std::unique_ptr<ModelAdapter>> a = make_openai_chat_adapter(*parse_model_spec(
+      "openai:m@http://127.0.0.1:1/v1?api_key_env=ASSAY_TEST_OPENAI_KEY&stream=false"));
+  REQUIRE(a);
+  Message assistant(
+      Role::kAssistant,
+      std::vector<Part>{ReasoningPart{"thought", ""}, ToolCall{"c1", "bash", R"({"command":"ls"})"},
+                        ToolCall{"c2", "bash", R"({"command":"pwd"})"}});
+  Message results(Role::kTool, std::vector<Part>{ToolResult{"c1", "bash", "a.txt\n", false},
+                                                 ToolResult{"c2", "bash", "[exit code 1]", true}});
+  auto messages = std::make_shared<const std::vector<Message>>(std::vector<Message>{
+      Message(Role::kSystem, "sys"), Message(Role::kUser, "do it"), assistant, results});
+  ModelCall call;
+  call.messages = messages;
+  call.messages_json = std::make_shared<const std::string>(messages_to_json(*messages));
+  ToolSpec bash;
+  bash.name = "bash";
+  bash.description = "Run a command";
+  bash.parameters = JsonValue::object({{"type", "object"}});
+  call.tools = std::make_shared<const std::vector<ToolSpec>>(std::vector<ToolSpec>{bash});
+  Result<HttpRequest> http = (*a)->build_request(call);
+  REQUIRE(http);
+  CHECK(
+      http->body ==
+      R"({"model":"m","messages":[{"role":"system","content":"sys"},{"role":"user","content":"do it"},)"
+      R"js({"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"bash","arguments":"{\"command\":\"ls\"}"}},)js"
+      R"js({"id":"c2","type":"function","function":{"name":"bash","arguments":"{\"command\":\"pwd\"}"}}]},)js"
+      R"({"role":"tool","tool_call_id":"c1","content":"a.txt\n"},{"role":"tool","tool_call_id":"c2","content":"[exit code 1]"}],)"
+      R"("tools":[{"type":"function","function":{"name":"bash","description":"Run a command","parameters":{"type":"object"}}}],"tool_choice":"auto"})");
+  Result<JsonValue> parsed = parse_json(http->body);
+  REQUIRE(parsed);
+  // An image is still refused with a clear message.
+  auto with_image = std::make_shared<const std::vector<Message>>(std::vector<Message>{
+      Message(Role::kUser, std::vector<Part>{ImagePart{"image/png", "x", "f.png"}})});
+  ModelCall image_call;
+  image_call.messages = with_image;
+  Result<HttpRequest> refused = (*a)->build_request(image_call);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("image") != std::string::npos);
+}

@@ -211,7 +211,9 @@ TEST_CASE("assay data verify/path and assay suites report cached, missing and mi
   REQUIRE(listing);
   for (const auto& s : listing->find("suites")->items()) {
     std::string name = s.find("name")->as_string();
-    CHECK(s.find("data")->as_string() == (name == "gsm8k" ? "mismatch" : "missing"));
+    CHECK(s.find("data")->as_string() == (name == "gsm8k"        ? "mismatch"
+                                          : name == "agent-demo" ? "built in"
+                                                                 : "missing"));
     CHECK_FALSE(s.find("reference")->as_string().empty());
   }
   CHECK(listing->find("indexes")->items().size() == 3);

@@ -391,8 +391,66 @@ bool MockModel::key_ok(const HttpRequestIn& req, Wire wire) const {
   return req.header(key_header(wire)) == want;
 }
 
+// The agent script of `prompt` (<<agent-script>>[TURN, ...]<</agent-script>>), played turn by
+// turn: the n-th assistant turn of the conversation plays TURN n. A TURN is {"calls": [{"name",
+// "arguments": {...}} or {"name", "raw_arguments": "TEXT"} (malformed on purpose), ...]} (several
+// calls = parallel tool calls), {"answer": "TEXT"}, or {"answer_from_tool": true} (the content of
+// the last tool result, trimmed). A last TURN with "repeat": true plays forever (an agent that
+// never stops); past the end of any other script the answer is "script ended".
+std::optional<MockAnswer> scripted_turn(const MockCall& call) {
+  const std::string open = "<<agent-script>>";
+  size_t start = call.prompt.find(open);
+  if (start == std::string::npos) return std::nullopt;
+  size_t end = call.prompt.find("<</agent-script>>", start);
+  if (end == std::string::npos) return std::nullopt;
+  Result<JsonValue> script =
+      parse_json(call.prompt.substr(start + open.size(), end - start - open.size()));
+  MockAnswer a;
+  a.prompt_tokens = static_cast<int64_t>(call.prompt.size() / 4) + 1;
+  if (!script || !script->is_array() || script->items().empty()) {
+    a.text = "the agent script is not a JSON array of turns";
+    return a;
+  }
+  const auto& turns = script->items();
+  size_t n = static_cast<size_t>(call.assistant_turns);
+  const JsonValue* turn = n < turns.size() ? &turns[n] : nullptr;
+  if (turn == nullptr) {
+    const JsonValue* repeat = turns.back().find("repeat");
+    if (repeat && repeat->is_bool() && repeat->as_bool()) turn = &turns.back();
+  }
+  if (turn == nullptr) {
+    a.text = "script ended";
+  } else if (const JsonValue* calls = turn->find("calls"); calls && calls->is_array()) {
+    for (size_t i = 0; i < calls->items().size(); ++i) {
+      const JsonValue& c = calls->items()[i];
+      MockToolCall t;
+      t.id = "call_" + std::to_string(n) + "_" + std::to_string(i);
+      if (const JsonValue* name = c.find("name"); name && name->is_string())
+        t.name = name->as_string();
+      if (const JsonValue* raw = c.find("raw_arguments"); raw && raw->is_string()) {
+        t.arguments = raw->as_string();
+      } else if (const JsonValue* args = c.find("arguments")) {
+        t.arguments = to_json(*args);
+      } else {
+        t.arguments = "{}";
+      }
+      a.tool_calls.push_back(std::move(t));
+    }
+    a.finish = "tool_calls";
+  } else if (const JsonValue* text = turn->find("answer"); text && text->is_string()) {
+    a.text = text->as_string();
+  } else if (turn->find("answer_from_tool") != nullptr) {
+    a.text = std::string(trim(call.last_tool_output));
+  } else {
+    a.text = "unreadable script turn " + std::to_string(n);
+  }
+  a.answer_tokens = count_words(a.text) + 8 * static_cast<int64_t>(a.tool_calls.size());
+  return a;
+}
+
 MockAnswer MockModel::answer_for(const MockCall& call) const {
   const std::string& prompt = call.prompt;
+  if (std::optional<MockAnswer> scripted = scripted_turn(call)) return *scripted;
   MockAnswer a;
   a.prompt_tokens = static_cast<int64_t>(prompt.size() / 4) + 1;
   if (std::string cached = find_marker(prompt, "cached"); !cached.empty()) {

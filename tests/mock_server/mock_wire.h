@@ -27,6 +27,18 @@ struct MockCall {
   double temperature = -1;     ///< as sent; -1 = not sent
   bool thinking = false;       ///< reasoning requested (effort, thinking block, thinkingConfig)
   bool show_thinking = true;   ///< reasoning text is returned (Gemini: includeThoughts)
+  /// Agent conversations: the assistant turns so far, the tools offered, and the content of
+  /// the last tool result (OpenAI wire only).
+  int assistant_turns = 0;
+  std::vector<std::string> tools;
+  std::string last_tool_output;
+};
+
+/// A tool call the mock makes: arguments as raw JSON text (possibly malformed on purpose).
+struct MockToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments;
 };
 
 /// The neutral answer, before rendering.
@@ -35,9 +47,10 @@ struct MockAnswer {
   std::string reasoning;
   std::string finish = "stop";  ///< stop | length | blocked
   int64_t prompt_tokens = 0;
-  int64_t answer_tokens = 0;     ///< tokens of `text`
-  int64_t reasoning_tokens = 0;  ///< tokens of reasoning (counted even when not shown)
-  int64_t cached_tokens = 0;     ///< part of prompt_tokens served from a prompt cache
+  int64_t answer_tokens = 0;             ///< tokens of `text`
+  int64_t reasoning_tokens = 0;          ///< tokens of reasoning (counted even when not shown)
+  int64_t cached_tokens = 0;             ///< part of prompt_tokens served from a prompt cache
+  std::vector<MockToolCall> tool_calls;  ///< finish is "tool_calls" when there are any
 };
 
 /// Reads `body` (already parsed) as a `wire` request for `path`. Returns an error message for

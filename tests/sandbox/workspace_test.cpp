@@ -6,19 +6,17 @@
 
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <thread>
 
 #include "harness/sandbox/sandbox.h"
 #include "harness/sandbox/workspace.h"
+#include "tests/support/test_support.h"
 
 using namespace assay;
+using assay::testing::processes_with;
+using assay::testing::wait_until_no_process_with;
 
 namespace {
 
@@ -48,30 +46,6 @@ WorkspaceResult bash(Workspace& w, const std::string& command, double timeout = 
   return std::move(r).value();
 }
 
-// Processes on this host whose command line contains `marker`.
-int processes_with(const std::string& marker) {
-  int found = 0;
-  DIR* d = opendir("/proc");
-  REQUIRE(d != nullptr);
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::stringstream s;
-    s << in.rdbuf();
-    if (s.str().find(marker) != std::string::npos) ++found;
-  }
-  closedir(d);
-  return found;
-}
-
-bool wait_until_none(const std::string& marker) {
-  for (int i = 0; i < 200; ++i) {
-    if (processes_with(marker) == 0) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("a workspace keeps files and background processes between commands") {
@@ -86,7 +60,7 @@ TEST_CASE("a workspace keeps files and background processes between commands") {
   CHECK(bash(*w, "kill -0 $(cat pid) && echo alive").output == "alive\n");
   CHECK(processes_with("987.123") == 1);
   w.reset();
-  CHECK(wait_until_none("987.123"));
+  CHECK(wait_until_no_process_with("987.123"));
   // A new workspace starts empty.
   auto fresh = open(*sandbox);
   CHECK(bash(*fresh, "ls -A | wc -l").output == "0\n");
@@ -98,7 +72,7 @@ TEST_CASE("a command's timeout kills its process group and the workspace goes on
   WorkspaceResult slow = bash(*w, "echo started; sleep 654.321; echo never", 0.5);
   CHECK(slow.termination == Termination::kWallTimeout);
   CHECK(slow.output == "started\n");
-  CHECK(wait_until_none("654.321"));
+  CHECK(wait_until_no_process_with("654.321"));
   CHECK(bash(*w, "echo still here").output == "still here\n");
 }
 

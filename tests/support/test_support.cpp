@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -268,6 +269,35 @@ ModelCall call_for(const Sample& sample, int epoch, const GenerationParams& para
   c.answer_key = std::make_shared<const AnswerKey>(
       AnswerKey{sample.target, sample.answer_format, sample.answer_space});
   return c;
+}
+
+}  // namespace assay::testing
+
+namespace assay::testing {
+
+int processes_with(const std::string& marker) {
+  int found = 0;
+  DIR* d = opendir("/proc");
+  if (d == nullptr) return 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find(marker) != std::string::npos) ++found;
+  }
+  closedir(d);
+  return found;
+}
+
+bool wait_until_no_process_with(const std::string& marker, double seconds) {
+  auto until = std::chrono::steady_clock::now() +
+               std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  while (processes_with(marker) > 0) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 }  // namespace assay::testing

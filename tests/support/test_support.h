@@ -100,6 +100,12 @@ bool shared_data_present();
 /// A loopback port on which nothing listens (bound, then closed).
 int unused_port();
 
+/// How many processes of this host have `marker` in their command line.
+int processes_with(const std::string& marker);
+
+/// Waits up to `seconds` for no process to have `marker` in its command line; true when none.
+bool wait_until_no_process_with(const std::string& marker, double seconds = 5);
+
 /// Runs `sql` and returns the first column of every row as text.
 std::vector<std::string> sql_column(const std::string& db, const std::string& sql);
 

@@ -1,0 +1,268 @@
+// The agent program end to end: the real binary, the mock model server speaking OpenAI tool
+// calls over loopback (scripted turns, streamed and not), tools in real bubblewrap workspaces,
+// a real SQLite file. Multi-turn state, parallel calls, the model's mistakes returned as tool
+// errors, limits, kill -9 and resume, the built-in agent-demo suite with the baselines.
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <regex>
+#include <thread>
+
+#include "tests/cli/fixtures.h"
+
+using namespace assay;
+using namespace assay::testing;
+
+namespace {
+
+// A suite of agent tasks, one per (id, script, check); scripts are the mock's
+// <<agent-script>> turns (tests/mock_server/mock_model.cpp).
+std::string write_agent_suite(const TempDir& dir,
+                              const std::vector<std::array<std::string, 3>>& tasks,
+                              const std::string& agent_extra = "") {
+  std::string toml = "name = \"agent-test\"\ndomain = \"agents\"\n[dataset]\n";
+  for (const auto& [id, script, check] : tasks) {
+    toml += "[[dataset.rows]]\nid = \"" + id + "\"\ntask = '''Task " + id + ". <<agent-script>>" +
+            script + "<</agent-script>>'''\ncheck = '''" + check + "'''\n";
+  }
+  toml += R"([sample]
+id = "{id}"
+prompt = "{task}"
+target = "{id}"
+metadata = ["check"]
+[agent]
+tools = ["bash", "python", "text_editor", "submit"]
+max_turns = 6
+)" + agent_extra +
+          R"(
+[scoring]
+scorers = ["workspace_check"]
+)";
+  std::string path = dir.file("agent.toml");
+  write_file(path, toml);
+  return path;
+}
+
+const char kMultiTurn[] =
+    R"js([{"calls":[{"name":"bash","arguments":{"command":"echo remembered > note.txt"}}]},)js"
+    R"js({"calls":[{"name":"bash","arguments":{"command":"ls"}},{"name":"python","arguments":{"code":"print(6*7)"}}]},)js"
+    R"js({"calls":[{"name":"bash","arguments":{"command":"cat note.txt"}}]},)js"
+    R"({"answer_from_tool":true}])";
+
+// The tool results of the request of `seq`, as stored.
+std::vector<JsonValue> tool_results(const std::string& db, const std::string& sample, int seq) {
+  std::string messages = sql_scalar(db, "SELECT messages FROM calls WHERE sample_id='" + sample +
+                                            "' AND seq=" + std::to_string(seq));
+  Result<JsonValue> m = parse_json(messages);
+  REQUIRE(m);
+  std::vector<JsonValue> out;
+  for (const JsonValue& msg : m->items()) {
+    const JsonValue* content = msg.find("content");
+    if (content == nullptr || !content->is_array()) continue;
+    for (const JsonValue& p : content->items()) {
+      if (p.find("type")->as_string() == "tool_result") out.push_back(p);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an agent keeps its workspace across turns and runs parallel tool calls",
+          "[integration][agent]") {
+  TempDir dir;
+  std::string suite = write_agent_suite(dir, {{"multi", kMultiTurn, "test -f note.txt"}});
+  MockServer mock;
+  for (const char* stream : {"true", "false"}) {
+    std::string db = dir.file(std::string("a-") + stream + ".db");
+    ProcessResult r =
+        run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url() + "?stream=" + stream,
+             "-s", suite, "--db", db});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    // Four turns, each a stored call; the file written in turn 1 is read in turn 3 and is the
+    // answer of turn 4.
+    CHECK(sql_count(db, "SELECT COUNT(*) FROM calls WHERE role='agent'") == 4);
+    CHECK(sql_scalar(db, "SELECT output FROM samples") == "remembered");
+    CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+    // Turn 2 made two calls at once; both results went back in turn 3's request, in order.
+    std::vector<JsonValue> results = tool_results(db, "multi", 2);
+    REQUIRE(results.size() == 3);
+    CHECK(results[1].find("call_id")->as_string() == "call_1_0");
+    CHECK(results[2].find("call_id")->as_string() == "call_1_1");
+    CHECK(results[2].find("content")->as_string() == "42\n");
+    CHECK(sql_scalar(db, "SELECT tool_calls FROM calls WHERE seq=1").find("call_1_1") !=
+          std::string::npos);
+    CHECK(sql_scalar(db, "SELECT tools FROM calls WHERE seq=0").find("text_editor") !=
+          std::string::npos);
+    ProcessResult shown = run({assay_binary(), "show", "1", "--db", db, "--calls", "multi"});
+    REQUIRE(shown.exit_code == 0);
+    CHECK(shown.out.find("turn 2") != std::string::npos);
+    CHECK(shown.out.find(R"js(→ bash({"command":"ls"}) → python({"code":"print(6*7)"}))js") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("malformed arguments and unknown tools go back to the model, which recovers",
+          "[integration][agent]") {
+  TempDir dir;
+  std::string script =
+      R"js([{"calls":[{"name":"bash","raw_arguments":"{\"command\": \"echo hi"}]},)js"
+      R"js({"calls":[{"name":"no_such_tool","arguments":{}}]},)js"
+      R"js({"calls":[{"name":"bash","arguments":{"cmd":"ls"}}]},)js"
+      R"({"answer":"recovered"}])";
+  std::string suite = write_agent_suite(dir, {{"faults", script, "true"}});
+  MockServer mock;
+  std::string db = dir.file("f.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite, "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<JsonValue> results = tool_results(db, "faults", 3);
+  REQUIRE(results.size() == 3);
+  for (const JsonValue& t : results) CHECK(t.find("is_error")->as_bool());
+  CHECK(results[0].find("content")->as_string().find("not a JSON object") != std::string::npos);
+  CHECK(results[1].find("content")->as_string().find("no tool named 'no_such_tool'") !=
+        std::string::npos);
+  CHECK(results[2].find("content")->as_string().find("missing required parameter 'command'") !=
+        std::string::npos);
+  CHECK(sql_scalar(db, "SELECT output FROM samples") == "recovered");
+  CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+}
+
+TEST_CASE("an agent that never stops ends unscored at max_turns, and limits are reasons",
+          "[integration][agent]") {
+  TempDir dir;
+  std::string forever =
+      R"([{"calls":[{"name":"bash","arguments":{"command":"echo again"}}],"repeat":true}])";
+  std::string suite = write_agent_suite(dir, {{"forever", forever, "true"}});
+  MockServer mock;
+  std::string db = dir.file("l.db");
+  ProcessResult r =
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite, "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM calls") == 6);
+  CHECK(sql_scalar(db, "SELECT error_kind FROM samples") == "turn_limit");
+  CHECK(sql_scalar(db, "SELECT unscored_reason FROM scores") == "turn_limit");
+  CHECK(r.out.find("turn_limit 1") != std::string::npos);
+
+  // A tool-call limit and a token limit stop the same agent earlier, each with its reason.
+  std::string tight =
+      write_agent_suite(dir, {{"forever", forever, "true"}}, "max_tool_calls = 2\n");
+  std::string db2 = dir.file("l2.db");
+  ProcessResult r2 = run(
+      {assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", tight, "--db", db2});
+  REQUIRE(r2.exit_code == 0);
+  CHECK(sql_scalar(db2, "SELECT error_kind FROM samples") == "tool_call_limit");
+  CHECK(sql_count(db2, "SELECT COUNT(*) FROM calls") == 3);
+  std::string tokens = write_agent_suite(dir, {{"forever", forever, "true"}}, "token_limit = 1\n");
+  std::string db3 = dir.file("l3.db");
+  ProcessResult r3 = run(
+      {assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", tokens, "--db", db3});
+  REQUIRE(r3.exit_code == 0);
+  CHECK(sql_scalar(db3, "SELECT error_kind FROM samples") == "token_limit");
+  CHECK(sql_scalar(db3, "SELECT error_message FROM samples").find("over token_limit = 1") !=
+        std::string::npos);
+}
+
+TEST_CASE("kill -9 in the middle of a conversation: the rerun sends only the turns not stored",
+          "[integration][agent]") {
+  TempDir dir;
+  std::string script =
+      R"js([{"calls":[{"name":"bash","arguments":{"command":"echo one > f.txt"}}]},)js"
+      R"js({"calls":[{"name":"bash","arguments":{"command":"echo two >> f.txt"}}]},)js"
+      R"js({"calls":[{"name":"bash","arguments":{"command":"sleep 3.21; cat f.txt"}}]},)js"
+      R"({"answer_from_tool":true}])";
+  std::string suite = write_agent_suite(dir, {{"slow", script, "grep -q two f.txt"}});
+  MockServer mock;
+  std::string db = dir.file("k.db");
+  std::vector<std::string> args = {assay_binary(), "run", "-m",   "openai:mock@" + mock.base_url(),
+                                   "-s",           suite, "--db", db};
+  {
+    Process p(args);
+    // Turns 1-3 are stored before turn 3's tool (the sleep) runs.
+    for (int i = 0; i < 3000 && sql_count(db, "SELECT COUNT(*) FROM calls") < 3; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (int i = 0; i < 300 && processes_with("sleep 3.21") == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(processes_with("sleep 3.21") > 0);
+    p.signal(SIGKILL);
+    REQUIRE(p.wait(10).exit_code == 128 + SIGKILL);
+  }
+  // The workspace died with assay: nothing of it is left running.
+  CHECK(wait_until_no_process_with("sleep 3.21"));
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM calls") == 3);
+  REQUIRE(sql_count(db, "SELECT COUNT(*) FROM samples") == 0);
+  const int64_t sent_before = mock.counter("responses_ok");
+  REQUIRE(sent_before == 3);
+
+  ProcessResult r = run(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("resuming run 1") != std::string::npos);
+  // The three stored turns were answered from the database (their tools ran again in a fresh
+  // workspace, giving the same results): only turn 4 went to the model.
+  CHECK(mock.counter("responses_ok") == 4);
+  CHECK(r.err.find("1 sent, 3 resumed") != std::string::npos);
+  CHECK(sql_scalar(db, "SELECT output FROM samples") == "one\ntwo");
+  CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+}
+
+TEST_CASE("agent-demo: the oracle scores 100% and a no-op agent 0%", "[integration][agent]") {
+  TempDir dir;
+  std::string db = dir.file("demo.db");
+  ProcessResult oracle =
+      run({assay_binary(), "run", "-m", "oracle", "-s", "agent-demo", "--db", db});
+  INFO(oracle.err);
+  REQUIRE(oracle.exit_code == 0);
+  ProcessResult noop =
+      run({assay_binary(), "run", "-m", "random?seed=1", "-s", "agent-demo", "--db", db});
+  INFO(noop.err);
+  REQUIRE(noop.exit_code == 0);
+  CHECK(sql_scalar(db, "SELECT AVG(value) FROM scores WHERE run_id=1") == "1.0");
+  CHECK(sql_scalar(db, "SELECT AVG(value) FROM scores WHERE run_id=2") == "0.0");
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM scores WHERE run_id=1") == 5);
+  // The oracle ran each reference solution through the bash tool: two turns a task.
+  CHECK(sql_count(db, "SELECT COUNT(*) FROM calls WHERE run_id=1 AND role='agent'") == 10);
+  CHECK(
+      sql_scalar(db, "SELECT program FROM runs WHERE id=1").rfind("agent tools=bash,python,", 0) ==
+      0);
+}
+
+TEST_CASE("agent suites refuse what they cannot run, naming the field", "[integration][agent]") {
+  TempDir dir;
+  std::string suite = write_agent_suite(dir, {{"x", "[]", "true"}});
+  std::string text = read_file(suite);
+  write_file(dir.file("bad-tool.toml"),
+             std::regex_replace(text, std::regex("tools = \\[[^\\]]*\\]"), "tools = [\"bsh\"]"));
+  ProcessResult r = run({assay_binary(), "run", "-m", "oracle", "-s", dir.file("bad-tool.toml"),
+                         "--db", dir.file("x.db")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("[agent] tools: no built-in tool 'bsh'") != std::string::npos);
+  write_file(dir.file("bad-limit.toml"),
+             std::regex_replace(text, std::regex("max_turns = 6"), "max_turns = 0"));
+  ProcessResult r2 = run({assay_binary(), "run", "-m", "oracle", "-s", dir.file("bad-limit.toml"),
+                          "--db", dir.file("x.db")});
+  CHECK(r2.exit_code == 2);
+  CHECK(r2.err.find("[agent]: 'max_turns' must be at least 1") != std::string::npos);
+  MockServer mock;
+  ProcessResult r3 = run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "--vote",
+                          "3", "-s", suite, "--db", dir.file("x.db")});
+  CHECK(r3.exit_code == 2);
+  CHECK(r3.err.find("is an agent suite") != std::string::npos);
+  // A provider without tool calling is refused before any request.
+  ProcessResult r4 = run({assay_binary(), "run", "-m",
+                          "anthropic:mock@http://127.0.0.1:" + std::to_string(mock.port()) +
+                              "?api_key_env=ASSAY_TEST_KEY",
+                          "-s", suite, "--db", dir.file("x.db")},
+                         {{"ASSAY_TEST_KEY", "k"}});
+  CHECK(r4.exit_code == 2);
+  CHECK(r4.err.find("anthropic: does not do tool calling yet") != std::string::npos);
+  CHECK(mock.counter("responses_ok") == 0);
+}
