@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kSampleColumns =
     "sample_id, epoch, input, target, output, reasoning, finish_reason, tokens_in, tokens_out, "
     "tokens_reasoning, tokens_cached, cost, latency_ms, ttft_ms, output_tps, attempts, cached, "
-    "error_kind, error_message, request_key, stored_at";
+    "error_kind, error_message, request_key, stored_at, turns, tool_calls, tool_errors";
 constexpr const char* kScoreColumns =
     "sample_id, epoch, metric, value, answer, explanation, unscored_reason, weight";
 constexpr const char* kCallColumns =

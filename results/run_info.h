@@ -131,6 +131,9 @@ struct StoredSample {
   std::string error_kind;
   std::string error_message;
   std::string request_key;
+  int turns = -1;  ///< agent samples: turns, tool calls, tool errors (-1 = not an agent sample)
+  int tool_calls = -1;
+  int tool_errors = -1;
   std::vector<StoredScore> scores;
 };
 

@@ -3,6 +3,14 @@
 namespace assay {
 namespace {
 
+// v12: agent samples' turns, tool calls and tool calls that came back as errors (NULL for
+// samples not run by the agent program).
+constexpr const char* kSchemaV12 = R"sql(
+ALTER TABLE samples ADD COLUMN turns INTEGER;
+ALTER TABLE samples ADD COLUMN tool_calls INTEGER;
+ALTER TABLE samples ADD COLUMN tool_errors INTEGER;
+)sql";
+
 // v10: scores.weight, how many units a score's value averages (Score::weight): IFEval's
 // instruction-level metric weighs a prompt by its instruction count. 1 for every earlier score.
 // v11: a sample's input over 64 KiB (a long-context prompt) is stored zlib-compressed as a BLOB
@@ -253,9 +261,9 @@ CREATE TABLE IF NOT EXISTS response_cache (
 }  // namespace
 
 const std::vector<const char*>& sqlite_schema_steps() {
-  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2,  kSchemaV3, kSchemaV4,
-                                                  kSchemaV5, kSchemaV6,  kSchemaV7, kSchemaV8,
-                                                  kSchemaV9, kSchemaV10, kSchemaV11};
+  static const std::vector<const char*> kSteps = {kSchemaV1, kSchemaV2,  kSchemaV3,  kSchemaV4,
+                                                  kSchemaV5, kSchemaV6,  kSchemaV7,  kSchemaV8,
+                                                  kSchemaV9, kSchemaV10, kSchemaV11, kSchemaV12};
   return kSteps;
 }
 

@@ -391,7 +391,8 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
            "INSERT OR REPLACE INTO samples (run_id, sample_id, epoch, input, target, output, "
            "reasoning, finish_reason, tokens_in, tokens_out, tokens_reasoning, tokens_cached, "
            "latency_ms, ttft_ms, output_tps, attempts, cached, error_kind, error_message, "
-           "request_key, stored_at, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "request_key, stored_at, cost, turns, tool_calls, tool_errors) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Stmt del_scores(db, "DELETE FROM scores WHERE run_id=? AND sample_id=? AND epoch=?");
   Stmt score(db,
              "INSERT INTO scores (run_id, sample_id, epoch, metric, value, answer, explanation, "
@@ -493,14 +494,19 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
       ins.bind_static(i++, r.input);
     }
     ins.bind_static(i++, r.target);
+    // A sample that hit a limit (an agent out of turns) spent its tokens: they are kept.
+    const bool spent = !r.error || is_limit(r.error->kind);
     if (r.error) {
-      for (int k = 0; k < 3; ++k) ins.bind_null(i++);
-      for (int k = 0; k < 4; ++k) ins.bind_null(i++);
       for (int k = 0; k < 3; ++k) ins.bind_null(i++);
     } else {
       ins.bind_static(i++, c.text);
       ins.bind_static(i++, c.reasoning);
       ins.bind_static(i++, c.finish_reason);
+    }
+    if (!spent) {
+      for (int k = 0; k < 4; ++k) ins.bind_null(i++);
+      for (int k = 0; k < 3; ++k) ins.bind_null(i++);
+    } else {
       ins.bind_count(i++, c.usage.input_tokens);
       ins.bind_count(i++, c.usage.output_tokens);
       ins.bind_count(i++, c.usage.reasoning_tokens);
@@ -520,10 +526,17 @@ Status SqliteStore::write_batch(int64_t run_id, const std::vector<SampleRecord>&
     }
     ins.bind_static(i++, r.request_key);
     ins.bind_static(i++, now);
-    if (!r.error && c.cost_usd >= 0) {
+    if (spent && c.cost_usd >= 0) {
       ins.bind(i++, c.cost_usd);
     } else {
       ins.bind_null(i++);
+    }
+    if (r.turns >= 0) {
+      ins.bind(i++, r.turns);
+      ins.bind(i++, r.tool_calls);
+      ins.bind(i++, r.tool_errors);
+    } else {
+      for (int k = 0; k < 3; ++k) ins.bind_null(i++);
     }
     if (ins.step() != SQLITE_DONE) {
       Error e = db_error(db, "storing sample '" + r.sample_id + "'");

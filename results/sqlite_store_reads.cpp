@@ -120,7 +120,8 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
       "COALESCE(finish_reason,''), tokens_in, tokens_out, tokens_reasoning, "
       "tokens_cached, latency_ms, ttft_ms, output_tps, attempts, cached, "
       "COALESCE(error_kind,''), " +
-      (full ? "COALESCE(error_message,''), " : "'', ") + "request_key FROM samples WHERE run_id=?";
+      (full ? "COALESCE(error_message,''), " : "'', ") +
+      "request_key, turns, tool_calls, tool_errors FROM samples WHERE run_id=?";
   Stmt s(raw(db_), sql.c_str());
   if (!s.ok()) return db_error(raw(db_), "preparing sample query");
   s.bind(1, run_id);
@@ -158,6 +159,9 @@ Result<std::vector<StoredSample>> SqliteStore::samples(int64_t run_id, bool fail
     x.error_kind = s.text(16);
     x.error_message = s.text(17);
     x.request_key = s.text(18);
+    x.turns = static_cast<int>(s.i64(19, -1));
+    x.tool_calls = static_cast<int>(s.i64(20, -1));
+    x.tool_errors = static_cast<int>(s.i64(21, -1));
     index.emplace(sample_epoch_key(x.sample_id, x.epoch), out.size());
     out.push_back(std::move(x));
   }

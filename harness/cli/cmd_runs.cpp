@@ -213,6 +213,30 @@ int execute_show_calls(AppContext& ctx, const ReadFlags& f, SqliteStore& store,
   return kExitOk;
 }
 
+// "agent: 5 samples, turns mean 3.2 (max 6), tool calls mean 2.4 (12 in all, 3 errors)" over the
+// agent samples of `samples`; "" when there are none.
+std::string agent_summary(const std::vector<StoredSample>& samples) {
+  int n = 0;
+  int64_t turns = 0;
+  int64_t calls = 0;
+  int64_t errors = 0;
+  int max_turns = 0;
+  for (const StoredSample& s : samples) {
+    if (s.turns < 0) continue;
+    ++n;
+    turns += s.turns;
+    calls += s.tool_calls;
+    errors += s.tool_errors;
+    max_turns = std::max(max_turns, s.turns);
+  }
+  if (n == 0) return "";
+  double per = static_cast<double>(n);
+  return "agent: " + std::to_string(n) + " samples, turns mean " +
+         format_fixed(static_cast<double>(turns) / per, 1) + " (max " + std::to_string(max_turns) +
+         "), tool calls mean " + format_fixed(static_cast<double>(calls) / per, 1) + " (" +
+         std::to_string(calls) + " in all, " + std::to_string(errors) + " answered with an error)";
+}
+
 int execute_show(AppContext& ctx, const ReadFlags& f) {
   auto store = open_existing_db(f.db);
   if (!store) return report_error(ctx, store.error());
@@ -275,6 +299,9 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
           {"scores", scores},
           {"error_kind", s.error_kind.empty() ? JsonValue() : JsonValue(s.error_kind)},
           {"error_message", JsonValue(s.error_message)},
+          {"turns", s.turns >= 0 ? JsonValue(s.turns) : JsonValue()},
+          {"tool_calls", s.turns >= 0 ? JsonValue(s.tool_calls) : JsonValue()},
+          {"tool_errors", s.turns >= 0 ? JsonValue(s.tool_errors) : JsonValue()},
           {"tokens_in", s.tokens_in >= 0 ? JsonValue(s.tokens_in) : JsonValue()},
           {"tokens_out", s.tokens_out >= 0 ? JsonValue(s.tokens_out) : JsonValue()},
           {"latency_ms", JsonValue(s.latency_ms)},
@@ -297,6 +324,7 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
            << (is_partial(*run) ? " (partial: its score is not the whole suite's)" : "") << "\n";
   if (!run->scoring_env.empty()) *ctx.out << run->scoring_env << "\n";
   if (!run->judge.empty()) *ctx.out << "judge: " << run->judge << "\n";
+  if (std::string agents = agent_summary(*samples); !agents.empty()) *ctx.out << agents << "\n";
   if (!f.failed) {
     Result<RunSummary> summary = summarize_stored_run(**store, *run);
     if (!summary) return report_error(ctx, summary.error());

@@ -39,7 +39,7 @@ struct SampleRecord {
   Completion completion;
   std::optional<Error> error;  ///< set when the sample has no answer
   std::string request_key;     ///< the key of its first call
-  int turns = 0;               ///< agent samples: turns of the tool loop (0 otherwise)
+  int turns = -1;              ///< agent samples: turns of the tool loop; -1 = not an agent
   int tool_calls = 0;          ///< agent samples: tool calls made
   int tool_errors = 0;         ///< agent samples: tool calls that came back as errors
   std::vector<Score> scores;

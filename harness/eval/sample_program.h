@@ -66,7 +66,7 @@ struct ProgramResult {
   std::vector<ProgramAnswer> answers;
   /// The answers are votes: each is graded, then every metric takes their majority.
   bool majority = false;
-  int turns = 0;        ///< agent: model calls made in the tool loop
+  int turns = -1;       ///< agent: model calls made in the tool loop; -1 = not an agent
   int tool_calls = 0;   ///< agent: tool calls the model made
   int tool_errors = 0;  ///< agent: of those, the ones that came back as errors
   /// Sums over the program's own model calls (judges excluded): tokens, cost; latency along the

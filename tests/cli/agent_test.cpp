@@ -131,6 +131,12 @@ TEST_CASE("malformed arguments and unknown tools go back to the model, which rec
         std::string::npos);
   CHECK(sql_scalar(db, "SELECT output FROM samples") == "recovered");
   CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+  // Counted per sample: 4 turns, 3 tool calls, all 3 answered with an error.
+  CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls || ',' || tool_errors FROM samples") ==
+        "4,3,3");
+  ProcessResult shown = run({assay_binary(), "show", "1", "--db", db});
+  CHECK(shown.out.find("agent: 1 samples, turns mean 4.0 (max 4), tool calls mean 3.0 (3 in "
+                       "all, 3 answered with an error)") != std::string::npos);
 }
 
 TEST_CASE("an agent that never stops ends unscored at max_turns, and limits are reasons",
@@ -147,6 +153,9 @@ TEST_CASE("an agent that never stops ends unscored at max_turns, and limits are 
   REQUIRE(r.exit_code == 0);
   CHECK(sql_count(db, "SELECT COUNT(*) FROM calls") == 6);
   CHECK(sql_scalar(db, "SELECT error_kind FROM samples") == "turn_limit");
+  // The turns it spent are counted: tokens and turns stay with the unscored sample.
+  CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls FROM samples") == "6,6");
+  CHECK(sql_count(db, "SELECT tokens_in FROM samples") > 0);
   CHECK(sql_scalar(db, "SELECT unscored_reason FROM scores") == "turn_limit");
   CHECK(r.out.find("turn_limit 1") != std::string::npos);
 

@@ -30,7 +30,7 @@ TEST_CASE("a schema 6 database upgrades in place and resumes with no request for
   ProcessResult runs = run({assay_binary(), "runs", "--db", db});
   INFO(runs.err);
   REQUIRE(runs.exit_code == 0);
-  REQUIRE(sql_scalar(db, "PRAGMA user_version") == "11");
+  REQUIRE(sql_scalar(db, "PRAGMA user_version") == "12");
   // A run stored before schema 9 does not know what it covered.
   REQUIRE(sql_count(db, "SELECT COUNT(*) FROM runs WHERE coverage != ''") == 0);
   REQUIRE(sql_scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name='response_cache'") == "0");
