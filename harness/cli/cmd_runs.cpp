@@ -8,6 +8,7 @@
 
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
+#include "harness/cli/transcript.h"
 #include "harness/core/json.h"
 #include "harness/core/strings.h"
 #include "reports/leaderboard.h"
@@ -27,6 +28,7 @@ struct ReadFlags {
   std::vector<int> pass_k;
   bool calls = false;        ///< --calls given
   std::string calls_sample;  ///< its SAMPLE ("" = every sample)
+  bool transcript = false;   ///< --transcript given (SAMPLE in calls_sample)
 };
 
 int execute_runs(AppContext& ctx, const ReadFlags& f) {
@@ -158,6 +160,28 @@ JsonValue call_json(const StoredCall& c) {
   return o;
 }
 
+// `assay show RUN --transcript [SAMPLE]`: the conversation of each sample (or of one).
+int execute_show_transcript(AppContext& ctx, const ReadFlags& f, SqliteStore& store,
+                            const RunInfo& run) {
+  Result<std::vector<StoredCall>> calls = store.calls(run.id, f.calls_sample);
+  if (!calls) return report_error(ctx, calls.error());
+  if (calls->empty()) {
+    return report_error(
+        ctx,
+        make_error(
+            ErrorKind::kNotFound,
+            "run " + std::to_string(run.id) + " has no calls" +
+                (f.calls_sample.empty() ? std::string() : " for sample '" + f.calls_sample + "'") +
+                " (see `assay show " + std::to_string(run.id) + "` for its sample ids)"));
+  }
+  Result<std::vector<StoredSample>> samples = store.samples(run.id, false, SampleDetail::kFull);
+  if (!samples) return report_error(ctx, samples.error());
+  *ctx.out << "run " << run.id << ": " << run.model_spec << " × " << run.suite << " (program "
+           << run.program << ")\n\n";
+  write_transcript(*calls, *samples, *ctx.out);
+  return kExitOk;
+}
+
 // `assay show RUN --calls [SAMPLE]`: every model call of the run (or of one sample) in order,
 // with its role, tokens and timing; --json prints one call per line with its text.
 int execute_show_calls(AppContext& ctx, const ReadFlags& f, SqliteStore& store,
@@ -257,6 +281,7 @@ int execute_show(AppContext& ctx, const ReadFlags& f) {
                                          "); give one run id (`assay runs` lists them)"));
     }
   }
+  if (f.transcript) return execute_show_transcript(ctx, f, **store, *run);
   if (f.calls) return execute_show_calls(ctx, f, **store, *run);
   auto samples = (*store)->samples(run->id, f.failed);
   if (!samples) return report_error(ctx, samples.error());
@@ -398,11 +423,20 @@ void add_show_command(CLI::App& app, AppContext& ctx, int* exit_code) {
                       "start; with --json one call per line with its messages, output and grading")
           ->expected(0, 1)
           ->type_name("[SAMPLE]");
+  CLI::Option* transcript =
+      cmd->add_option("--transcript", flags->calls_sample,
+                      "The conversation of every sample (or of sample SAMPLE): the prompt, each "
+                      "turn's reply and tool calls, the tool results (collapsed, with their size) "
+                      "and how the sample ended (its answer, or the limit that ended it)")
+          ->expected(0, 1)
+          ->type_name("[SAMPLE]")
+          ->excludes(calls);
   cmd->add_flag("--json", flags->json,
                 "Print one JSON object per sample per line (sample_id, epoch, output, answer, "
                 "score, error_kind, ...)");
-  cmd->callback([&ctx, flags, calls, exit_code] {
+  cmd->callback([&ctx, flags, calls, transcript, exit_code] {
     flags->calls = calls->count() > 0;
+    flags->transcript = transcript->count() > 0;
     *exit_code = execute_show(ctx, *flags);
   });
 }

@@ -65,8 +65,10 @@ Result<pid_t> start_child(ChildPlan& plan, std::vector<ScopedFd> child_fds);
 
 /// Starts the workspace host (sandbox_host_main.cpp) as `plan` describes and returns the
 /// Workspace that talks to it. `cleanup_dir`, when not empty, is removed with the workspace.
+/// `extra_fds` become descriptors 3, 4, ... of the started process.
 Result<std::unique_ptr<Workspace>> launch_workspace(ChildPlan plan, std::string cleanup_dir,
-                                                    std::string description);
+                                                    std::string description,
+                                                    std::vector<ScopedFd> extra_fds = {});
 
 /// Starts `plan` with the request's stdin and secret, `extra_fds` from kFirstExtraFd on, in its
 /// own session; enforces the limits; returns when the process and its descendants are gone (or

@@ -1,5 +1,6 @@
 #include "harness/sandbox/sandbox.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,15 +95,22 @@ class BubblewrapSandbox final : public Sandbox {
       return make_error(ErrorKind::kInvalidInput,
                         "workspace files are written with a command, not at start");
     }
+    // The host program goes in as a copy read from a descriptor opened here: the sandbox's user
+    // (uid 65534 when assay is root) may not be able to reach the build or install directory.
+    ScopedFd host_file(::open(host->c_str(), O_RDONLY | O_CLOEXEC));
+    if (host_file.get() < 0) return make_error(ErrorKind::kIo, errno_text("cannot read " + *host));
     ChildPlan plan = base_plan(options.limits, options.network);
     std::vector<std::string>& a = plan.argv;
     a.insert(a.end(), {"--size", std::to_string(options.workspace_bytes), "--tmpfs", kWorkspaceDir,
-                       "--ro-bind", *host, kHostInSandbox});
+                       "--perms", "0555", "--ro-bind-data", "3", kHostInSandbox});
     finish_plan(plan, kWorkspaceDir, kWorkspaceDir);
     a.insert(a.end(), {kHostInSandbox, kWorkspaceDir});
+    std::vector<ScopedFd> fds;
+    fds.push_back(std::move(host_file));
     return launch_workspace(
         std::move(plan), "",
-        std::string("bubblewrap workspace") + (options.network ? " with the host's network" : ""));
+        std::string("bubblewrap workspace") + (options.network ? " with the host's network" : ""),
+        std::move(fds));
   }
 
   bool isolated() const override { return true; }

@@ -251,7 +251,8 @@ Result<std::string> sandbox_host_path() {
 }
 
 Result<std::unique_ptr<Workspace>> launch_workspace(ChildPlan plan, std::string cleanup_dir,
-                                                    std::string description) {
+                                                    std::string description,
+                                                    std::vector<ScopedFd> extra_fds) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     return make_error(ErrorKind::kIo, errno_text("workspace: socketpair"));
@@ -269,6 +270,7 @@ Result<std::unique_ptr<Workspace>> launch_workspace(ChildPlan plan, std::string 
   child.push_back(std::move(theirs));       // 0: requests
   child.push_back(std::move(stdout_copy));  // 1: answers
   child.push_back(std::move(stderr_copy));  // 2: what the sandbox or host complains about
+  for (ScopedFd& fd : extra_fds) child.push_back(std::move(fd));
   Result<pid_t> pid = start_child(plan, std::move(child));
   if (!pid) return pid.error();
   description += " (pid " + std::to_string(*pid) + ")";

@@ -134,9 +134,38 @@ TEST_CASE("malformed arguments and unknown tools go back to the model, which rec
   // Counted per sample: 4 turns, 3 tool calls, all 3 answered with an error.
   CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls || ',' || tool_errors FROM samples") ==
         "4,3,3");
+  ProcessResult transcript = run({assay_binary(), "show", "1", "--db", db, "--transcript"});
+  REQUIRE(transcript.exit_code == 0);
+  INFO(transcript.out);
+  CHECK(transcript.out.find(
+            "[assistant, turn 2]\n  → no_such_tool {}\n[tool no_such_tool, error] ") !=
+        std::string::npos);
+  CHECK(transcript.out.find(" bytes\n  Error: there is no tool named 'no_such_tool'") !=
+        std::string::npos);
+  CHECK(transcript.out.find("ended: answer recovered") != std::string::npos);
   ProcessResult shown = run({assay_binary(), "show", "1", "--db", db});
   CHECK(shown.out.find("agent: 1 samples, turns mean 4.0 (max 4), tool calls mean 3.0 (3 in "
                        "all, 3 answered with an error)") != std::string::npos);
+}
+
+TEST_CASE("a transcript shows hostile tool output without its control bytes",
+          "[integration][agent]") {
+  TempDir dir;
+  std::string script =
+      R"js([{"calls":[{"name":"bash","arguments":{"command":"printf '\\033[2J\\033]0;owned\\007hi'"}}]},)js"
+      R"js({"answer":"done"}])js";
+  std::string suite = write_agent_suite(dir, {{"escape", script, "true"}});
+  MockServer mock;
+  std::string db = dir.file("e.db");
+  REQUIRE(
+      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite, "--db", db})
+          .exit_code == 0);
+  ProcessResult t = run({assay_binary(), "show", "1", "--db", db, "--transcript", "escape"});
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.out.find('\033') == std::string::npos);
+  CHECK(t.out.find('\007') == std::string::npos);
+  INFO(t.out);
+  CHECK(t.out.find("?[2J?]0;owned?hi") != std::string::npos);
 }
 
 TEST_CASE("an agent that never stops ends unscored at max_turns, and limits are reasons",
@@ -158,6 +187,12 @@ TEST_CASE("an agent that never stops ends unscored at max_turns, and limits are 
   CHECK(sql_count(db, "SELECT tokens_in FROM samples") > 0);
   CHECK(sql_scalar(db, "SELECT unscored_reason FROM scores") == "turn_limit");
   CHECK(r.out.find("turn_limit 1") != std::string::npos);
+  // The transcript says which limit ended it; hostile bytes in tool output are neutralised.
+  ProcessResult transcript =
+      run({assay_binary(), "show", "1", "--db", db, "--transcript", "forever"});
+  REQUIRE(transcript.exit_code == 0);
+  CHECK(transcript.out.find("ended: turn_limit: the agent was still calling tools after "
+                            "max_turns = 6 turns") != std::string::npos);
 
   // A tool-call limit and a token limit stop the same agent earlier, each with its reason.
   std::string tight =

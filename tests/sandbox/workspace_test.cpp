@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -161,4 +162,23 @@ TEST_CASE("a workspace whose host dies reports it broken, and stays broken") {
   Result<WorkspaceResult> after = w->run(again);
   REQUIRE_FALSE(after);
   CHECK(after.error().message.find("the workspace is gone") != std::string::npos);
+}
+
+TEST_CASE("the workspace host starts even from a directory the sandbox user cannot enter") {
+  // As root, bubblewrap runs as uid 65534, which cannot traverse a 0700 directory: the host is
+  // copied in from a descriptor assay opened, not bind-mounted by path.
+  Result<std::string> host = sandbox_host_path();
+  REQUIRE(host);
+  testing::TempDir dir;
+  std::string private_dir = dir.file("private");
+  REQUIRE(::mkdir(private_dir.c_str(), 0700) == 0);
+  std::string copy = private_dir + "/assay-sandbox-host";
+  testing::write_file(copy, testing::read_file(*host));
+  REQUIRE(::chmod(copy.c_str(), 0700) == 0);
+  setenv("ASSAY_SANDBOX_HOST", copy.c_str(), 1);
+  auto sandbox = bubblewrap();
+  Result<std::unique_ptr<Workspace>> w = sandbox->open_workspace({});
+  unsetenv("ASSAY_SANDBOX_HOST");
+  REQUIRE(w);
+  CHECK(bash(**w, "echo from the copy").output == "from the copy\n");
 }
