@@ -40,8 +40,6 @@ class ToolContext {
   ToolContext(std::shared_ptr<const Sandbox> sandbox, ToolSettings settings);
   /// The workspace, opened on first use; kEnvironment when it cannot start.
   Result<Workspace*> workspace();
-  /// True once the workspace has been opened.
-  bool has_workspace() const { return workspace_ != nullptr; }
   const ToolSettings& settings() const { return settings_; }
 
  private:

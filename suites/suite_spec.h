@@ -47,8 +47,6 @@ struct AgentSuiteSpec {
   int64_t memory_bytes = 2LL << 30;       ///< address space per process in the workspace
   int max_processes = 256;                ///< processes in the workspace at once
   int64_t workspace_bytes = 256LL << 20;  ///< size of /work
-
-  bool operator==(const AgentSuiteSpec&) const = default;
 };
 
 struct SuiteSpec {

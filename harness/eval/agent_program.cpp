@@ -58,8 +58,10 @@ class AgentProgram final : public SampleProgram {
     ask(calls);
   }
 
+  // A turn's answer never asks for a call at once: its tools run first (work), or it ends.
   void on_result(size_t seq, const CallResult& outcome, std::vector<ModelCall>& calls) override {
     (void)seq;
+    (void)calls;
     if (!outcome.completion) {
       end_with_error(outcome.completion.error(), outcome.attempts);
       return;
@@ -75,7 +77,7 @@ class AgentProgram final : public SampleProgram {
     }
     conversation_.push_back(c.as_message());
     if (c.tool_calls.empty()) {
-      finish_with(c.text, calls);
+      finish_with(c.text);
       return;
     }
     tool_calls_ += static_cast<int>(c.tool_calls.size());
@@ -128,7 +130,7 @@ class AgentProgram final : public SampleProgram {
         conversation_.emplace_back(Role::kTool,
                                    std::vector<Part>(w.results.begin(), w.results.end()));
         if (w.submitted) {
-          finish_with(*w.submitted, calls);
+          finish_with(*w.submitted);
           return;
         }
         if (Status in_time = check_time(); !in_time) {
@@ -240,8 +242,7 @@ class AgentProgram final : public SampleProgram {
   }
 
   // The final answer `text`; the sample's check runs on the workspace when it has one.
-  void finish_with(const std::string& text, std::vector<ModelCall>& calls) {
-    (void)calls;
+  void finish_with(const std::string& text) {
     ProgramAnswer a;
     a.call = static_cast<size_t>(turns_ - 1);
     a.completion = last_;

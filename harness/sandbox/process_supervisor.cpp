@@ -32,10 +32,6 @@ constexpr int kDrainMs = 200;
 constexpr int kSettleMs = 2000;
 constexpr uid_t kNobody = 65534;  // the uid bubblewrap runs as when assay is root
 
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
 Result<ScopedFd> high_copy(int fd) {
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, kHighFd);
   if (copy < 0) return make_error(ErrorKind::kIo, errno_text("sandbox: fcntl(F_DUPFD)"));
@@ -129,6 +125,14 @@ void read_into(int fd, std::string& out, int64_t cap, bool& eof, bool& overflow)
 }
 
 }  // namespace
+
+std::string errno_text(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+bool is_executable(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 void ScopedFd::reset(int fd) {
   if (fd_ >= 0) ::close(fd_);

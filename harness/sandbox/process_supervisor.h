@@ -15,6 +15,12 @@
 
 namespace assay {
 
+/// "`what`: strerror(errno)".
+std::string errno_text(const std::string& what);
+
+/// True when `path` names a file this process may execute.
+bool is_executable(const std::string& path);
+
 /// A descriptor closed on scope exit. Move-only.
 class ScopedFd {
  public:

@@ -18,17 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
 std::vector<std::string> base_environment(const std::string& home) {
   return {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home,    "TMPDIR=" + home, "LANG=C.UTF-8",
           "PYTHONDONTWRITEBYTECODE=1",         "PYTHONHASHSEED=0"};
-}
-
-bool is_executable(const std::string& path) {
-  return ::access(path.c_str(), X_OK) == 0;
 }
 
 std::string find_in_path(const std::string& name) {
@@ -91,10 +83,6 @@ class BubblewrapSandbox final : public Sandbox {
       const WorkspaceOptions& options) const override {
     Result<std::string> host = sandbox_host_path();
     if (!host) return host.error();
-    if (!options.files.empty()) {
-      return make_error(ErrorKind::kInvalidInput,
-                        "workspace files are written with a command, not at start");
-    }
     // The host program goes in as a copy read from a descriptor opened here: the sandbox's user
     // (uid 65534 when assay is root) may not be able to reach the build or install directory.
     ScopedFd host_file(::open(host->c_str(), O_RDONLY | O_CLOEXEC));
@@ -213,10 +201,6 @@ class UnsandboxedRunner final : public Sandbox {
       const WorkspaceOptions& options) const override {
     Result<std::string> host = sandbox_host_path();
     if (!host) return host.error();
-    if (!options.files.empty()) {
-      return make_error(ErrorKind::kInvalidInput,
-                        "workspace files are written with a command, not at start");
-    }
     Result<std::string> dir = make_temp_dir("assay-workspace-XXXXXX");
     if (!dir) return dir.error();
     ChildPlan plan;

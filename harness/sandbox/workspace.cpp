@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,10 +29,6 @@ using Clock = std::chrono::steady_clock;
 constexpr double kAnswerGraceSeconds = 10;
 // After the host is killed, how long to wait for it to be reaped.
 constexpr int kReapMs = 2000;
-
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 class HostWorkspace final : public Workspace {
  public:
@@ -191,9 +188,15 @@ class HostWorkspace final : public Workspace {
     // process in it) down with it (--die-with-parent).
     ::kill(-pid_, SIGKILL);
     ::kill(pid_, SIGKILL);
-    Clock::time_point until = Clock::now() + std::chrono::milliseconds(kReapMs);
+    // Woken by the exit itself (a pidfd), not by a sleep: a workspace closes when a sample
+    // ends, on the thread that drives every model call.
     int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0 && Clock::now() < until) ::usleep(2000);
+    if (waitpid(pid_, &status, WNOHANG) == 0) {
+      ScopedFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid_, 0)));
+      pollfd p{pidfd.get(), POLLIN, 0};
+      if (pidfd.get() >= 0) ::poll(&p, 1, kReapMs);
+      waitpid(pid_, &status, pidfd.get() >= 0 ? WNOHANG : 0);
+    }
     pid_ = -1;
   }
 
@@ -219,10 +222,6 @@ class HostWorkspace final : public Workspace {
   bool broken_ = false;
   std::string broken_why_;
 };
-
-bool is_executable(const std::string& path) {
-  return ::access(path.c_str(), X_OK) == 0;
-}
 
 }  // namespace
 

@@ -27,7 +27,6 @@ struct WorkspaceOptions {
   SandboxLimits limits;
   int64_t workspace_bytes = 256LL << 20;  ///< size of /work (the working directory)
   bool network = false;                   ///< share the host's network (sandboxed only)
-  std::vector<SandboxFile> files;         ///< placed in /work before the first command
 };
 
 /// One command run in a workspace.
