@@ -1,6 +1,8 @@
 #include "adapters/anthropic_messages_adapter.h"
 
+#include <algorithm>
 #include <map>
+#include <variant>
 
 #include "adapters/adapter_support.h"
 #include "adapters/reasoning_scale.h"
@@ -56,6 +58,149 @@ Error error_event(const JsonValue& doc) {
   return make_error(ErrorKind::kServerError, "Anthropic error " + type + ": " + message);
 }
 
+// The thinking blocks a ReasoningPart stands for, to send back unchanged before the text and
+// tool calls of the assistant message they came with (the API checks their signatures). The
+// part's signature is the provider_state written by finish_blocks(); a plain signature (one
+// block) is also accepted. Thinking without a signature cannot be sent back and is left out.
+void append_thinking_blocks(const ReasoningPart& r, JsonValue& content) {
+  if (r.signature.empty()) return;
+  Result<JsonValue> state = parse_json(r.signature);
+  if (!state || !state->is_array()) {
+    content.push_back(JsonValue::object(
+        {{"type", "thinking"}, {"thinking", r.text}, {"signature", r.signature}}));
+    return;
+  }
+  size_t at = 0;
+  for (const JsonValue& b : state->items()) {
+    if (json_text(b.find("type")) == "redacted_thinking") {
+      content.push_back(
+          JsonValue::object({{"type", "redacted_thinking"}, {"data", json_text(b.find("data"))}}));
+      continue;
+    }
+    auto length = static_cast<size_t>(std::max<int64_t>(0, json_int(b.find("length"), 0)));
+    std::string text = at < r.text.size() ? r.text.substr(at, length) : std::string();
+    at += length;
+    content.push_back(JsonValue::object({{"type", "thinking"},
+                                         {"thinking", std::move(text)},
+                                         {"signature", json_text(b.find("signature"))}}));
+  }
+}
+
+// A tool call's arguments as the `input` object the API wants; arguments that are not a JSON
+// object (the model's own malformed output, already answered with a tool error) go back as {}.
+JsonValue tool_input(const std::string& arguments) {
+  Result<JsonValue> v = parse_json(arguments);
+  return v && v->is_object() ? std::move(v).value() : JsonValue::object();
+}
+
+// One message's content blocks. Text-only messages keep the plain string form.
+JsonValue content_blocks(const Message& m) {
+  if (m.is_text_only() && m.role != Role::kTool) return JsonValue(m.text());
+  JsonValue content = JsonValue::array();
+  for (const Part& p : m.parts) {
+    if (const auto* r = std::get_if<ReasoningPart>(&p)) append_thinking_blocks(*r, content);
+  }
+  for (const Part& p : m.parts) {
+    if (const auto* t = std::get_if<TextPart>(&p); t && !t->text.empty()) {
+      content.push_back(JsonValue::object({{"type", "text"}, {"text", t->text}}));
+    } else if (const auto* c = std::get_if<ToolCall>(&p)) {
+      content.push_back(JsonValue::object({{"type", "tool_use"},
+                                           {"id", c->id},
+                                           {"name", c->name},
+                                           {"input", tool_input(c->arguments)}}));
+    } else if (const auto* res = std::get_if<ToolResult>(&p)) {
+      JsonValue block = JsonValue::object(
+          {{"type", "tool_result"}, {"tool_use_id", res->call_id}, {"content", res->content}});
+      if (res->is_error) block.set("is_error", true);
+      content.push_back(std::move(block));
+    }
+  }
+  return content;
+}
+
+// The Messages API's list: tool results travel in user messages, and consecutive messages of
+// one role are merged into one (the API wants user and assistant to alternate).
+JsonValue anthropic_messages(const std::vector<Message>& messages) {
+  JsonValue out = JsonValue::array();
+  std::string last_role;
+  for (const Message& m : messages) {
+    if (m.role == Role::kSystem) continue;
+    std::string role = m.role == Role::kAssistant ? "assistant" : "user";
+    JsonValue content = content_blocks(m);
+    if (role == last_role) {
+      JsonValue& prev = out.items().back();
+      JsonValue* prev_content = &prev.members().back().second;
+      if (prev_content->is_string()) {
+        *prev_content = JsonValue::array(
+            {JsonValue::object({{"type", "text"}, {"text", prev_content->as_string()}})});
+      }
+      if (content.is_string()) {
+        prev_content->push_back(JsonValue::object({{"type", "text"}, {"text", content}}));
+      } else {
+        for (JsonValue& b : content.items()) prev_content->push_back(std::move(b));
+      }
+      continue;
+    }
+    out.push_back(JsonValue::object({{"role", role}, {"content", std::move(content)}}));
+    last_role = role;
+  }
+  return out;
+}
+
+// One content block of a response as it is assembled (a body's block, or a stream's
+// content_block_start plus its deltas).
+struct Block {
+  std::string type;
+  std::string text;       // text, thinking
+  std::string signature;  // thinking
+  std::string data;       // redacted_thinking
+  std::string id;         // tool_use
+  std::string name;       // tool_use
+  std::string input;      // tool_use: the input as JSON text
+};
+
+// Folds the blocks into `c`: text, reasoning, tool calls, and the thinking blocks' signatures
+// as provider_state ([{"type":"thinking","signature","length"} | {"type":"redacted_thinking",
+// "data"}], lengths splitting c.reasoning back into blocks) for append_thinking_blocks().
+Status finish_blocks(const std::vector<Block>& blocks, Completion& c) {
+  JsonValue state = JsonValue::array();
+  for (const Block& b : blocks) {
+    if (b.type == "text") {
+      c.text += b.text;
+    } else if (b.type == "thinking") {
+      c.reasoning += b.text;
+      state.push_back(JsonValue::object({{"type", "thinking"},
+                                         {"signature", b.signature},
+                                         {"length", static_cast<int64_t>(b.text.size())}}));
+    } else if (b.type == "redacted_thinking") {
+      state.push_back(JsonValue::object({{"type", "redacted_thinking"}, {"data", b.data}}));
+    } else if (b.type == "tool_use") {
+      if (b.name.empty()) {
+        return make_error(ErrorKind::kMalformedResponse, "a tool_use block has no name");
+      }
+      c.tool_calls.push_back(ToolCall{b.id, b.name, b.input.empty() ? "{}" : b.input});
+    }
+  }
+  if (!state.items().empty()) c.provider_state = to_json(state);
+  return Status::ok();
+}
+
+// A body's content block (also a stream's content_block_start, whose fields start empty).
+Block read_block(const JsonValue& v) {
+  Block b;
+  b.type = json_text(v.find("type"));
+  b.text = json_text(v.find(b.type == "thinking" ? "thinking" : "text"));
+  b.signature = json_text(v.find("signature"));
+  b.data = json_text(v.find("data"));
+  b.id = json_text(v.find("id"));
+  b.name = json_text(v.find("name"));
+  if (const JsonValue* input = v.find("input")) {
+    // A string input only comes from a broken server; it is kept as the arguments' text.
+    b.input = input->is_string() ? input->as_string() : to_json(*input);
+  }
+  return b;
+}
+
 class AnthropicMessagesAdapter final : public ModelAdapter {
  public:
   AnthropicMessagesAdapter(ModelSpec spec, std::string api_key, int64_t thinking_budget)
@@ -72,18 +217,29 @@ class AnthropicMessagesAdapter final : public ModelAdapter {
     return to_json(effective_params(d));
   }
 
+  bool supports_tools() const override { return true; }
+
   Result<HttpRequest> build_request(const ModelCall& call) const override {
-    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
+    if (Status ok = require_parts(spec_, call, /*tools=*/true); !ok) return ok.error();
     JsonValue body = JsonValue::object();
     body.set("model", spec_.model);
     std::string system = joined_system_prompt(spec_, *call.messages);
     if (!system.empty()) body.set("system", system);
-    JsonValue messages = JsonValue::array();
-    for (const auto& m : *call.messages) {
-      if (m.role == Role::kSystem) continue;
-      messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
+    body.set("messages", anthropic_messages(*call.messages));
+    if (call.tools && !call.tools->empty()) {
+      JsonValue tools = JsonValue::array();
+      for (const ToolSpec& t : *call.tools) {
+        tools.push_back(JsonValue::object(
+            {{"name", t.name},
+             {"description", t.description},
+             {"input_schema",
+              t.parameters.is_null()
+                  ? JsonValue::object({{"type", "object"}, {"properties", JsonValue::object()}})
+                  : t.parameters}}));
+      }
+      body.set("tools", std::move(tools));
+      body.set("tool_choice", JsonValue::object({{"type", "auto"}}));
     }
-    body.set("messages", std::move(messages));
     JsonValue params = effective_params(call.params);
     for (const auto& [k, v] : params.members()) {
       if (k == "thinking_budget") {
@@ -146,11 +302,10 @@ Result<Completion> parse_anthropic_body(std::string_view body) {
     return malformed_response("response has no content list", body);
   }
   Completion c;
-  for (const auto& block : content->items()) {
-    std::string type = json_text(block.find("type"));
-    if (type == "text") c.text += json_text(block.find("text"));
-    if (type == "thinking") c.reasoning += json_text(block.find("thinking"));
-  }
+  std::vector<Block> blocks;
+  for (const auto& block : content->items()) blocks.push_back(read_block(block));
+  if (Status ok = finish_blocks(blocks, c); !ok)
+    return malformed_response(ok.error().message, body);
   std::string stop = json_text(doc->find("stop_reason"));
   if (stop.empty()) return malformed_response("response has no stop_reason", body);
   c.finish_reason = normalised_stop_reason(stop);
@@ -161,6 +316,7 @@ Result<Completion> parse_anthropic_body(std::string_view body) {
 Result<Completion> parse_anthropic_stream(std::string_view body,
                                           const std::vector<ChunkTime>& times) {
   Completion c;
+  std::vector<Block> blocks;
   bool stopped = false;
   double first_ms = -1;
   double last_ms = -1;
@@ -171,16 +327,37 @@ Result<Completion> parse_anthropic_stream(std::string_view body,
     if (type == "error") return error_event(*doc);
     if (type == "message_start") {
       if (const JsonValue* m = doc->find("message")) read_usage(m->find("usage"), c.usage);
+    } else if (type == "content_block_start") {
+      const JsonValue* start = doc->find("content_block");
+      int64_t index = json_int(doc->find("index"), -1);
+      if (start == nullptr || index < 0 || index > static_cast<int64_t>(blocks.size()) + 1000) {
+        return malformed_response("content_block_start without a block or an index", ev.data);
+      }
+      if (static_cast<size_t>(index) >= blocks.size()) blocks.resize(index + 1);
+      Block& b = blocks[index];
+      b = read_block(*start);
+      // The input arrives as input_json_delta pieces; the start's {} is a placeholder.
+      if (b.type == "tool_use") b.input.clear();
     } else if (type == "content_block_delta") {
       const JsonValue* delta = doc->find("delta");
-      std::string kind = delta ? json_text(delta->find("type")) : "";
+      int64_t index = json_int(doc->find("index"), -1);
+      if (delta == nullptr || index < 0 || static_cast<size_t>(index) >= blocks.size()) {
+        return malformed_response("content_block_delta for a block that never started", ev.data);
+      }
+      Block& b = blocks[index];
+      std::string kind = json_text(delta->find("type"));
       std::string piece;
       if (kind == "text_delta") {
         piece = json_text(delta->find("text"));
-        c.text += piece;
+        b.text += piece;
       } else if (kind == "thinking_delta") {
         piece = json_text(delta->find("thinking"));
-        c.reasoning += piece;
+        b.text += piece;
+      } else if (kind == "signature_delta") {
+        b.signature += json_text(delta->find("signature"));
+      } else if (kind == "input_json_delta") {
+        piece = json_text(delta->find("partial_json"));
+        b.input += piece;
       }
       if (!piece.empty()) {
         double at = arrival_ms(times, ev.end_offset);
@@ -201,6 +378,9 @@ Result<Completion> parse_anthropic_stream(std::string_view body,
   if (!stopped) return malformed_response("stream ended before message_stop", body.substr(0, 200));
   if (c.finish_reason.empty())
     return malformed_response("stream had no stop_reason", body.substr(0, 200));
+  if (Status ok = finish_blocks(blocks, c); !ok) {
+    return malformed_response(ok.error().message, body.substr(0, 200));
+  }
   c.ttft_ms = first_ms;
   c.output_tps = stream_output_tps(c.usage.output_tokens, first_ms, last_ms);
   return c;

@@ -1,6 +1,9 @@
 #pragma once
 /// `anthropic:` — the Anthropic Messages API (POST {base}/messages). Pure request builder and
-/// response parser, streaming (SSE events) or not.
+/// response parser, streaming (SSE events) or not. Tool calling: tools as `input_schema`,
+/// `tool_use` blocks (streamed as `input_json_delta`) become ToolCalls, ToolResults travel as
+/// `tool_result` blocks (with `is_error`) in user messages, and thinking blocks (their
+/// signatures, redacted thinking) go back unchanged before the turn's text and tool calls.
 
 #include <memory>
 #include <string_view>

@@ -1,6 +1,7 @@
 #include "adapters/gemini_adapter.h"
 
 #include <map>
+#include <variant>
 
 #include "adapters/adapter_support.h"
 #include "adapters/reasoning_scale.h"
@@ -50,8 +51,25 @@ void read_usage(const JsonValue* usage, Usage& out) {
   if (usage->find("thoughtsTokenCount") != nullptr) out.reasoning_tokens = thoughts;
 }
 
-// Folds one GenerateContentResponse into `c`; returns whether it carried text or thoughts.
-Result<bool> read_response(const JsonValue& doc, Completion& c) {
+// Thought signatures by position, as the API wants them back: on the n-th functionCall part,
+// or on the text part. Written to Completion::provider_state as {"calls":[SIG...],"text":SIG}.
+struct Signatures {
+  std::vector<std::string> calls;
+  std::string text;
+
+  void finish(Completion& c) const {
+    bool any = !text.empty();
+    for (const auto& s : calls) any = any || !s.empty();
+    if (!any) return;
+    JsonValue list = JsonValue::array();
+    for (const auto& s : calls) list.push_back(s);
+    c.provider_state = to_json(JsonValue::object({{"calls", std::move(list)}, {"text", text}}));
+  }
+};
+
+// Folds one GenerateContentResponse into `c`; returns whether it carried text, thoughts or
+// function calls.
+Result<bool> read_response(const JsonValue& doc, Completion& c, Signatures& sigs) {
   if (const JsonValue* err = doc.find("error")) {
     return make_error(ErrorKind::kServerError, "Gemini error " + json_text(err->find("status")) +
                                                    ": " + json_text(err->find("message")));
@@ -71,6 +89,23 @@ Result<bool> read_response(const JsonValue& doc, Completion& c) {
   if (const JsonValue* content = cand.find("content")) {
     if (const JsonValue* parts = content->find("parts"); parts && parts->is_array()) {
       for (const auto& part : parts->items()) {
+        std::string signature = json_text(part.find("thoughtSignature"));
+        if (const JsonValue* fc = part.find("functionCall"); fc && fc->is_object()) {
+          ToolCall t;
+          t.id = json_text(fc->find("id"));
+          if (t.id.empty()) t.id = "call_" + std::to_string(c.tool_calls.size());
+          t.name = json_text(fc->find("name"));
+          if (t.name.empty()) {
+            return make_error(ErrorKind::kMalformedResponse, "a functionCall part has no name");
+          }
+          const JsonValue* args = fc->find("args");
+          t.arguments = args != nullptr ? to_json(*args) : "{}";
+          c.tool_calls.push_back(std::move(t));
+          sigs.calls.push_back(signature);
+          got = true;
+          continue;
+        }
+        if (!signature.empty()) sigs.text = signature;
         std::string text = json_text(part.find("text"));
         const JsonValue* thought = part.find("thought");
         (thought && thought->is_bool() && thought->as_bool() ? c.reasoning : c.text) += text;
@@ -80,7 +115,83 @@ Result<bool> read_response(const JsonValue& doc, Completion& c) {
   }
   std::string finish = json_text(cand.find("finishReason"));
   if (!finish.empty()) c.finish_reason = normalised_finish(finish);
+  // Gemini ends a turn that calls functions with STOP; the shared vocabulary says tool_calls.
+  if (c.finish_reason == "stop" && !c.tool_calls.empty()) c.finish_reason = "tool_calls";
   return got;
+}
+
+// A tool call's arguments as the `args` object; text that is not a JSON object (the model's
+// own malformed output, already answered with a tool error) goes back as {}.
+JsonValue call_args(const std::string& arguments) {
+  Result<JsonValue> v = parse_json(arguments);
+  return v && v->is_object() ? std::move(v).value() : JsonValue::object();
+}
+
+// A message's parts in Gemini's shape; thought text is not sent back, its signatures are, at
+// the positions they came in.
+JsonValue gemini_parts(const Message& m) {
+  Signatures sigs;
+  for (const Part& p : m.parts) {
+    const auto* r = std::get_if<ReasoningPart>(&p);
+    if (r == nullptr || r->signature.empty()) continue;
+    Result<JsonValue> state = parse_json(r->signature);
+    if (!state || !state->is_object()) continue;
+    sigs.text = json_text(state->find("text"));
+    if (const JsonValue* calls = state->find("calls"); calls && calls->is_array()) {
+      for (const JsonValue& s : calls->items()) sigs.calls.push_back(json_text(&s));
+    }
+  }
+  JsonValue parts = JsonValue::array();
+  size_t call_index = 0;
+  for (const Part& p : m.parts) {
+    JsonValue part;
+    std::string signature;
+    if (const auto* t = std::get_if<TextPart>(&p)) {
+      if (t->text.empty() && sigs.text.empty()) continue;
+      part = JsonValue::object({{"text", t->text}});
+      signature = sigs.text;
+    } else if (const auto* c = std::get_if<ToolCall>(&p)) {
+      part = JsonValue::object(
+          {{"functionCall",
+            JsonValue::object(
+                {{"id", c->id}, {"name", c->name}, {"args", call_args(c->arguments)}})}});
+      if (call_index < sigs.calls.size()) signature = sigs.calls[call_index];
+      ++call_index;
+    } else if (const auto* r = std::get_if<ToolResult>(&p)) {
+      part = JsonValue::object(
+          {{"functionResponse",
+            JsonValue::object({{"id", r->call_id},
+                               {"name", r->name},
+                               {"response", JsonValue::object({{r->is_error ? "error" : "output",
+                                                                r->content}})}})}});
+    } else {
+      continue;
+    }
+    if (!signature.empty()) part.set("thoughtSignature", signature);
+    parts.push_back(std::move(part));
+  }
+  if (parts.items().empty()) parts.push_back(JsonValue::object({{"text", ""}}));
+  return parts;
+}
+
+// The conversation as `contents`: the model's turns as role "model", everything else
+// (including function responses) as "user", consecutive turns of one role merged.
+JsonValue gemini_contents(const std::vector<Message>& messages) {
+  JsonValue contents = JsonValue::array();
+  std::string last_role;
+  for (const auto& m : messages) {
+    if (m.role == Role::kSystem) continue;
+    std::string role = m.role == Role::kAssistant ? "model" : "user";
+    JsonValue parts = gemini_parts(m);
+    if (role == last_role) {
+      JsonValue& prev = contents.items().back();
+      for (JsonValue& p : parts.items()) prev.members().back().second.push_back(std::move(p));
+      continue;
+    }
+    contents.push_back(JsonValue::object({{"role", role}, {"parts", std::move(parts)}}));
+    last_role = role;
+  }
+  return contents;
 }
 
 class GeminiAdapter final : public ModelAdapter {
@@ -101,17 +212,28 @@ class GeminiAdapter final : public ModelAdapter {
     return to_json(generation_config(d));
   }
 
+  bool supports_tools() const override { return true; }
+
   Result<HttpRequest> build_request(const ModelCall& call) const override {
-    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
+    if (Status ok = require_parts(spec_, call, /*tools=*/true); !ok) return ok.error();
     JsonValue body = JsonValue::object();
-    JsonValue contents = JsonValue::array();
-    for (const auto& m : *call.messages) {
-      if (m.role == Role::kSystem) continue;
-      JsonValue parts = JsonValue::array({JsonValue::object({{"text", m.text()}})});
-      contents.push_back(JsonValue::object(
-          {{"role", m.role == Role::kAssistant ? "model" : "user"}, {"parts", std::move(parts)}}));
+    body.set("contents", gemini_contents(*call.messages));
+    if (call.tools && !call.tools->empty()) {
+      // parametersJsonSchema takes any JSON Schema (MCP servers' schemas included), where
+      // `parameters` takes only Gemini's OpenAPI subset.
+      JsonValue declarations = JsonValue::array();
+      for (const ToolSpec& t : *call.tools) {
+        declarations.push_back(JsonValue::object(
+            {{"name", t.name},
+             {"description", t.description},
+             {"parametersJsonSchema",
+              t.parameters.is_null()
+                  ? JsonValue::object({{"type", "object"}, {"properties", JsonValue::object()}})
+                  : t.parameters}}));
+      }
+      body.set("tools",
+               JsonValue::array({JsonValue::object({{"functionDeclarations", declarations}})}));
     }
-    body.set("contents", std::move(contents));
     std::string system = joined_system_prompt(spec_, *call.messages);
     if (!system.empty()) {
       body.set("systemInstruction",
@@ -175,8 +297,10 @@ Result<Completion> parse_gemini_body(std::string_view body) {
   Result<JsonValue> doc = parse_json(body);
   if (!doc) return malformed_response("response is not JSON (" + doc.error().message + ")", body);
   Completion c;
-  Result<bool> r = read_response(*doc, c);
+  Signatures sigs;
+  Result<bool> r = read_response(*doc, c, sigs);
   if (!r) return r.error();
+  sigs.finish(c);
   if (c.finish_reason.empty()) {
     return malformed_response("response has neither a finishReason nor a blockReason", body);
   }
@@ -185,12 +309,13 @@ Result<Completion> parse_gemini_body(std::string_view body) {
 
 Result<Completion> parse_gemini_stream(std::string_view body, const std::vector<ChunkTime>& times) {
   Completion c;
+  Signatures sigs;
   double first_ms = -1;
   double last_ms = -1;
   for (const SseEvent& ev : parse_sse(body)) {
     Result<JsonValue> doc = parse_json(ev.data);
     if (!doc) return malformed_response("stream chunk is not JSON", ev.data);
-    Result<bool> got = read_response(*doc, c);
+    Result<bool> got = read_response(*doc, c, sigs);
     if (!got) return got.error();
     if (*got) {
       double at = arrival_ms(times, ev.end_offset);
@@ -201,6 +326,7 @@ Result<Completion> parse_gemini_stream(std::string_view body, const std::vector<
   if (c.finish_reason.empty()) {
     return malformed_response("stream ended before a finishReason", body.substr(0, 200));
   }
+  sigs.finish(c);
   c.ttft_ms = first_ms;
   c.output_tps = stream_output_tps(c.usage.output_tokens, first_ms, last_ms);
   return c;

@@ -1,6 +1,9 @@
 #pragma once
 /// `gemini:` — Google's Gemini API, models/{model}:generateContent and
-/// :streamGenerateContent?alt=sse. Pure request builder and response parser.
+/// :streamGenerateContent?alt=sse. Pure request builder and response parser. Tool calling:
+/// `functionDeclarations` (schemas as `parametersJsonSchema`), `functionCall` parts become
+/// ToolCalls (ids `call_N` when the API gives none), ToolResults travel as `functionResponse`
+/// parts ({"output"} or {"error"}), and thought signatures go back on the parts they came on.
 
 #include <memory>
 #include <string_view>

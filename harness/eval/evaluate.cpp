@@ -175,8 +175,8 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
     return make_error(ErrorKind::kInvalidInput,
                       "suite '" + spec.name + "' is an agent suite, and " +
                           adapter.spec().provider +
-                          ": does not do tool calling yet (openai: and the oracle/random "
-                          "baselines do; docs/agents.md)");
+                          ": does not do tool calling yet (openai:, anthropic:, gemini: and the "
+                          "oracle/random baselines do; docs/agents.md)");
   }
   std::string params_json = adapter.params_json(spec.generation);
   const std::string params_before_schema8 = params_json;

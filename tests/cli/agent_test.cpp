@@ -71,21 +71,39 @@ std::vector<JsonValue> tool_results(const std::string& db, const std::string& sa
 
 }  // namespace
 
+// The model SPECs of the mock for every wire with tool calling, streamed and not, and with
+// reasoning on (signed thinking the next turn must send back).
+std::vector<std::string> tool_calling_specs(const MockServer& mock) {
+  std::string host = "mock@http://127.0.0.1:" + std::to_string(mock.port());
+  std::vector<std::string> out;
+  for (const char* stream : {"true", "false"}) {
+    std::string s = std::string("stream=") + stream;
+    out.push_back("openai:mock@" + mock.base_url() + "?" + s);
+    out.push_back("anthropic:" + host + "/v1?api_key_env=ASSAY_TEST_KEY&" + s);
+    out.push_back("anthropic:" + host + "/v1?api_key_env=ASSAY_TEST_KEY&reasoning=low&" + s);
+    out.push_back("gemini:" + host + "/v1beta?api_key_env=ASSAY_TEST_KEY&" + s);
+    out.push_back("gemini:" + host + "/v1beta?api_key_env=ASSAY_TEST_KEY&reasoning=low&" + s);
+  }
+  return out;
+}
+
 TEST_CASE("an agent keeps its workspace across turns and runs parallel tool calls",
           "[integration][agent]") {
   TempDir dir;
   std::string suite = write_agent_suite(dir, {{"multi", kMultiTurn, "test -f note.txt"}});
   MockServer mock;
-  for (const char* stream : {"true", "false"}) {
-    std::string db = dir.file(std::string("a-") + stream + ".db");
-    ProcessResult r =
-        run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url() + "?stream=" + stream,
-             "-s", suite, "--db", db});
+  int n = 0;
+  for (const std::string& spec : tool_calling_specs(mock)) {
+    INFO(spec);
+    std::string db = dir.file("a-" + std::to_string(n++) + ".db");
+    ProcessResult r = run({assay_binary(), "run", "-m", spec, "-s", suite, "--db", db},
+                          {{"ASSAY_TEST_KEY", "k"}});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     // Four turns, each a stored call; the file written in turn 1 is read in turn 3 and is the
     // answer of turn 4.
     CHECK(sql_count(db, "SELECT COUNT(*) FROM calls WHERE role='agent'") == 4);
+    CHECK(sql_scalar(db, "SELECT error_message FROM samples") == "");
     CHECK(sql_scalar(db, "SELECT output FROM samples") == "remembered");
     CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
     // Turn 2 made two calls at once; both results went back in turn 3's request, in order.
@@ -98,6 +116,12 @@ TEST_CASE("an agent keeps its workspace across turns and runs parallel tool call
           std::string::npos);
     CHECK(sql_scalar(db, "SELECT tools FROM calls WHERE seq=0").find("text_editor") !=
           std::string::npos);
+    // With reasoning on, every turn's signature was stored and sent back (the mock answers a
+    // request without it with a 400, which would have failed the sample).
+    if (spec.find("reasoning") != std::string::npos) {
+      CHECK(sql_scalar(db, "SELECT provider_state FROM calls WHERE seq=0")
+                .find("bW9jay1zaWduYXR1cmU=") != std::string::npos);
+    }
     ProcessResult shown = run({assay_binary(), "show", "1", "--db", db, "--calls", "multi"});
     REQUIRE(shown.exit_code == 0);
     CHECK(shown.out.find("turn 2") != std::string::npos);
@@ -116,24 +140,30 @@ TEST_CASE("malformed arguments and unknown tools go back to the model, which rec
       R"({"answer":"recovered"}])";
   std::string suite = write_agent_suite(dir, {{"faults", script, "true"}});
   MockServer mock;
-  std::string db = dir.file("f.db");
-  ProcessResult r =
-      run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite, "--db", db});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  std::vector<JsonValue> results = tool_results(db, "faults", 3);
-  REQUIRE(results.size() == 3);
-  for (const JsonValue& t : results) CHECK(t.find("is_error")->as_bool());
-  CHECK(results[0].find("content")->as_string().find("not a JSON object") != std::string::npos);
-  CHECK(results[1].find("content")->as_string().find("no tool named 'no_such_tool'") !=
-        std::string::npos);
-  CHECK(results[2].find("content")->as_string().find("missing required parameter 'command'") !=
-        std::string::npos);
-  CHECK(sql_scalar(db, "SELECT output FROM samples") == "recovered");
-  CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
-  // Counted per sample: 4 turns, 3 tool calls, all 3 answered with an error.
-  CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls || ',' || tool_errors FROM samples") ==
-        "4,3,3");
+  std::string db;
+  int n = 0;
+  for (const std::string& spec : tool_calling_specs(mock)) {
+    INFO(spec);
+    db = dir.file("f-" + std::to_string(n++) + ".db");
+    ProcessResult r = run({assay_binary(), "run", "-m", spec, "-s", suite, "--db", db},
+                          {{"ASSAY_TEST_KEY", "k"}});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::vector<JsonValue> results = tool_results(db, "faults", 3);
+    REQUIRE(results.size() == 3);
+    for (const JsonValue& t : results) CHECK(t.find("is_error")->as_bool());
+    CHECK(results[0].find("content")->as_string().find("not a JSON object") != std::string::npos);
+    CHECK(results[1].find("content")->as_string().find("no tool named 'no_such_tool'") !=
+          std::string::npos);
+    CHECK(results[2].find("content")->as_string().find("missing required parameter 'command'") !=
+          std::string::npos);
+    CHECK(sql_scalar(db, "SELECT output FROM samples") == "recovered");
+    CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+    // Counted per sample: 4 turns, 3 tool calls, all 3 answered with an error.
+    CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls || ',' || tool_errors FROM samples") ==
+          "4,3,3");
+  }
+  // The transcript of the last (Gemini, streamed, reasoning) run.
   ProcessResult transcript = run({assay_binary(), "show", "1", "--db", db, "--transcript"});
   REQUIRE(transcript.exit_code == 0);
   INFO(transcript.out);
@@ -301,12 +331,90 @@ TEST_CASE("agent suites refuse what they cannot run, naming the field", "[integr
   CHECK(r3.exit_code == 2);
   CHECK(r3.err.find("is an agent suite") != std::string::npos);
   // A provider without tool calling is refused before any request.
-  ProcessResult r4 = run({assay_binary(), "run", "-m",
-                          "anthropic:mock@http://127.0.0.1:" + std::to_string(mock.port()) +
-                              "?api_key_env=ASSAY_TEST_KEY",
-                          "-s", suite, "--db", dir.file("x.db")},
-                         {{"ASSAY_TEST_KEY", "k"}});
+  ProcessResult r4 =
+      run({assay_binary(), "run", "-m", "exec:true", "-s", suite, "--db", dir.file("x.db")});
   CHECK(r4.exit_code == 2);
-  CHECK(r4.err.find("anthropic: does not do tool calling yet") != std::string::npos);
+  CHECK(r4.err.find("exec: does not do tool calling yet") != std::string::npos);
   CHECK(mock.counter("responses_ok") == 0);
+}
+
+TEST_CASE("MCP: the reference npm server's tools are offered and called through --mcp",
+          "[integration][agent][mcp]") {
+  std::string server = npm_mcp_server();
+  if (server.empty()) {
+    FAIL("tests/mcp/node_modules is missing: run `npm ci` in tests/mcp (scripts/test.sh does)");
+  }
+  TempDir dir;
+  TempDir served;
+  std::string out = served.file("out.txt");
+  std::string script =
+      R"([{"calls":[{"name":"write_file","arguments":{"path":")" + out +
+      R"(","content":"via mcp"}}]},{"calls":[{"name":"read_text_file","arguments":{"path":")" +
+      out + R"("}}]},{"answer_from_tool":true}])";
+  std::string suite = write_agent_suite(dir, {{"fs", script, "true"}});
+  MockServer mock;
+  std::string db = dir.file("m.db");
+  ProcessResult r = run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite,
+                         "--db", db, "--mcp", "fs=" + server + " " + served.path()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sql_scalar(db, "SELECT output FROM samples") == "via mcp");
+  CHECK(read_file(out) == "via mcp");
+  // The server's tools were offered beside the built-in ones, and the run records the server.
+  std::string tools = sql_scalar(db, "SELECT tools FROM calls WHERE seq=0");
+  CHECK(tools.find("\"read_text_file\"") != std::string::npos);
+  CHECK(tools.find("\"bash\"") != std::string::npos);
+  CHECK(wait_until_no_process_with(served.path()));
+}
+
+TEST_CASE("MCP: a server that crashes fails its sample and the run goes on, bad flags are named",
+          "[integration][agent][mcp]") {
+  TempDir dir;
+  std::string crash = R"([{"calls":[{"name":"crash","arguments":{}}]},{"answer":"never"}])";
+  std::string echo =
+      R"([{"calls":[{"name":"echo","arguments":{"message":"fine"}}]},{"answer_from_tool":true}])";
+  std::string suite =
+      write_agent_suite(dir, {{"a-crash", crash, "true"}, {"b-echo", echo, "true"}});
+  MockServer mock;
+  std::string db = dir.file("c.db");
+  std::string marker = dir.file("server-marker");
+  ProcessResult r = run({assay_binary(), "run", "-m", "openai:mock@" + mock.base_url(), "-s", suite,
+                         "--db", db, "--max-error-rate", "1", "--mcp",
+                         "probe=" + mcp_test_server_binary() + " --log " + marker});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sql_scalar(db, "SELECT error_kind FROM samples WHERE sample_id='a-crash'") ==
+        "environment");
+  CHECK(sql_scalar(db, "SELECT error_message FROM samples WHERE sample_id='a-crash'")
+            .find("MCP server 'probe' exited with status 3") != std::string::npos);
+  CHECK(sql_scalar(db, "SELECT output FROM samples WHERE sample_id='b-echo'") == "fine");
+  CHECK(wait_until_no_process_with(marker));
+
+  ProcessResult bad_name = run(
+      {assay_binary(), "run", "-m", "oracle", "-s", suite, "--db", db, "--mcp", "no name here"});
+  CHECK(bad_name.exit_code == 2);
+  CHECK(bad_name.err.find("--mcp 'no name here': expected NAME='COMMAND ARGS'") !=
+        std::string::npos);
+  ProcessResult missing = run({assay_binary(), "run", "-m", "oracle", "-s", suite, "--db", db,
+                               "--mcp", "x=assay-no-such-mcp-server"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("MCP server 'x': 'assay-no-such-mcp-server' is not an executable") !=
+        std::string::npos);
+  write_file(dir.file("plain.toml"), R"(name = "plain"
+domain = "math"
+[dataset]
+[[dataset.rows]]
+q = "1+1"
+a = "2"
+[sample]
+prompt = "{q}"
+target = "{a}"
+[scoring]
+scorers = ["exact"]
+)");
+  ProcessResult not_agent =
+      run({assay_binary(), "run", "-m", "oracle", "-s", dir.file("plain.toml"), "--db", db, "--mcp",
+           "probe=" + mcp_test_server_binary()});
+  CHECK(not_agent.exit_code == 2);
+  CHECK(not_agent.err.find("--mcp: no suite of this run is an agent suite") != std::string::npos);
 }

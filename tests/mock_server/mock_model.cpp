@@ -445,6 +445,11 @@ std::optional<MockAnswer> scripted_turn(const MockCall& call) {
     a.text = "unreadable script turn " + std::to_string(n);
   }
   a.answer_tokens = count_words(a.text) + 8 * static_cast<int64_t>(a.tool_calls.size());
+  if (call.thinking) {
+    // Signed reasoning on every turn, so a client that drops the signature gets the 400.
+    a.reasoning = "Turn " + std::to_string(n + 1) + ": following the plan.";
+    a.reasoning_tokens = count_words(a.reasoning);
+  }
   return a;
 }
 

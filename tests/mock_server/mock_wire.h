@@ -28,7 +28,7 @@ struct MockCall {
   bool thinking = false;       ///< reasoning requested (effort, thinking block, thinkingConfig)
   bool show_thinking = true;   ///< reasoning text is returned (Gemini: includeThoughts)
   /// Agent conversations: the assistant turns so far, the tools offered, and the content of
-  /// the last tool result (OpenAI wire only).
+  /// the last tool result.
   int assistant_turns = 0;
   std::vector<std::string> tools;
   std::string last_tool_output;
