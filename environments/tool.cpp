@@ -3,7 +3,7 @@
 namespace assay {
 
 ToolContext::ToolContext(std::shared_ptr<const Sandbox> sandbox, ToolSettings settings)
-    : sandbox_(std::move(sandbox)), settings_(std::move(settings)) {}
+    : sandbox_(std::move(sandbox)), settings_(settings) {}
 
 Result<Workspace*> ToolContext::workspace() {
   if (workspace_) return workspace_.get();
@@ -14,6 +14,17 @@ Result<Workspace*> ToolContext::workspace() {
   }
   workspace_ = std::move(opened).value();
   return workspace_.get();
+}
+
+Result<ToolSession*> ToolContext::session(
+    const std::string& key, const std::function<Result<std::unique_ptr<ToolSession>>()>& open) {
+  auto it = sessions_.find(key);
+  if (it != sessions_.end()) return it->second.get();
+  Result<std::unique_ptr<ToolSession>> opened = open();
+  if (!opened) return opened.error();
+  ToolSession* s = opened->get();
+  sessions_.emplace(key, std::move(opened).value());
+  return s;
 }
 
 ToolOutput command_output(const WorkspaceResult& result, double timeout_seconds) {

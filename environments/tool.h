@@ -5,6 +5,8 @@
 /// one thread at a time.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,8 +34,16 @@ struct ToolSettings {
   WorkspaceOptions workspace;     ///< limits that apply to the whole sample, network, /work size
 };
 
+/// State a tool keeps for one sample between calls (an MCP server's process), owned by the
+/// sample's ToolContext and destroyed with it.
+class ToolSession {
+ public:
+  virtual ~ToolSession() = default;
+};
+
 /// One sample's tool state: its workspace, opened when a tool first needs it and closed (every
-/// process in it killed) when the context is destroyed. Not thread-safe.
+/// process in it killed) when the context is destroyed, and the tools' sessions. Not
+/// thread-safe.
 class ToolContext {
  public:
   /// `sandbox` (shared by the run) opens the workspace.
@@ -41,11 +51,16 @@ class ToolContext {
   /// The workspace, opened on first use; kEnvironment when it cannot start.
   Result<Workspace*> workspace();
   const ToolSettings& settings() const { return settings_; }
+  /// The session stored under `key`, made by `open` on first use. An error from `open` is
+  /// returned and nothing is stored (the next call tries again).
+  Result<ToolSession*> session(const std::string& key,
+                               const std::function<Result<std::unique_ptr<ToolSession>>()>& open);
 
  private:
   std::shared_ptr<const Sandbox> sandbox_;
   ToolSettings settings_;
   std::unique_ptr<Workspace> workspace_;
+  std::map<std::string, std::unique_ptr<ToolSession>> sessions_;
 };
 
 /// A tool an agent may call.

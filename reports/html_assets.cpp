@@ -35,6 +35,14 @@ tr.sample:hover { background:#f5f7ff; }
 pre { white-space:pre-wrap; word-break:break-word; background:#f6f7f9; border:1px solid var(--line); border-radius:4px; padding:8px; margin:4px 0 10px; max-height:360px; overflow:auto; }
 .detail dt { font-weight:600; margin-top:6px; }
 .detail dd { margin:0; }
+.conversation { list-style:none; padding:0; }
+.conversation .turn { border-left:3px solid #ccd; margin:6px 0; padding:2px 8px; }
+.conversation .turn-assistant { border-color:#46a; }
+.conversation .turn-tool { border-color:#999; }
+.conversation .turn-end { border-color:#2a2; font-weight:600; }
+.conversation .who { font-size:0.85em; color:#666; }
+.conversation .call { color:#235; }
+.conversation .call-error { color:#a22; }
 .note { color:var(--muted); font-size:13px; }
 code { background:#f2f4f7; padding:1px 4px; border-radius:3px; }
 )css";
@@ -265,7 +273,36 @@ const char* const kReportJs = R"js(
       const dd = el("dd"); dd.appendChild(el("pre", v)); dl.appendChild(dd);
     });
     detail.appendChild(dl);
+    if (Array.isArray(x.conversation) && x.conversation.length) detail.appendChild(conversationView(x.conversation));
     detail.hidden = false;
+  }
+  // An agent sample's turns: assistant text and tool calls with their arguments, tool output
+  // collapsed with its size, how it ended. Every text is data (textContent), never markup.
+  function conversationView(entries) {
+    const ol = el("ol", null, "conversation");
+    entries.forEach((e) => {
+      const li = el("li", null, "turn turn-" + e.role);
+      if (e.role === "tool") {
+        const d = el("details");
+        d.appendChild(el("summary", "tool " + e.name + " · " + e.bytes + " bytes" + (e.error ? " · error" : "")));
+        d.appendChild(el("pre", e.content));
+        li.appendChild(d);
+      } else if (e.role === "assistant") {
+        li.appendChild(el("div", "assistant · turn " + e.turn, "who"));
+        if (e.reasoning) { const r = el("details"); r.appendChild(el("summary", "reasoning")); r.appendChild(el("pre", e.reasoning)); li.appendChild(r); }
+        if (e.text) li.appendChild(el("pre", e.text));
+        e.calls.forEach((c) => li.appendChild(el("pre", "→ " + c.name + " " + c.arguments, "call")));
+        if (e.error) li.appendChild(el("pre", e.error, "call-error"));
+      } else {
+        li.appendChild(el("div", e.role, "who"));
+        li.appendChild(el("pre", e.text));
+      }
+      ol.appendChild(li);
+    });
+    const wrap = el("section", null, "conversation-view");
+    wrap.appendChild(el("h4", "Conversation (" + entries.filter((e) => e.role === "assistant").length + " turns)"));
+    wrap.appendChild(ol);
+    return wrap;
   }
   function renderSamples() {
     const q = fq.value.toLowerCase();

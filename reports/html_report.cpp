@@ -287,6 +287,7 @@ JsonValue build_data(const HtmlReportInput& in, const std::vector<const RunSumma
         {"answer", JsonValue(s.answer)},
         {"target", JsonValue(s.target)},
         {"explanation", JsonValue(s.explanation)},
+        {"conversation", s.conversation},
     }));
   }
   return JsonValue::object({
@@ -467,6 +468,7 @@ void select_samples(const RunInfo& run, const std::vector<StoredSample>& samples
     h.output = cut(s.output, budget.max_text_bytes);
     h.reasoning = cut(s.reasoning, budget.max_text_bytes);
     h.target = cut(s.target, budget.max_text_bytes);
+    h.agent = s.turns >= 0;
     return h;
   };
   std::vector<const StoredSample*> correct;

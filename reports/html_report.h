@@ -31,6 +31,10 @@ struct HtmlSample {
   std::string answer;
   std::string target;
   std::string explanation;
+  bool agent = false;  ///< an agent sample: `conversation` shows its turns
+  /// conversation_json() of an agent sample (filled by the caller from its calls); null when
+  /// not an agent sample.
+  JsonValue conversation;
 };
 
 /// Caps on what the page embeds; texts longer than max_text_bytes are cut with a marker.

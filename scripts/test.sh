@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs dependencies, builds from scratch with warnings as errors,
 # checks the include graph and runs clang-tidy on changed sources, runs every test (one executable
-# per module, the CLI end to end, and the HTML report in headless Chromium), then builds and runs
-# the tests again under AddressSanitizer + UBSan.
+# per module, the CLI end to end, MCP against npm's reference server, and the HTML report in
+# headless Chromium), then builds and runs the tests again under AddressSanitizer + UBSan.
 #   scripts/test.sh            full run (what CI runs)
 #   ASSAY_SKIP_SANITIZE=1 ...  skip the sanitizer pass (faster local loop)
 set -euo pipefail
@@ -13,6 +13,8 @@ bash scripts/install-deps.sh
 
 echo "== browser test dependencies (npm ci: playwright-core, pinned in tests/browser)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+echo "== MCP reference server (npm ci: @modelcontextprotocol/server-filesystem, pinned in tests/mcp)"
+(cd tests/mcp && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== format check"
 files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*.cpp' -o -name '*.h')

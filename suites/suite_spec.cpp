@@ -1,6 +1,7 @@
 #include "suites/suite_spec.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -146,15 +147,87 @@ JsonValue toml_to_json(const toml::node& n) {
   return JsonValue(text.str());
 }
 
+bool valid_server_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+}
+
+// One [[agent.mcp]] table; `where` names it in messages.
+Result<McpServerSpec> parse_mcp_table(const toml::table& table, const std::string& where) {
+  McpServerSpec m;
+  TableReader t(table, where, {"name", "command", "env", "timeout", "tools"});
+  ASSAY_TRY(t.check_unknown());
+  ASSAY_TRY(t.string("name", m.name));
+  if (!valid_server_name(m.name)) {
+    return make_error(
+        ErrorKind::kInvalidInput,
+        where + ": 'name' must be letters, digits, '-' or '_' (got '" + m.name + "')");
+  }
+  if (const toml::node* c = table.get("command"); c != nullptr && c->is_string()) {
+    Result<std::vector<std::string>> words = split_command_words(c->as_string()->get());
+    if (!words)
+      return make_error(ErrorKind::kInvalidInput, where + ": 'command': " + words.error().message);
+    m.command = std::move(words).value();
+  } else {
+    ASSAY_TRY(t.string_list("command", m.command));
+  }
+  if (m.command.empty() || m.command[0].empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      where + ": 'command' is required (a string or a list of words)");
+  }
+  Status st = Status::ok();
+  if (const toml::table* env = t.subtable("env", st)) {
+    for (const auto& [key, value] : *env) {
+      if (!value.is_string()) {
+        return make_error(ErrorKind::kInvalidInput,
+                          where + ": env." + std::string(key.str()) + " must be a string");
+      }
+      m.env.emplace_back(std::string(key.str()), value.as_string()->get());
+    }
+  }
+  if (!st) return st.error();
+  std::optional<double> timeout;
+  ASSAY_TRY(t.number("timeout", timeout));
+  if (timeout) {
+    if (*timeout < 0.1) {
+      return make_error(ErrorKind::kInvalidInput, where + ": 'timeout' must be at least 0.1");
+    }
+    m.timeout = *timeout;
+  }
+  ASSAY_TRY(t.string_list("tools", m.tools));
+  return m;
+}
+
 // The [agent] table; `where` names it in messages.
 Result<AgentSuiteSpec> parse_agent_table(const toml::table& table, const std::string& where) {
   AgentSuiteSpec a;
   TableReader t(
       table, where,
-      {"tools", "max_turns", "max_tool_calls", "token_limit", "cost_limit", "time_limit",
+      {"tools", "mcp", "max_turns", "max_tool_calls", "token_limit", "cost_limit", "time_limit",
        "tool_timeout", "output_cap", "network", "memory", "max_processes", "workspace_size"});
   ASSAY_TRY(t.check_unknown());
   ASSAY_TRY(t.string_list("tools", a.tools));
+  if (const toml::node* mcp = table.get("mcp")) {
+    const toml::array* list = mcp->as_array();
+    if (list == nullptr) return t.type_error("mcp", "a list of tables ([[agent.mcp]])");
+    for (size_t i = 0; i < list->size(); ++i) {
+      const toml::table* server = (*list)[i].as_table();
+      std::string at = where + " mcp[" + std::to_string(i) + "]";
+      if (server == nullptr) {
+        return make_error(ErrorKind::kInvalidInput, at + ": must be a table ([[agent.mcp]])");
+      }
+      Result<McpServerSpec> m = parse_mcp_table(*server, at);
+      if (!m) return m.error();
+      for (const McpServerSpec& other : a.mcp) {
+        if (other.name == m->name) {
+          return make_error(ErrorKind::kInvalidInput,
+                            at + ": a server named '" + m->name + "' is declared twice");
+        }
+      }
+      a.mcp.push_back(std::move(m).value());
+    }
+  }
   std::optional<int64_t> max_turns;
   std::optional<int64_t> max_tool_calls;
   std::optional<int64_t> token_limit;
@@ -204,13 +277,73 @@ Result<AgentSuiteSpec> parse_agent_table(const toml::table& table, const std::st
   if (cost_limit) a.cost_limit = *cost_limit;
   if (time_limit) a.time_limit = *time_limit;
   if (tool_timeout) a.tool_timeout = *tool_timeout;
-  if (a.tools.empty()) {
-    return make_error(ErrorKind::kInvalidInput, where + ": 'tools' must name at least one tool");
+  if (a.tools.empty() && a.mcp.empty()) {
+    return make_error(ErrorKind::kInvalidInput,
+                      where + ": 'tools' must name at least one tool (or declare [[agent.mcp]])");
   }
   return a;
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> split_command_words(std::string_view command) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < command.size(); ++i) {
+    char c = command[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && i + 1 < command.size() &&
+                 (command[i + 1] == '"' || command[i + 1] == '\\')) {
+        word += command[++i];
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < command.size()) {
+      word += command[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0) {
+    return make_error(ErrorKind::kInvalidInput, std::string("unclosed ") +
+                                                    (quote == '"' ? "\"" : "'") + " in '" +
+                                                    std::string(command) + "'");
+  }
+  if (in_word) words.push_back(std::move(word));
+  if (words.empty()) return make_error(ErrorKind::kInvalidInput, "the command is empty");
+  return words;
+}
+
+Result<McpServerSpec> parse_mcp_flag(std::string_view text) {
+  size_t eq = text.find('=');
+  McpServerSpec m;
+  m.name = std::string(text.substr(0, eq == std::string_view::npos ? 0 : eq));
+  if (eq == std::string_view::npos || !valid_server_name(m.name)) {
+    return make_error(ErrorKind::kInvalidInput,
+                      "--mcp '" + std::string(text) +
+                          "': expected NAME='COMMAND ARGS' with a NAME of letters, digits, '-' "
+                          "or '_'");
+  }
+  Result<std::vector<std::string>> words = split_command_words(text.substr(eq + 1));
+  if (!words) {
+    return make_error(ErrorKind::kInvalidInput, "--mcp " + m.name + ": " + words.error().message);
+  }
+  m.command = std::move(words).value();
+  return m;
+}
 
 Result<SuiteSpec> parse_suite_spec(std::string_view toml_text, const std::string& origin,
                                    const std::string& base_dir, bool builtin) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/core/json.h"
@@ -34,8 +36,27 @@ struct DatasetFileSpec {
 /// A parsed suite spec.
 /// A suite's `[agent]` table: its samples are run by the agent program with these tools and
 /// limits (0 = no limit) instead of a single call.
+/// An MCP server an agent suite declares ([[agent.mcp]]) or `--mcp` adds.
+struct McpServerSpec {
+  std::string name;
+  std::vector<std::string> command;  ///< argv; the program is looked up in $PATH
+  std::vector<std::pair<std::string, std::string>> env;  ///< variables passed to it
+  double timeout = 60;                                   ///< seconds per request
+  std::vector<std::string> tools;                        ///< tools to offer; empty = all
+};
+
+/// Splits a command line into words as a POSIX shell would without expansions: blanks
+/// separate, '...' and "..." quote, backslash escapes. kInvalidInput on an unclosed quote or
+/// an empty command. Pure.
+Result<std::vector<std::string>> split_command_words(std::string_view command);
+
+/// Parses `--mcp NAME=COMMAND ARGS`. kInvalidInput naming the flag on a missing or invalid name
+/// (letters, digits, '-', '_') or command. Pure.
+Result<McpServerSpec> parse_mcp_flag(std::string_view text);
+
 struct AgentSuiteSpec {
   std::vector<std::string> tools;  ///< built-in tool names (bash, python, text_editor, submit)
+  std::vector<McpServerSpec> mcp;  ///< MCP servers whose tools are offered too
   int max_turns = 50;
   int max_tool_calls = 0;
   int64_t token_limit = 0;

@@ -10,6 +10,7 @@
 #include "harness/cli/app.h"
 #include "harness/cli/run_selection.h"
 #include "harness/core/strings.h"
+#include "reports/conversation_view.h"
 #include "reports/html_report.h"
 #include "reports/leaderboard.h"
 #include "reports/modes_report.h"
@@ -66,7 +67,19 @@ Status build_html(SqliteStore& store, const ReportFlags& f, std::vector<RunSumma
     Result<std::vector<StoredSample>> samples = store.samples(r->run.id);
     if (!samples) return samples.error();
     in.total_samples += samples->size();
+    size_t first_new = in.samples.size();
     select_samples(r->run, *samples, budget, per_run_correct, remaining, in.samples);
+    for (size_t i = first_new; i < in.samples.size(); ++i) {
+      HtmlSample& h = in.samples[i];
+      if (!h.agent) continue;
+      Result<std::vector<StoredCall>> calls = store.calls(r->run.id, h.sample_id);
+      if (!calls) return calls.error();
+      for (const StoredSample& s : *samples) {
+        if (s.sample_id == h.sample_id && s.epoch == h.epoch) {
+          h.conversation = conversation_json(*calls, s, budget.max_text_bytes);
+        }
+      }
+    }
   }
   std::map<std::string, std::vector<int64_t>> runs_of_model;
   for (const RunSummary* r : shown) runs_of_model[r->run.model_spec].push_back(r->run.id);

@@ -87,6 +87,7 @@ struct RunFlags {
   double tpm = 0;
   std::string judge;
   std::string math_checker = "rules";
+  std::vector<std::string> mcp;
 };
 
 // The temperature the adapter will send (top level, or Gemini's generationConfig), if any.
@@ -175,6 +176,11 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
   suite_options.data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   suite_options.checker = parse_math_checker(f.math_checker);
   suite_options.unsafe_no_sandbox = f.code_exec.unsafe_no_sandbox;
+  for (const std::string& text : f.mcp) {
+    Result<McpServerSpec> server = parse_mcp_flag(text);
+    if (!server) return report_error(ctx, server.error());
+    suite_options.mcp.push_back(std::move(server).value());
+  }
 
   // Everything that can be validated is validated before the first request.
   std::vector<PreparedSuite> suites;
@@ -199,6 +205,12 @@ int execute_run(AppContext& ctx, const RunFlags& f) {
     return report_error(ctx, make_error(ErrorKind::kInvalidInput,
                                         "none of the requested suites can run here (see the "
                                         "warnings above)"));
+  }
+  if (!f.mcp.empty() && std::none_of(suites.begin(), suites.end(),
+                                     [](const PreparedSuite& p) { return p.agent != nullptr; })) {
+    return report_error(ctx, make_error(ErrorKind::kInvalidInput,
+                                        "--mcp: no suite of this run is an agent suite, so no "
+                                        "model would see the server's tools"));
   }
   PriceTable prices = PriceTable::builtin();
   if (!f.prices_file.empty()) {
@@ -523,6 +535,10 @@ void add_run_command(CLI::App& app, AppContext& ctx, int* exit_code) {
   cmd->add_option("--data-dir", flags->data_dir,
                   "Directory holding dataset files in the layout `assay data path` shows "
                   "(default: $ASSAY_DATA_DIR or ~/.cache/assay/data)");
+  cmd->add_option("--mcp", flags->mcp,
+                  "NAME='COMMAND ARGS': an MCP server (stdio) whose tools every agent suite of "
+                  "the run offers too; repeatable. It runs on the host as you, with PATH, HOME "
+                  "and LANG only (docs/agents.md)");
   cmd->add_option("--name", flags->name, "A name for the run(s), usable instead of the id");
   cmd->add_flag("--no-cache", flags->no_cache,
                 "Send every request fresh: ignore stored responses and start a new run");

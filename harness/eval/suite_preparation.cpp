@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "environments/builtin.h"
+#include "environments/mcp_tool.h"
 #include "harness/core/strings.h"
 #include "harness/eval/work_source.h"
 #include "harness/sandbox/sandbox.h"
@@ -90,6 +91,17 @@ Status load_samples(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite&
   return Status::ok();
 }
 
+// How to start `server`.
+McpServerConfig mcp_config(const McpServerSpec& server) {
+  McpServerConfig c;
+  c.name = server.name;
+  c.argv = server.command;
+  for (const auto& [k, v] : server.env) c.env.push_back(k + "=" + v);
+  c.timeout_seconds = server.timeout;
+  c.tools = server.tools;
+  return c;
+}
+
 // Makes `spec`'s [agent] table into `p.agent`: its tools must exist and the workspace sandbox
 // must work here (bubblewrap, or the host with --unsafe-no-sandbox).
 Status add_agent(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p) {
@@ -103,6 +115,41 @@ Status add_agent(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p)
                         spec.origin + ": [agent] tools: " + tool.error().message);
     }
     tools.push_back(std::move(tool).value());
+  }
+  std::vector<McpServerSpec> servers = a.mcp;
+  for (const McpServerSpec& flag : f.mcp) {
+    for (const McpServerSpec& s : servers) {
+      if (s.name == flag.name) {
+        return make_error(ErrorKind::kInvalidInput,
+                          "--mcp " + flag.name + ": suite '" + spec.name +
+                              "' already declares an MCP server of that name");
+      }
+    }
+    servers.push_back(flag);
+  }
+  std::string mcp_description;
+  for (const McpServerSpec& server : servers) {
+    Result<std::vector<std::shared_ptr<const Tool>>> served =
+        discover_mcp_tools(mcp_config(server));
+    if (!served) {
+      Error e = served.error();
+      e.message = "suite '" + spec.name + "': " + e.message;
+      return e;
+    }
+    for (auto& t : *served) tools.push_back(std::move(t));
+    mcp_description += (mcp_description.empty() ? "MCP servers: " : ", ") + server.name + " (" +
+                       std::to_string(served->size()) + " tools)";
+  }
+  // The model tells tools apart by name only.
+  for (size_t i = 0; i < tools.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (tools[i]->spec().name == tools[j]->spec().name) {
+        return make_error(ErrorKind::kInvalidInput,
+                          spec.origin + ": [agent]: two tools are named '" + tools[i]->spec().name +
+                              "' (an MCP server's tool and another tool); list the server's "
+                              "tools to offer with its 'tools' key");
+      }
+    }
   }
   std::shared_ptr<const Sandbox> sandbox;
   if (f.unsafe_no_sandbox) {
@@ -136,6 +183,7 @@ Status add_agent(const SuiteSpec& spec, const SuiteOptions& f, PreparedSuite& p)
   setup->limits.time_limit = a.time_limit;
   p.agent = std::move(setup);
   std::string env = "agent workspace: " + sandbox->describe();
+  if (!mcp_description.empty()) env += "; " + mcp_description;
   p.scoring_env += (p.scoring_env.empty() ? "" : "; ") + env;
   return Status::ok();
 }

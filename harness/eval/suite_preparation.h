@@ -32,6 +32,8 @@ struct SuiteOptions {
   MathChecker checker = MathChecker::kRules;
   /// --unsafe-no-sandbox: agent tools run on the host (a fresh directory, no isolation).
   bool unsafe_no_sandbox = false;
+  /// --mcp: servers whose tools every agent suite offers besides its own.
+  std::vector<McpServerSpec> mcp;
 };
 
 /// A suite ready to run against any model.

@@ -66,6 +66,28 @@ max_tokens = 256
 scorers = ["gsm8k"]
 `);
 
+// An agent suite whose tool output and final answer are hostile markup: the sample browser opens
+// it as a conversation (turns, tool calls, collapsed tool output) that runs none of it.
+const agentScript = JSON.stringify([
+  { calls: [{ name: "bash", arguments: { command: "echo PGltZyBzcmM9eCBvbmVycm9yPXdpbmRvdy5fX3hzcz05OT4= | base64 -d" } }] },
+  { answer: "<script>window.__xss=98</script>agent-xss done" },
+]);
+writeFileSync(join(work, "agent.toml"), `name = "agent-xss"
+domain = "agents"
+[dataset]
+[[dataset.rows]]
+id = "x1"
+task = '''Task agent-xss. <<agent-script>>${agentScript}<</agent-script>>'''
+[sample]
+id = "{id}"
+prompt = "{task}"
+target = "done"
+[agent]
+tools = ["bash"]
+[scoring]
+scorers = ["exact"]
+`);
+
 // A judge-graded suite (HealthBench format): the mock, acting as judge, answers the verdict in
 // each criterion's [[reply:...]] marker. Two examples score 1 and -1 (mean 0 after clipping);
 // the page shows the clipped aggregation and the per-tag breakdown.
@@ -131,6 +153,9 @@ try {
   } else {
     console.log("report_test: ../shared/data is absent: the named-index column check is skipped");
   }
+  const agent = spawnSync(args.assay, ["run", "--suite", join(work, "agent.toml"), "--db", db,
+    "--model", `openai:agent-model@${url}`], { encoding: "utf8" });
+  if (agent.status !== 0) throw new Error("assay run (agent) failed: " + agent.stderr);
   const html = join(work, "leaderboard.html");
   const rep = spawnSync(args.assay, ["report", "--db", db, "--out", html], { encoding: "utf8" });
   if (rep.status !== 0) throw new Error("assay report failed: " + rep.stderr);
@@ -156,7 +181,8 @@ try {
   check(!heads.includes("index"), `no unnamed index column: ${JSON.stringify(heads)}`);
   const mathCol = col("math");
   const board = await page.$$eval("#leaderboard tbody tr", (trs, c) => trs.map((tr) => ({ model: tr.cells[0].textContent, index: tr.cells[c].firstChild ? tr.cells[c].firstChild.textContent : "" })), mathCol);
-  check(board.length === (haveData ? 6 : 5), `leaderboard has ${board.length} rows, expected ${haveData ? 6 : 5}`);
+  // The math suite's models and modes, the agent model, and (with the shared data) the oracle.
+  check(board.length === (haveData ? 7 : 6), `leaderboard has ${board.length} rows, expected ${haveData ? 7 : 6}`);
   if (haveData) {
     // The oracle's aa-v4: 100 over the one member it ran, marked with the weight that covers.
     check(col("index:aa-v4") > 0, `an aa-v4 column: ${JSON.stringify(heads)}`);
@@ -242,6 +268,26 @@ try {
   check(injected.xss === undefined, `hostile text executed: window.__xss = ${injected.xss}`);
   check(injected.scripts === 2, `page has ${injected.scripts} script elements, expected 2`);
   check(injected.detailElements === 0, `hostile markup became ${injected.detailElements} elements`);
+
+  // The agent sample as a conversation: two turns, the bash call with its arguments, its
+  // output collapsed with its size, the end; the hostile output and answer stay text.
+  await page.fill("#f-search", "agent-xss");
+  await page.click("#samples tbody tr:nth-child(1)");
+  const convo = await page.evaluate(() => ({
+    turns: document.querySelectorAll("#sample-detail .conversation .turn-assistant").length,
+    tools: Array.from(document.querySelectorAll("#sample-detail .conversation .turn-tool summary")).map((e) => e.textContent),
+    toolText: (document.querySelector("#sample-detail .conversation .turn-tool pre") || {}).textContent,
+    calls: Array.from(document.querySelectorAll("#sample-detail .conversation .call")).map((e) => e.textContent),
+    end: (document.querySelector("#sample-detail .conversation .turn-end") || {}).textContent,
+    elements: document.querySelectorAll("#sample-detail img, #sample-detail script").length,
+    xss: window.__xss,
+  }));
+  check(convo.turns === 2, `agent conversation shows ${convo.turns} assistant turns, expected 2`);
+  check(convo.tools.length === 1 && convo.tools[0] === "tool bash · 35 bytes", `tool result summary: ${JSON.stringify(convo.tools)}`);
+  check(convo.toolText === "<img src=x onerror=window.__xss=99>", `tool output shows as text: ${JSON.stringify(convo.toolText)}`);
+  check(convo.calls.length === 1 && convo.calls[0].startsWith("→ bash {\"command\":\"echo PGltZy"), `tool call shown: ${JSON.stringify(convo.calls)}`);
+  check(convo.end && convo.end.includes("answer: <script>window.__xss=98</script>agent-xss done"), `end shown: ${convo.end}`);
+  check(convo.elements === 0 && convo.xss === undefined, `hostile agent text ran or became markup: ${JSON.stringify(convo)}`);
 
   await page.fill("#f-search", "");
   await page.screenshot({ path: join(args.artifacts, "leaderboard.png"), fullPage: true });

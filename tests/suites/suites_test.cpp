@@ -303,3 +303,51 @@ TEST_CASE("built-in math suites load the real data and prompt as AA does and gra
     }
   }
 }
+
+TEST_CASE("agent.mcp servers: command as words or a line, env, timeout, tools, and named errors") {
+  const std::string head =
+      "name='a'\n[dataset]\nfiles=['a']\n[sample]\nprompt='{q}'\ntarget='{a}'\n[scoring]\n"
+      "scorers=['exact']\n[agent]\n";
+  auto ok = parse_suite_spec(head +
+                                 "[[agent.mcp]]\nname='fs'\ncommand=\"npx -y 'my server' "
+                                 "\\\"a b\\\"\"\nenv={TOKEN='t'}\ntimeout=5\ntools=['read']\n"
+                                 "[[agent.mcp]]\nname='other'\ncommand=['/bin/srv','--x']\n",
+                             "s.toml", ".", false);
+  INFO((ok ? std::string() : ok.error().message));
+  REQUIRE(ok);
+  REQUIRE(ok->agent);
+  REQUIRE(ok->agent->mcp.size() == 2);
+  const McpServerSpec& fs = ok->agent->mcp[0];
+  CHECK(fs.command == std::vector<std::string>{"npx", "-y", "my server", "a b"});
+  CHECK(fs.env == std::vector<std::pair<std::string, std::string>>{{"TOKEN", "t"}});
+  CHECK(fs.timeout == 5);
+  CHECK(fs.tools == std::vector<std::string>{"read"});
+  CHECK(ok->agent->mcp[1].command == std::vector<std::string>{"/bin/srv", "--x"});
+  CHECK(ok->agent->tools.empty());  // MCP tools alone are enough
+
+  auto err = [&](const std::string& extra) {
+    auto r = parse_suite_spec(head + extra, "s.toml", ".", false);
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(err("[[agent.mcp]]\nname='fs'\n") ==
+        "s.toml: [agent] mcp[0]: 'command' is required (a string or a list of words)");
+  CHECK(err("[[agent.mcp]]\nname='f s'\ncommand='x'\n").find("'name' must be letters") !=
+        std::string::npos);
+  CHECK(err("[[agent.mcp]]\nname='fs'\ncommand='x \"y'\n") ==
+        "s.toml: [agent] mcp[0]: 'command': unclosed \" in 'x \"y'");
+  CHECK(err("[[agent.mcp]]\nname='fs'\ncommand='x'\n[[agent.mcp]]\nname='fs'\ncommand='y'\n") ==
+        "s.toml: [agent] mcp[1]: a server named 'fs' is declared twice");
+  CHECK(err("[[agent.mcp]]\nname='fs'\ncommand='x'\ncmd='y'\n").find("unknown key 'cmd'") !=
+        std::string::npos);
+  CHECK(err("tools=[]\n").find("'tools' must name at least one tool (or declare [[agent.mcp]])") !=
+        std::string::npos);
+
+  auto flag = parse_mcp_flag("fs=npx -y @modelcontextprotocol/server-filesystem '/data dir'");
+  REQUIRE(flag);
+  CHECK(flag->name == "fs");
+  CHECK(flag->command == std::vector<std::string>{
+                             "npx", "-y", "@modelcontextprotocol/server-filesystem", "/data dir"});
+  CHECK_FALSE(parse_mcp_flag("=cmd"));
+  CHECK_FALSE(parse_mcp_flag("fs="));
+}

@@ -190,6 +190,15 @@ std::string assay_binary() {
 std::string mock_server_binary() {
   return MOCK_SERVER_BINARY;
 }
+std::string mcp_test_server_binary() {
+  return MCP_TEST_SERVER_BINARY;
+}
+
+std::string npm_mcp_server() {
+  std::string path = NPM_MCP_SERVER;
+  return std::filesystem::exists(path) ? path : "";
+}
+
 std::string shared_data_dir() {
   return ASSAY_SHARED_DATA;
 }

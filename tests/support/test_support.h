@@ -93,6 +93,11 @@ std::string http_get(const std::string& url);
 /// Paths of the binaries under test and of ../shared/data.
 std::string assay_binary();
 std::string mock_server_binary();
+/// The project's MCP test server (tests/mcp/mcp_test_server.cpp).
+std::string mcp_test_server_binary();
+/// The third-party reference MCP server installed by `npm ci` in tests/mcp
+/// (@modelcontextprotocol/server-filesystem, pinned by its lockfile); "" when not installed.
+std::string npm_mcp_server();
 std::string shared_data_dir();
 /// True when ../shared/data exists (tests that need it skip with a message otherwise).
 bool shared_data_present();
