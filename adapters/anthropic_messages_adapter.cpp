@@ -45,6 +45,7 @@ void read_usage(const JsonValue* usage, Usage& out) {
     out.input_tokens =
         in->as_int() + json_int(usage->find("cache_creation_input_tokens"), 0) + read;
     out.cached_tokens = read;
+    out.cache_write_tokens = json_int(usage->find("cache_creation_input_tokens"), 0);
   }
   if (const JsonValue* o = usage->find("output_tokens"); o && o->is_number()) {
     out.output_tokens = o->as_int();

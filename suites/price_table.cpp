@@ -45,6 +45,7 @@ Status PriceTable::merge_toml(const std::string& text, const std::string& origin
     ModelPrice p;
     p.source = origin;
     bool has_cached = false;
+    bool has_cache_write = false;
     for (const auto& [field, v] : *t) {
       if (field.str() == "context") {
         std::optional<int64_t> tokens = v.value<int64_t>();
@@ -70,16 +71,21 @@ Status PriceTable::merge_toml(const std::string& text, const std::string& origin
       } else if (field.str() == "cached_input") {
         p.cached_input = *d;
         has_cached = true;
+      } else if (field.str() == "cache_write_input") {
+        p.cache_write_input = *d;
+        has_cache_write = true;
       } else {
         return make_error(ErrorKind::kInvalidInput, where + ": unknown field '" +
                                                         std::string(field.str()) +
-                                                        "' (input, cached_input, output, context)");
+                                                        "' (input, cached_input, "
+                                                        "cache_write_input, output, context)");
       }
     }
     if (!t->contains("input") || !t->contains("output")) {
       return make_error(ErrorKind::kInvalidInput, where + ": needs both input and output");
     }
-    if (!has_cached) p.cached_input = p.input;  // no cache discount known
+    if (!has_cached) p.cached_input = p.input;            // no cache discount known
+    if (!has_cache_write) p.cache_write_input = p.input;  // no cache write surcharge known
     added[std::string(name.str())] = p;
   }
   for (auto& [k, v] : added) prices_[k] = std::move(v);

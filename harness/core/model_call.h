@@ -33,6 +33,9 @@ struct Usage {
   int64_t output_tokens = -1;
   int64_t reasoning_tokens = -1;
   int64_t cached_tokens = -1;
+  /// Part of input_tokens written to the provider's prompt cache (Anthropic's
+  /// cache_creation_input_tokens), priced at its own rate; -1 = not reported.
+  int64_t cache_write_tokens = -1;
 };
 
 /// A model's answer to one ModelCall, plus how it was obtained.

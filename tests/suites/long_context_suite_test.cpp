@@ -216,3 +216,28 @@ TEST_CASE(
   CHECK(*lo > -0.10);
   CHECK(*hi < 0.12);
 }
+
+TEST_CASE("cache reads and cache writes are priced at their own rates", "[prices]") {
+  PriceTable t = PriceTable::builtin();
+  std::optional<ModelPrice> sonnet = t.find("anthropic", "claude-sonnet-4-5");
+  REQUIRE(sonnet);
+  CHECK(sonnet->cache_write_input == Approx(3.75));
+  // 1000 prompt tokens: 600 read from the cache, 300 written to it, 100 plain; 100 out.
+  Usage u;
+  u.input_tokens = 1000;
+  u.cached_tokens = 600;
+  u.cache_write_tokens = 300;
+  u.output_tokens = 100;
+  CHECK(completion_cost(u, *sonnet) ==
+        Approx((100 * 3.00 + 600 * 0.30 + 300 * 3.75 + 100 * 15.00) / 1e6));
+  // Providers that report no writes: unchanged from before.
+  u.cache_write_tokens = -1;
+  CHECK(completion_cost(u, *sonnet) == Approx((400 * 3.00 + 600 * 0.30 + 100 * 15.00) / 1e6));
+  // A table without cache_write_input prices writes as input; a bad value names the field.
+  REQUIRE(t.merge_toml("[models.\"openai:x\"]\ninput = 1\noutput = 2\n", "p.toml"));
+  CHECK(t.find("openai", "x")->cache_write_input == 1);
+  Status bad = t.merge_toml(
+      "[models.\"openai:y\"]\ninput = 1\noutput = 2\ncache_write_input = -1\n", "p.toml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("cache_write_input") != std::string::npos);
+}
