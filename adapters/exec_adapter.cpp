@@ -23,6 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxOutput = 16u << 20;
+// The JSON protocol's version, sent in every request: 2 added message parts, tools and
+// tool_calls (a text-only request is what version 1 sent, plus this field).
+constexpr int64_t kExecProtocol = 2;
 
 std::string prompt_text(const std::vector<Message>& messages) {
   if (messages.size() == 1 && messages[0].role == Role::kUser) return messages[0].text();
@@ -44,15 +47,44 @@ JsonValue params_object(const GenerationParams& d) {
   return sorted_object(std::move(p));
 }
 
+// The request as protocol 2 writes it: messages in the canonical form of messages_to_json()
+// (a text-only message is {"role", "content": TEXT}, exactly as protocol 1 wrote it; others
+// carry a list of parts: text, tool_call, tool_result, reasoning), and the tools offered.
 JsonValue request_object(const ModelCall& call) {
-  JsonValue messages = JsonValue::array();
-  for (const auto& m : *call.messages) {
-    messages.push_back(JsonValue::object({{"role", role_name(m.role)}, {"content", m.text()}}));
+  Result<JsonValue> messages =
+      parse_json(call.messages_json ? *call.messages_json : messages_to_json(*call.messages));
+  JsonValue request = JsonValue::object({{"protocol", kExecProtocol},
+                                         {"sample_id", call.sample_id},
+                                         {"epoch", call.epoch},
+                                         {"messages", messages ? *messages : JsonValue::array()},
+                                         {"params", params_object(call.params)}});
+  if (call.tools && !call.tools->empty()) {
+    Result<JsonValue> tools = parse_json(tools_to_json(*call.tools));
+    if (tools) request.set("tools", std::move(tools).value());
   }
-  return JsonValue::object({{"sample_id", call.sample_id},
-                            {"epoch", call.epoch},
-                            {"messages", std::move(messages)},
-                            {"params", params_object(call.params)}});
+  return request;
+}
+
+// The "tool_calls" of a response: [{"id"?, "name", "arguments": object or JSON text}].
+Status read_tool_calls(const JsonValue& v, Completion& c) {
+  const JsonValue* calls = v.find("tool_calls");
+  if (calls == nullptr || calls->is_null()) return Status::ok();
+  if (!calls->is_array()) {
+    return malformed_response("exec: 'tool_calls' is not a list", to_json(v));
+  }
+  for (const JsonValue& tc : calls->items()) {
+    ToolCall t;
+    t.name = json_text(tc.find("name"));
+    if (t.name.empty()) {
+      return malformed_response("exec: a tool call has no 'name'", to_json(tc));
+    }
+    t.id = json_text(tc.find("id"));
+    if (t.id.empty()) t.id = "call_" + std::to_string(c.tool_calls.size());
+    const JsonValue* args = tc.find("arguments");
+    t.arguments = args == nullptr ? "{}" : args->is_string() ? args->as_string() : to_json(*args);
+    c.tool_calls.push_back(std::move(t));
+  }
+  return Status::ok();
 }
 
 std::string with_stderr(std::string message, const std::string& tail) {
@@ -74,8 +106,9 @@ Result<Completion> completion_from(const JsonValue& v) {
   Completion c;
   c.text = out->as_string();
   c.reasoning = json_text(v.find("reasoning"));
+  if (Status calls = read_tool_calls(v, c); !calls) return calls.error();
   c.finish_reason = json_text(v.find("finish_reason"));
-  if (c.finish_reason.empty()) c.finish_reason = "stop";
+  if (c.finish_reason.empty()) c.finish_reason = c.tool_calls.empty() ? "stop" : "tool_calls";
   if (const JsonValue* u = v.find("usage"); u != nullptr && u->is_object()) {
     c.usage.input_tokens = json_int(u->find("input_tokens"), -1);
     c.usage.output_tokens = json_int(u->find("output_tokens"), -1);
@@ -269,6 +302,9 @@ class ExecAdapter final : public ModelAdapter {
   }
 
   const ModelSpec& spec() const override { return spec_; }
+  // Tools need the server protocol: a one-shot program's answer is its stdout, with no place
+  // for tool calls.
+  bool supports_tools() const override { return server_ != nullptr; }
 
   std::string params_json(const GenerationParams& d) const override {
     return to_json(params_object(d));
@@ -283,7 +319,7 @@ class ExecAdapter final : public ModelAdapter {
   }
 
   Result<Completion> complete_local(const ModelCall& call) const override {
-    if (Status ok = require_text_call(spec_, call); !ok) return ok.error();
+    if (Status ok = require_parts(spec_, call, supports_tools()); !ok) return ok.error();
     auto start = Clock::now();
     Result<Completion> c =
         server_ ? server_->call(request_object(call), timeout_ms_) : one_shot(call);

@@ -174,9 +174,13 @@ Result<EvalResult> evaluate(const EvalPlan& plan, SqliteStore& store, CallSchedu
   if (ps.agent && !adapter.supports_tools()) {
     return make_error(ErrorKind::kInvalidInput,
                       "suite '" + spec.name + "' is an agent suite, and " +
-                          adapter.spec().provider +
-                          ": does not do tool calling yet (openai:, anthropic:, gemini: and the "
-                          "oracle/random baselines do; docs/agents.md)");
+                          adapter.spec().provider + ": does not do tool calling" +
+                          (adapter.spec().provider == "exec"
+                               ? std::string(" in one-shot mode (use ?mode=server: exec "
+                                             "protocol 2, docs/adapters.md)")
+                               : std::string(" yet (openai:, anthropic:, gemini:, exec: in "
+                                             "server mode and the oracle/random baselines do; "
+                                             "docs/agents.md)")));
   }
   std::string params_json = adapter.params_json(spec.generation);
   const std::string params_before_schema8 = params_json;

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -334,7 +336,7 @@ TEST_CASE("agent suites refuse what they cannot run, naming the field", "[integr
   ProcessResult r4 =
       run({assay_binary(), "run", "-m", "exec:true", "-s", suite, "--db", dir.file("x.db")});
   CHECK(r4.exit_code == 2);
-  CHECK(r4.err.find("exec: does not do tool calling yet") != std::string::npos);
+  CHECK(r4.err.find("exec: does not do tool calling") != std::string::npos);
   CHECK(mock.counter("responses_ok") == 0);
 }
 
@@ -417,4 +419,45 @@ scorers = ["exact"]
            "probe=" + mcp_test_server_binary()});
   CHECK(not_agent.exit_code == 2);
   CHECK(not_agent.err.find("--mcp: no suite of this run is an agent suite") != std::string::npos);
+}
+
+TEST_CASE("exec protocol 2: a server-mode program is an agent, and one-shot mode is refused",
+          "[integration][agent][exec]") {
+  TempDir dir;
+  std::string suite = write_agent_suite(dir, {{"e1", "[]", "test -f f.txt"}});
+  // A program that calls bash once, then answers with what the tool returned; it checks what
+  // protocol 2 promises (the version, the tools offered, tool results as parts).
+  std::string program = dir.file("agent.py");
+  write_file(program, R"py(#!/usr/bin/env python3
+import json, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    msgs = req["messages"]
+    names = [t["name"] for t in req.get("tools", [])]
+    if req.get("protocol") != 2 or "bash" not in names:
+        out = {"id": req["id"], "output": "bad request: %r %r" % (req.get("protocol"), names)}
+    elif not any(m["role"] == "assistant" for m in msgs):
+        out = {"id": req["id"], "output": "", "tool_calls": [
+            {"id": "t1", "name": "bash", "arguments": {"command": "echo from-exec > f.txt && cat f.txt"}}]}
+    else:
+        last = msgs[-1]
+        results = [p for p in last["content"] if p["type"] == "tool_result"]
+        out = {"id": req["id"], "output": results[0]["content"].strip() + " via " + results[0]["call_id"]}
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+)py");
+  ::chmod(program.c_str(), 0755);
+  std::string db = dir.file("e.db");
+  ProcessResult r = run(
+      {assay_binary(), "run", "-m", "exec:" + program + "?mode=server", "-s", suite, "--db", db});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sql_scalar(db, "SELECT output FROM samples") == "from-exec via t1");
+  CHECK(sql_scalar(db, "SELECT value FROM scores") == "1.0");
+  CHECK(sql_scalar(db, "SELECT turns || ',' || tool_calls FROM samples") == "2,1");
+  ProcessResult oneshot =
+      run({assay_binary(), "run", "-m", "exec:" + program, "-s", suite, "--db", db});
+  CHECK(oneshot.exit_code == 2);
+  CHECK(oneshot.err.find("exec: does not do tool calling in one-shot mode (use ?mode=server") !=
+        std::string::npos);
 }
