@@ -25,10 +25,7 @@ constexpr size_t kStderrTail = 2048;
 // The start of a line a server printed, safe to show: control bytes and invalid UTF-8 become
 // '?'.
 std::string printable_excerpt(const std::string& line) {
-  std::string out = truncate_for_display(line, 200);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
+  std::string out = without_control_bytes(truncate_for_display(line, 200), false);
   return is_utf8_text(out) ? out : std::string(out.size(), '?');
 }
 
@@ -81,13 +78,7 @@ std::string render_content(const JsonValue& item) {
   return "[" + (type.empty() ? std::string("content") : type) + " item]";
 }
 
-}  // namespace
-
-const std::vector<std::string>& mcp_protocol_versions() {
-  static const std::vector<std::string> kVersions = {"2025-06-18", "2025-03-26", "2024-11-05"};
-  return kVersions;
-}
-
+// A tools/call result as text for the model.
 McpCallResult render_mcp_result(const JsonValue& result) {
   McpCallResult out;
   const JsonValue* is_error = result.find("isError");
@@ -104,13 +95,20 @@ McpCallResult render_mcp_result(const JsonValue& result) {
   return out;
 }
 
+}  // namespace
+
+const std::vector<std::string>& mcp_protocol_versions() {
+  static const std::vector<std::string> kVersions = {"2025-06-18", "2025-03-26", "2024-11-05"};
+  return kVersions;
+}
+
 McpClient::McpClient(McpServerConfig config) : config_(std::move(config)) {}
 
 McpClient::~McpClient() = default;
 
 Result<std::unique_ptr<McpClient>> McpClient::connect(const McpServerConfig& config) {
   Result<std::unique_ptr<HostProcess>> process =
-      HostProcess::start(config.argv, server_env(config), config.workdir);
+      HostProcess::start(config.argv, server_env(config), /*workdir=*/"");
   if (!process) {
     Error e = process.error();
     e.message = "MCP server '" + config.name + "': " + e.message;
@@ -127,9 +125,10 @@ Result<std::unique_ptr<McpClient>> McpClient::connect(const McpServerConfig& con
   std::string version = text_of(init->find("protocolVersion"));
   const auto& known = mcp_protocol_versions();
   if (std::find(known.begin(), known.end(), version) == known.end()) {
+    std::string spoken;
+    for (const std::string& v : known) spoken += (spoken.empty() ? "" : ", ") + v;
     return client->broken("answered initialize with protocol version '" + version +
-                          "', which assay does not speak (it speaks 2025-06-18, 2025-03-26 "
-                          "and 2024-11-05)");
+                          "', which assay does not speak (it speaks " + spoken + ")");
   }
   client->version_ = version;
   if (Status sent = client->send(

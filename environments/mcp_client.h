@@ -24,7 +24,6 @@ struct McpServerConfig {
   /// Variables besides PATH, HOME and LANG (the only ones passed from assay's environment: no
   /// API key reaches a server unless listed here), "KEY=value".
   std::vector<std::string> env;
-  std::string workdir;             ///< "" = assay's working directory
   double timeout_seconds = 60;     ///< per request (initialize, tools/list, tools/call)
   std::vector<std::string> tools;  ///< the tools to offer; empty = all the server lists
 };
@@ -82,8 +81,5 @@ class McpClient {
   int64_t next_id_ = 1;
   std::optional<Error> broken_;
 };
-
-/// The result of a tools/call as McpCallResult (exposed for tests). Pure.
-McpCallResult render_mcp_result(const JsonValue& result);
 
 }  // namespace assay

@@ -4,15 +4,10 @@
 #include <variant>
 
 #include "harness/core/message.h"
-#include "harness/core/strings.h"
+#include "reports/escape.h"
 
 namespace assay {
 namespace {
-
-std::string cut_text(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  return truncate_for_display(s, max) + "\n… [" + std::to_string(s.size()) + " bytes in all]";
-}
 
 JsonValue entry(const char* role, const std::string& text) {
   return JsonValue::object({{"role", role}, {"text", text}});
@@ -27,7 +22,7 @@ void add_tool_results(const StoredCall& call, size_t max, JsonValue& out) {
     if (r == nullptr) continue;
     out.push_back(JsonValue::object({{"role", "tool"},
                                      {"name", r->name},
-                                     {"content", cut_text(r->content, max)},
+                                     {"content", cut_for_page(r->content, max)},
                                      {"bytes", static_cast<int64_t>(r->content.size())},
                                      {"error", r->is_error}}));
   }
@@ -41,16 +36,16 @@ JsonValue reply(const StoredCall& c, int turn, size_t max) {
       const JsonValue* args = tc.find("arguments");
       calls.push_back(JsonValue::object(
           {{"name", name && name->is_string() ? name->as_string() : "?"},
-           {"arguments", cut_text(args && args->is_string() ? args->as_string() : "", max)}}));
+           {"arguments", cut_for_page(args && args->is_string() ? args->as_string() : "", max)}}));
     }
   }
   std::string error = c.error_kind.empty() ? "" : c.error_kind + ": " + c.error_message;
   return JsonValue::object({{"role", "assistant"},
                             {"turn", turn},
-                            {"text", cut_text(c.output, max)},
-                            {"reasoning", cut_text(c.reasoning, max)},
+                            {"text", cut_for_page(c.output, max)},
+                            {"reasoning", cut_for_page(c.reasoning, max)},
                             {"calls", std::move(calls)},
-                            {"error", cut_text(error, max)}});
+                            {"error", cut_for_page(error, max)}});
 }
 
 }  // namespace
@@ -70,8 +65,9 @@ JsonValue conversation_json(const std::vector<StoredCall>& calls, const StoredSa
   if (Result<std::vector<Message>> first = messages_from_json(turns[0]->messages)) {
     for (const Message& m : *first) {
       if (m.role == Role::kSystem)
-        out.push_back(entry("system", cut_text(m.text(), max_text_bytes)));
-      if (m.role == Role::kUser) out.push_back(entry("user", cut_text(m.text(), max_text_bytes)));
+        out.push_back(entry("system", cut_for_page(m.text(), max_text_bytes)));
+      if (m.role == Role::kUser)
+        out.push_back(entry("user", cut_for_page(m.text(), max_text_bytes)));
     }
   }
   for (size_t i = 0; i < turns.size(); ++i) {
@@ -85,7 +81,7 @@ JsonValue conversation_json(const std::vector<StoredCall>& calls, const StoredSa
   } else {
     end = "answer: " + sample.output;
   }
-  out.push_back(entry("end", cut_text(end, max_text_bytes)));
+  out.push_back(entry("end", cut_for_page(end, max_text_bytes)));
   return out;
 }
 

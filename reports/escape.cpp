@@ -1,5 +1,7 @@
 #include "reports/escape.h"
 
+#include "harness/core/strings.h"
+
 namespace assay {
 
 std::string escape_xml(std::string_view s) {
@@ -44,6 +46,12 @@ std::string escape_markdown_cell(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string cut_for_page(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  return truncate_for_display(s, max) + "\n… [" + std::to_string(s.size()) +
+         " bytes in all; `assay show` prints the whole text]";
 }
 
 }  // namespace assay

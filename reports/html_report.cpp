@@ -89,12 +89,6 @@ std::string script_safe_json(const JsonValue& v) {
   return out;
 }
 
-std::string cut(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  return truncate_for_display(s, max) + "\n… [" + std::to_string(s.size()) +
-         " bytes in all; `assay show` prints the whole text]";
-}
-
 JsonValue partial_domains_json(const LeaderboardRow& row) {
   JsonValue out = JsonValue::array();
   for (const std::string& d : row.partial_domains) out.push_back(JsonValue(d));
@@ -459,15 +453,15 @@ void select_samples(const RunInfo& run, const std::vector<StoredSample>& samples
     for (const auto& sc : s.scores) {
       if (sc.metric == run.primary_metric || h.answer.empty()) {
         h.score = sc.value;
-        h.answer = cut(sc.answer, budget.max_text_bytes);
-        h.explanation = cut(sc.explanation, budget.max_text_bytes);
+        h.answer = cut_for_page(sc.answer, budget.max_text_bytes);
+        h.explanation = cut_for_page(sc.explanation, budget.max_text_bytes);
       }
     }
-    if (!s.error_kind.empty()) h.explanation = cut(s.error_message, budget.max_text_bytes);
-    h.input = cut(s.input, budget.max_text_bytes);
-    h.output = cut(s.output, budget.max_text_bytes);
-    h.reasoning = cut(s.reasoning, budget.max_text_bytes);
-    h.target = cut(s.target, budget.max_text_bytes);
+    if (!s.error_kind.empty()) h.explanation = cut_for_page(s.error_message, budget.max_text_bytes);
+    h.input = cut_for_page(s.input, budget.max_text_bytes);
+    h.output = cut_for_page(s.output, budget.max_text_bytes);
+    h.reasoning = cut_for_page(s.reasoning, budget.max_text_bytes);
+    h.target = cut_for_page(s.target, budget.max_text_bytes);
     h.agent = s.turns >= 0;
     return h;
   };

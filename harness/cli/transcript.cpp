@@ -17,11 +17,7 @@ constexpr size_t kShownBytes = 1500;
 // saying how much is left out.
 std::string collapsed(const std::string& raw, const std::string& indent) {
   // Tool output and model text are hostile data: no control sequence reaches the terminal.
-  std::string text = raw;
-  for (char& ch : text) {
-    auto u = static_cast<unsigned char>(ch);
-    if ((u < 0x20 && ch != '\n' && ch != '\t') || u == 0x7f) ch = '?';
-  }
+  std::string text = without_control_bytes(raw, /*keep_line_breaks=*/true);
   std::string out;
   size_t lines = 0;
   size_t pos = 0;

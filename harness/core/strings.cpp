@@ -163,6 +163,16 @@ bool natural_less(std::string_view a, std::string_view b) {
   return a < b;
 }
 
+std::string without_control_bytes(std::string_view s, bool keep_line_breaks) {
+  std::string out(s);
+  for (char& ch : out) {
+    auto u = static_cast<unsigned char>(ch);
+    bool line_break = ch == '\n' || ch == '\t';
+    if ((u < 0x20 && !(keep_line_breaks && line_break)) || u == 0x7f) ch = '?';
+  }
+  return out;
+}
+
 bool is_utf8_text(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -32,6 +32,11 @@ std::string truncate_for_display(std::string_view s, size_t max_bytes);
 /// forms are not checked): text a prompt or a stored answer can hold.
 bool is_utf8_text(std::string_view s);
 
+/// `s` with every control byte (C0 and DEL; line breaks and tabs too unless
+/// `keep_line_breaks`) replaced by '?': hostile text (tool output, a server's stdout) made
+/// safe for a terminal or a one-line message.
+std::string without_control_bytes(std::string_view s, bool keep_line_breaks);
+
 /// Natural order: digit runs compare as numbers, so "q/2" < "q/10". Ties fall back to plain
 /// byte order, so the order is total.
 bool natural_less(std::string_view a, std::string_view b);
